@@ -1,0 +1,11 @@
+//! Handing over to the SDK's own binary: `exec` on Unix, spawn-and-wait on Windows.
+
+#[cfg(unix)]
+mod unix;
+#[cfg(windows)]
+mod windows;
+
+#[cfg(unix)]
+pub use unix::launch;
+#[cfg(windows)]
+pub use windows::launch;

@@ -1,0 +1,18 @@
+//! Unix hand-over: `execv` replaces the shim, so the pid, signals, job control and the exit
+//! status all belong to `go` with no forwarding code.
+
+use std::ffi::{OsStr, OsString};
+use std::io;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Command;
+
+/// Replaces this process with `program`. Returns only if the exec failed.
+pub fn launch(program: &Path, args: &[OsString], env: &[(&str, &OsStr)]) -> io::Error {
+    let mut command = Command::new(program);
+    command.args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.exec()
+}

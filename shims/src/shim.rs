@@ -1,0 +1,241 @@
+//! What the shim does between being started as `go` and handing over to the SDK's `go`:
+//! find the tool it stands for, select the SDK (installing it through the sibling `gvx` when
+//! missing), refuse a GOPATH that overlaps an SDK, set `GOROOT`, and launch by absolute path.
+//! It writes only to stderr: tools such as gopls parse `go`'s stdout.
+
+use crate::goenv::GoEnv;
+use crate::guard;
+use crate::launch;
+use crate::select::{self, Inputs, Outcome, Selection};
+use crate::store::{EXE_SUFFIX, Store};
+use crate::version::{GoVersion, VersionRequest};
+use std::env;
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+/// Counts nested shim invocations, to stop a PATH or GOROOT that loops back into the shim.
+pub const DEPTH_VAR: &str = "GVX_SHIM_DEPTH";
+/// `0`, `false`, `no` or `off` turn off installing a missing SDK from the shim.
+pub const AUTO_INSTALL_VAR: &str = "GVX_AUTO_INSTALL";
+const MAX_DEPTH: u32 = 3;
+/// Installs the shim may start for one command before giving up (pin, then module minimum).
+const MAX_INSTALLS: usize = 3;
+
+/// The shim's exit code for its own errors (the child's code passes through untouched).
+pub const EXIT_SHIM_ERROR: u8 = 1;
+
+pub fn main() -> ExitCode {
+    let args: Vec<OsString> = env::args_os().collect();
+    let error = run(&args);
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "gvx: error: {}", error.message);
+    if let Some(hint) = &error.hint {
+        let _ = writeln!(stderr, "gvx: hint: {hint}");
+    }
+    ExitCode::from(EXIT_SHIM_ERROR)
+}
+
+/// Runs the shim; returns only on error (success replaces or exits the process).
+fn run(args: &[OsString]) -> ShimError {
+    let invoked = args.first().map(Path::new).unwrap_or(Path::new("go"));
+    let Some(tool) = Tool::from_invoked(invoked) else {
+        return ShimError::new(
+            format!("this is the gvx shim; it runs as `go` or `gofmt`, not as `{}`", invoked.display()),
+            Some("run `gvx reshim` to recreate the go and gofmt shims".into()),
+        );
+    };
+    let depth = env::var(DEPTH_VAR).ok().and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);
+    if depth >= MAX_DEPTH {
+        return ShimError::new(
+            format!("the gvx shim started itself {depth} times: the SDK's `{}` leads back to the shim", tool.name()),
+            Some("check that GOROOT and PATH do not point into the gvx bin directory; `gvx doctor` shows both".into()),
+        );
+    }
+    let store = match store_for_shim() {
+        Ok(store) => store,
+        Err(e) => return ShimError::new(e.to_string(), Some("set GVX_HOME to the gvx store".into())),
+    };
+    let goenv = GoEnv::load();
+    let version = match tool {
+        Tool::Exact(version) => match ensure_exact(&store, version) {
+            Ok(()) => version,
+            Err(e) => return e,
+        },
+        Tool::Go | Tool::Gofmt => match select_installing(&store, &goenv, args) {
+            Ok(version) => version,
+            Err(e) => return e,
+        },
+    };
+    let sdk = store.sdk(&version);
+    if let Err(overlap) = guard::check(&guard::go_dirs(&goenv), store.home(), &sdk) {
+        let fix = overlap.fix();
+        return ShimError::new(format!("refusing to run go: {overlap}"), Some(fix));
+    }
+    let program = store.tool(&version, tool.name());
+    let depth = (depth + 1).to_string();
+    let child_env: [(&str, &OsStr); 2] = [("GOROOT", sdk.as_os_str()), (DEPTH_VAR, OsStr::new(&depth))];
+    let error = launch::launch(&program, &args[1..], &child_env);
+    ShimError::new(format!("cannot run {}: {error}", program.display()), Some(format!("reinstall it with `gvx install --force {version}`")))
+}
+
+/// The tool a shim stands for, from the name it was started as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tool {
+    Go,
+    Gofmt,
+    /// `go1.22.10`: exactly that SDK's `go`, for Go's own toolchain switches.
+    Exact(GoVersion),
+}
+
+impl Tool {
+    fn from_invoked(path: &Path) -> Option<Tool> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let stem = name.strip_suffix(".exe").unwrap_or(&name);
+        match stem {
+            "go" => Some(Tool::Go),
+            "gofmt" => Some(Tool::Gofmt),
+            _ => crate::module::from_toolchain(&stem).filter(|v| v.name() == stem).map(Tool::Exact),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Tool::Go | Tool::Exact(_) => "go",
+            Tool::Gofmt => "gofmt",
+        }
+    }
+}
+
+/// `GVX_HOME`, else the store this shim sits in (`<home>/bin/go`), else `~/.gvx`.
+fn store_for_shim() -> Result<Store, crate::store::StoreLocationError> {
+    if env::var_os(crate::store::GVX_HOME).is_some_and(|v| !v.is_empty()) {
+        return Store::from_env();
+    }
+    let from_exe = env::current_exe().ok().and_then(|exe| {
+        let bin = exe.parent()?;
+        if bin.file_name()? != "bin" {
+            return None;
+        }
+        Some(Store::new(bin.parent()?))
+    });
+    match from_exe {
+        Some(store) if store.sdk_dir().is_dir() => Ok(store),
+        _ => Store::from_env(),
+    }
+}
+
+fn ensure_exact(store: &Store, version: GoVersion) -> Result<(), ShimError> {
+    if !store.is_installed(&version) {
+        let reason = format!("{} was requested by name", version.name());
+        install(store, VersionRequest::Exact(version), &reason)?;
+    }
+    Ok(())
+}
+
+fn select_installing(store: &Store, goenv: &GoEnv, args: &[OsString]) -> Result<GoVersion, ShimError> {
+    let cwd = env::current_dir().map_err(|e| ShimError::new(format!("cannot read the working directory: {e}"), None))?;
+    let mut inputs = Inputs::from_env(cwd, goenv);
+    inputs.ignore_module = ignores_module(args);
+    for _ in 0..=MAX_INSTALLS {
+        let selection = select::select(&inputs, store).map_err(|e| ShimError::new(e.to_string(), Some(e.hint())))?;
+        match selection.outcome {
+            Outcome::Run(version) => return Ok(version),
+            Outcome::Install(request) => install(store, request, &reason(&selection))?,
+        }
+    }
+    Err(ShimError::new(
+        "the installed SDKs still do not satisfy the selection after installing".into(),
+        Some("run `gvx current` to see what is selected and why".into()),
+    ))
+}
+
+fn reason(selection: &Selection) -> String {
+    match &selection.raised {
+        Some(raise) => raise.to_string(),
+        None => format!("{} ({})", selection.request.map(|r| r.to_string()).unwrap_or_default(), selection.source),
+    }
+}
+
+/// `go install m@v` and `go run m@v` build another module with its own go.mod.
+fn ignores_module(args: &[OsString]) -> bool {
+    let mut words = args.iter().skip(1).filter_map(|a| a.to_str());
+    matches!(words.next(), Some("install" | "run")) && words.any(|w| !w.starts_with('-') && w.contains('@'))
+}
+
+/// Runs the sibling `gvx install <request>`, with its progress on stderr.
+fn install(store: &Store, request: VersionRequest, reason: &str) -> Result<(), ShimError> {
+    let off = env::var(AUTO_INSTALL_VAR).is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off"));
+    let spec = request.to_string();
+    if off {
+        return Err(ShimError::new(
+            format!("{reason}, but no matching SDK is installed"),
+            Some(format!("run `gvx install {spec}` ({AUTO_INSTALL_VAR}=0 turned off installing from the shim)")),
+        ));
+    }
+    let gvx = gvx_exe(store);
+    let _ = writeln!(std::io::stderr(), "gvx: {reason}; installing {spec}");
+    let status = Command::new(&gvx)
+        .args(["install", &spec])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| ShimError::new(format!("cannot run {}: {e}", gvx.display()), Some("reinstall gvx (see `install.sh`)".into())))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(ShimError::new(format!("`gvx install {spec}` failed"), Some("the error above says why".into())))
+    }
+}
+
+/// The gvx next to this shim, else the store's, else whatever `gvx` is on PATH.
+fn gvx_exe(store: &Store) -> PathBuf {
+    let name = format!("gvx{EXE_SUFFIX}");
+    let beside = env::current_exe().ok().and_then(|exe| Some(exe.parent()?.join(&name)));
+    [beside, Some(store.gvx_exe())].into_iter().flatten().find(|p| p.is_file()).unwrap_or_else(|| PathBuf::from(name))
+}
+
+/// An error of the shim's own, with the next step.
+struct ShimError {
+    message: String,
+    hint: Option<String>,
+}
+
+impl ShimError {
+    fn new(message: String, hint: Option<String>) -> Self {
+        ShimError { message, hint }
+    }
+}
+
+impl fmt::Debug for ShimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_names() {
+        assert_eq!(Tool::from_invoked(Path::new("/x/bin/go")), Some(Tool::Go));
+        assert_eq!(Tool::from_invoked(Path::new("C:/x/GO.EXE")), Some(Tool::Go));
+        assert_eq!(Tool::from_invoked(Path::new("gofmt.exe")), Some(Tool::Gofmt));
+        assert_eq!(Tool::from_invoked(Path::new("go1.22.10")), Some(Tool::Exact(GoVersion::parse("1.22.10").unwrap())));
+        assert_eq!(Tool::from_invoked(Path::new("go1.20")), Some(Tool::Exact(GoVersion::parse("1.20").unwrap())));
+        assert_eq!(Tool::from_invoked(Path::new("go1.22")), None);
+        assert_eq!(Tool::from_invoked(Path::new("gvx-shim")), None);
+    }
+
+    #[test]
+    fn module_ignored_for_install_at_version() {
+        let args = |s: &str| s.split(' ').map(OsString::from).collect::<Vec<_>>();
+        assert!(ignores_module(&args("go install golang.org/x/tools/gopls@latest")));
+        assert!(ignores_module(&args("go run -v example.com/cmd@v1.2.3")));
+        assert!(!ignores_module(&args("go install ./...")));
+        assert!(!ignores_module(&args("go build x@y")));
+    }
+}

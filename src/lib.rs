@@ -1,0 +1,1 @@
+//! gvx: a Go SDK version manager.
