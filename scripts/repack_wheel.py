@@ -188,7 +188,7 @@ def write_zip(out: str, files: list[tuple[str, bytes]], mtime: int) -> None:
 
 def check_output(out: str, goos: str, goarch: str, version: str) -> None:
     """Reopen the written archive and check distpack's required members."""
-    if out.endswith(".zip"):
+    if goos == "windows":
         with zipfile.ZipFile(out) as zf:
             names = set(zf.namelist())
             got_version = zf.read("go/VERSION") if "go/VERSION" in names else b""
@@ -234,11 +234,16 @@ def repack(wheel: str, out: str) -> None:
         die(f"{wheel}: no {tool_dir}: wrong platform?")
 
     tmp = out + ".tmp"
-    if m["ext"] == "zip":
-        write_zip(tmp, files, mtime)
-    else:
-        write_tgz(tmp, files, mtime)
-    check_output(tmp, m["os"], m["arch"], version)
+    try:
+        if m["ext"] == "zip":
+            write_zip(tmp, files, mtime)
+        else:
+            write_tgz(tmp, files, mtime)
+        check_output(tmp, m["os"], m["arch"], version)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
     digest = sha256_file(tmp)
     with open(out + ".sha256.tmp", "w") as f:
         f.write(digest)

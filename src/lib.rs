@@ -1,1 +1,19 @@
-//! gvx: a Go SDK version manager.
+//! gvx: install official Go SDKs, verified and atomically, and select the right one for every
+//! project through `go`/`gofmt` shims. The selection itself lives in the `gvx-shims` crate so
+//! that the shim and the CLI share one implementation.
+
+pub mod archive;
+pub mod cli;
+pub mod commands;
+pub mod context;
+pub mod default;
+pub mod env;
+pub mod error;
+pub mod http;
+pub mod index;
+pub mod install;
+pub mod lock;
+pub mod platform;
+pub mod report;
+pub mod shell;
+pub mod shimfarm;

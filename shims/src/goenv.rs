@@ -45,7 +45,9 @@ pub struct GoEnv {
 impl GoEnv {
     /// Reads the go env file named by `GOENV` or the platform default. A missing file is empty.
     pub fn load() -> Self {
-        let Some(file) = env_file() else { return GoEnv::default() };
+        let Some(file) = env_file() else {
+            return GoEnv::default();
+        };
         let text = fs::read_to_string(&file).unwrap_or_default();
         GoEnv::parse(file, &text)
     }
@@ -61,7 +63,10 @@ impl GoEnv {
                 Some((key.to_owned(), value.to_owned(), index + 1))
             })
             .collect();
-        GoEnv { file: Some(file), lines }
+        GoEnv {
+            file: Some(file),
+            lines,
+        }
     }
 
     pub fn file(&self) -> Option<&Path> {
@@ -76,9 +81,16 @@ impl GoEnv {
                 origin: Origin::Environment,
             });
         }
-        let (_, value, line) = self.lines.iter().rev().find(|(k, v, _)| k == key && !v.is_empty())?;
+        let (_, value, line) = self
+            .lines
+            .iter()
+            .rev()
+            .find(|(k, v, _)| k == key && !v.is_empty())?;
         let file = self.file.clone().unwrap_or_default();
-        Some(Setting { value: value.clone(), origin: Origin::EnvFile(file, *line) })
+        Some(Setting {
+            value: value.clone(),
+            origin: Origin::EnvFile(file, *line),
+        })
     }
 
     /// `GOPATH`, or Go's default `~/go`.
@@ -115,7 +127,11 @@ pub fn env_file() -> Option<PathBuf> {
 
 /// Go's `os.UserConfigDir`.
 fn user_config_dir() -> Option<PathBuf> {
-    let nonempty = |key: &str| env::var_os(key).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let nonempty = |key: &str| {
+        env::var_os(key)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if cfg!(windows) {
         nonempty("AppData")
     } else if cfg!(target_os = "macos") {
@@ -137,7 +153,10 @@ mod tests {
         );
         let setting = goenv.get("GVX_TEST_UNSET_KEY").unwrap();
         assert_eq!(setting.value, "b");
-        assert_eq!(setting.origin, Origin::EnvFile(PathBuf::from("/cfg/go/env"), 5));
+        assert_eq!(
+            setting.origin,
+            Origin::EnvFile(PathBuf::from("/cfg/go/env"), 5)
+        );
         assert_eq!(goenv.get("lower"), None);
         assert_eq!(goenv.get("NOEQUALS"), None);
     }

@@ -25,7 +25,12 @@ pub struct GoDir {
 pub fn go_dirs(goenv: &GoEnv) -> Vec<GoDir> {
     let mut dirs = Vec::new();
     let mut push = |var: &'static str, setting: &Setting, path: PathBuf, written: bool| {
-        dirs.push(GoDir { var, origin: setting.origin.clone(), path, written });
+        dirs.push(GoDir {
+            var,
+            origin: setting.origin.clone(),
+            path,
+            written,
+        });
     };
     if let Some(gopath) = goenv.gopath() {
         for entry in env::split_paths(&gopath.value).filter(|p| !p.as_os_str().is_empty()) {
@@ -56,7 +61,12 @@ pub fn check(dirs: &[GoDir], store_home: &Path, sdk_root: &Path) -> Result<(), O
             } else {
                 continue;
             };
-            return Err(Overlap { dir: dir.clone(), owned: owned.to_owned(), what, relation });
+            return Err(Overlap {
+                dir: dir.clone(),
+                owned: owned.to_owned(),
+                what,
+                relation,
+            });
         }
     }
     Ok(())
@@ -98,7 +108,10 @@ impl fmt::Display for Overlap {
             Relation::Equal => write!(f, "{var} ({dir}) is {what} itself")?,
             Relation::Inside => write!(f, "{var} ({dir}) lies inside {what} ({owned})")?,
             Relation::Contains => {
-                write!(f, "{what} ({owned}) lies inside {dir}, where Go writes because of {var}")?;
+                write!(
+                    f,
+                    "{what} ({owned}) lies inside {dir}, where Go writes because of {var}"
+                )?;
             }
         }
         write!(f, "; {var} comes from {}", self.dir.origin)
@@ -114,7 +127,9 @@ impl Overlap {
         let change = match &self.dir.origin {
             Origin::Environment => format!("change or unset {var} in your shell profile"),
             Origin::EnvFile(..) => format!("run `go env -u {var}` or `go env -w {var}=<dir>`"),
-            Origin::Default => format!("set {var} to a directory of your own (Go's default is ~/go)"),
+            Origin::Default => {
+                format!("set {var} to a directory of your own (Go's default is ~/go)")
+            }
         };
         format!(
             "{change}, or move the gvx store with GVX_HOME; `go install` must never write into an SDK"
@@ -133,7 +148,11 @@ fn key(path: &Path) -> Vec<String> {
             }
             other => {
                 let text = other.as_os_str().to_string_lossy();
-                parts.push(if cfg!(windows) { text.to_lowercase().replace('/', "\\") } else { text.into_owned() });
+                parts.push(if cfg!(windows) {
+                    text.to_lowercase().replace('/', "\\")
+                } else {
+                    text.into_owned()
+                });
             }
         }
     }
@@ -155,7 +174,12 @@ mod tests {
     use super::*;
 
     fn dir(var: &'static str, path: &str, written: bool) -> GoDir {
-        GoDir { var, origin: Origin::Environment, path: PathBuf::from(path), written }
+        GoDir {
+            var,
+            origin: Origin::Environment,
+            path: PathBuf::from(path),
+            written,
+        }
     }
 
     fn gopath(entry: &str) -> Vec<GoDir> {
@@ -171,7 +195,9 @@ mod tests {
     const SDK: &str = "/home/u/.gvx/sdk/go1.22.10";
 
     fn relation(dirs: &[GoDir]) -> Option<Relation> {
-        check(dirs, Path::new(STORE), Path::new(SDK)).err().map(|e| e.relation)
+        check(dirs, Path::new(STORE), Path::new(SDK))
+            .err()
+            .map(|e| e.relation)
     }
 
     #[test]
@@ -183,19 +209,29 @@ mod tests {
     #[test]
     fn gopath_equal_to_or_inside_an_sdk_is_refused() {
         assert_eq!(relation(&gopath(SDK)), Some(Relation::Equal));
-        assert_eq!(relation(&gopath("/home/u/.gvx/sdk/go1.22.10/src/../gopath")), Some(Relation::Inside));
+        assert_eq!(
+            relation(&gopath("/home/u/.gvx/sdk/go1.22.10/src/../gopath")),
+            Some(Relation::Inside)
+        );
         assert_eq!(relation(&gopath("/home/u/.gvx")), Some(Relation::Equal));
     }
 
     #[test]
     fn store_inside_a_written_dir_is_refused() {
-        let err = check(&gopath("/home/u/.gvx/.."), Path::new("/home/u/pkg/gvx"), Path::new(SDK));
+        let err = check(
+            &gopath("/home/u/.gvx/.."),
+            Path::new("/home/u/pkg/gvx"),
+            Path::new(SDK),
+        );
         assert_eq!(err.unwrap_err().relation, Relation::Contains);
         let gobin = [dir("GOBIN", "/home/u/.gvx/sdk/go1.22.10/bin", true)];
         let err = check(&gobin, Path::new(STORE), Path::new(SDK)).unwrap_err();
         assert_eq!(err.relation, Relation::Inside);
         let text = err.to_string();
-        assert!(text.starts_with("GOBIN (/home/u/.gvx/sdk/go1.22.10/bin) lies inside the Go SDK"), "{text}");
+        assert!(
+            text.starts_with("GOBIN (/home/u/.gvx/sdk/go1.22.10/bin) lies inside the Go SDK"),
+            "{text}"
+        );
         let cache = [dir("GOMODCACHE", "/home/u", true)];
         assert_eq!(relation(&cache), Some(Relation::Contains));
     }

@@ -27,7 +27,11 @@ pub enum Toolchain {
 impl Requirement {
     /// Parses the file's text. Lines that are not valid versions are errors naming the line.
     pub fn parse(file: &Path, text: &str) -> Result<Self, ModuleError> {
-        let mut requirement = Requirement { file: file.to_owned(), go: None, toolchain: None };
+        let mut requirement = Requirement {
+            file: file.to_owned(),
+            go: None,
+            toolchain: None,
+        };
         if let Some((value, line)) = lookup(text, "go") {
             let version = GoVersion::parse(value)
                 .ok()
@@ -39,7 +43,8 @@ impl Requirement {
             let toolchain = match value {
                 "local" | "default" => Toolchain::Local,
                 _ => Toolchain::Version(
-                    from_toolchain(value).ok_or_else(|| ModuleError::new(file, line, "toolchain", value))?,
+                    from_toolchain(value)
+                        .ok_or_else(|| ModuleError::new(file, line, "toolchain", value))?,
                 ),
             };
             requirement.toolchain = Some((toolchain, line));
@@ -73,7 +78,9 @@ impl Requirement {
 pub fn from_toolchain(name: &str) -> Option<GoVersion> {
     let bare = name.strip_prefix("go")?;
     let end = bare.find([' ', '\t', '-']).unwrap_or(bare.len());
-    GoVersion::parse(&bare[..end]).ok().filter(GoVersion::is_toolchain)
+    GoVersion::parse(&bare[..end])
+        .ok()
+        .filter(GoVersion::is_toolchain)
 }
 
 /// The first line that is `key` followed by a space or tab; the value ends at `//`.
@@ -99,13 +106,22 @@ pub struct ModuleError {
 
 impl ModuleError {
     fn new(file: &Path, line: usize, key: &'static str, value: &str) -> Self {
-        ModuleError { file: file.to_owned(), line, key, value: value.to_owned() }
+        ModuleError {
+            file: file.to_owned(),
+            line,
+            key,
+            value: value.to_owned(),
+        }
     }
 }
 
 impl fmt::Display for ModuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let example = if self.key == "go" { "go 1.22" } else { "toolchain go1.22.10" };
+        let example = if self.key == "go" {
+            "go 1.22"
+        } else {
+            "toolchain go1.22.10"
+        };
         write!(
             f,
             "{}:{}: invalid {} line `{}` (expected e.g. `{example}`)",
@@ -174,7 +190,10 @@ mod tests {
     #[test]
     fn invalid_lines_are_errors() {
         let err = Requirement::parse(Path::new("/p/go.mod"), "module x\ngo banana\n").unwrap_err();
-        assert_eq!(err.to_string(), "/p/go.mod:2: invalid go line `banana` (expected e.g. `go 1.22`)");
+        assert_eq!(
+            err.to_string(),
+            "/p/go.mod:2: invalid go line `banana` (expected e.g. `go 1.22`)"
+        );
         let err = Requirement::parse(Path::new("go.work"), "toolchain 1.22.1\n").unwrap_err();
         assert_eq!(err.line, 1);
     }

@@ -52,8 +52,16 @@ pub fn read_tool_versions(path: &Path) -> Result<Option<Pin>, PinError> {
 
 fn parse_pin(value: &str, path: &Path, line: usize) -> Result<Pin, PinError> {
     match VersionRequest::parse(value) {
-        Ok(request) => Ok(Pin { request, file: path.to_owned(), line }),
-        Err(_) => Err(PinError::new(path, line, PinProblem::NotAVersion(value.to_owned()))),
+        Ok(request) => Ok(Pin {
+            request,
+            file: path.to_owned(),
+            line,
+        }),
+        Err(_) => Err(PinError::new(
+            path,
+            line,
+            PinProblem::NotAVersion(value.to_owned()),
+        )),
     }
 }
 
@@ -94,7 +102,9 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Option<String> {
         return None;
     }
     let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
-    char::decode_utf16(units).collect::<Result<String, _>>().ok()
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
 }
 
 /// A pin file that exists but cannot be used.
@@ -116,7 +126,11 @@ pub enum PinProblem {
 
 impl PinError {
     fn new(file: &Path, line: usize, problem: PinProblem) -> Self {
-        PinError { file: file.to_owned(), line, problem }
+        PinError {
+            file: file.to_owned(),
+            line,
+            problem,
+        }
     }
 }
 
@@ -127,7 +141,9 @@ impl fmt::Display for PinError {
             PinProblem::Io(e) => write!(f, "cannot read {file}: {e}"),
             PinProblem::Encoding => write!(f, "{file} is neither UTF-8 nor UTF-16 text"),
             PinProblem::Empty if self.line == 0 => write!(f, "{file} names no Go version"),
-            PinProblem::Empty => write!(f, "{file}:{}: the golang line names no version", self.line),
+            PinProblem::Empty => {
+                write!(f, "{file}:{}: the golang line names no version", self.line)
+            }
             PinProblem::NotAVersion(text) => write!(
                 f,
                 "{file}:{}: `{text}` is not a Go version ({VERSION_EXAMPLES})",
@@ -173,7 +189,10 @@ mod tests {
             .into_iter()
             .chain("go1.22.10\n".encode_utf16().flat_map(u16::to_be_bytes))
             .collect();
-        let no_bom_le: Vec<u8> = "1.22.10".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let no_bom_le: Vec<u8> = "1.22.10"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         let cases: [(&str, &[u8]); 6] = [
             ("plain", b"1.22.10\n"),
             ("crlf", b"\r\n# pinned\r\ngo1.22.10\r\n"),
@@ -196,7 +215,10 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains(":3: `1.22.x` is not a Go version"), "{text}");
         let empty = read_go_version(&temp_file("empty", b"\n# nothing\n")).unwrap_err();
-        assert!(empty.to_string().ends_with("names no Go version"), "{empty}");
+        assert!(
+            empty.to_string().ends_with("names no Go version"),
+            "{empty}"
+        );
     }
 
     #[test]
@@ -205,7 +227,11 @@ mod tests {
         let pin = read_tool_versions(&path).unwrap().unwrap();
         assert_eq!(pin.request, VersionRequest::Line(1, 22));
         assert_eq!(pin.line, 2);
-        assert!(read_tool_versions(&temp_file("tv2", b"python 3.12\n")).unwrap().is_none());
+        assert!(
+            read_tool_versions(&temp_file("tv2", b"python 3.12\n"))
+                .unwrap()
+                .is_none()
+        );
         let bad = read_tool_versions(&temp_file("tv3", b"go system\n")).unwrap_err();
         assert!(bad.to_string().contains(":1: `system`"), "{bad}");
     }

@@ -37,7 +37,9 @@ impl Inputs {
     pub fn from_env(cwd: PathBuf, goenv: &GoEnv) -> Self {
         Inputs {
             cwd,
-            version_override: std::env::var(GVX_GO_VERSION).ok().filter(|v| !v.trim().is_empty()),
+            version_override: std::env::var(GVX_GO_VERSION)
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
             gotoolchain: goenv.get("GOTOOLCHAIN"),
             gowork: goenv.get("GOWORK").map(|s| s.value),
             ignore_module: false,
@@ -61,7 +63,9 @@ pub enum Policy {
 
 impl Policy {
     pub fn parse(value: Option<&str>) -> Policy {
-        let Some(value) = value else { return Policy::Auto { minimum: None } };
+        let Some(value) = value else {
+            return Policy::Auto { minimum: None };
+        };
         let (name, mode) = match value.split_once('+') {
             Some((name, mode @ ("auto" | "path"))) => (name, Some(mode)),
             Some(_) => return Policy::Invalid,
@@ -122,7 +126,12 @@ pub struct Raise {
 impl fmt::Display for Raise {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.at {
-            Some((file, line)) => write!(f, "{} is required by {} (line {line})", self.minimum.name(), file.display()),
+            Some((file, line)) => write!(
+                f,
+                "{} is required by {} (line {line})",
+                self.minimum.name(),
+                file.display()
+            ),
             None => write!(f, "{} is the GOTOOLCHAIN minimum", self.minimum.name()),
         }
     }
@@ -150,18 +159,31 @@ pub struct Selection {
 
 /// Selects the Go version for `inputs.cwd` from the pins, the module and the store.
 pub fn select(inputs: &Inputs, store: &Store) -> Result<Selection, SelectError> {
-    let installed = store.installed().map_err(|e| SelectError::Io(store.sdk_dir(), e))?;
+    let installed = store
+        .installed()
+        .map_err(|e| SelectError::Io(store.sdk_dir(), e))?;
     let policy = Policy::parse(inputs.gotoolchain.as_ref().map(|s| s.value.as_str()));
     if let (Policy::Exact(v), Some(setting)) = (policy, &inputs.gotoolchain)
         && installed.contains(&v)
     {
         let source = Source::GoToolchain(setting.clone());
         let request = Some(VersionRequest::Exact(v));
-        return Ok(Selection { source, request, raised: None, policy, outcome: Outcome::Run(v) });
+        return Ok(Selection {
+            source,
+            request,
+            raised: None,
+            policy,
+            outcome: Outcome::Run(v),
+        });
     }
 
     let wants_module = matches!(policy, Policy::Auto { .. }) && !inputs.ignore_module;
-    let found = walk(&inputs.cwd, inputs.version_override.is_none(), wants_module, inputs.gowork.as_deref())?;
+    let found = walk(
+        &inputs.cwd,
+        inputs.version_override.is_none(),
+        wants_module,
+        inputs.gowork.as_deref(),
+    )?;
     let (source, request) = base(inputs, store, found.pin)?;
     let raise = match policy {
         Policy::Auto { minimum } => {
@@ -172,19 +194,40 @@ pub fn select(inputs: &Inputs, store: &Store) -> Result<Selection, SelectError> 
                     exact: r.decided_by_toolchain_line(),
                 })
             });
-            let gotoolchain = minimum.map(|minimum| Raise { minimum, at: None, exact: true });
-            [module, gotoolchain].into_iter().flatten().max_by(|a, b| a.minimum.cmp(&b.minimum))
+            let gotoolchain = minimum.map(|minimum| Raise {
+                minimum,
+                at: None,
+                exact: true,
+            });
+            [module, gotoolchain]
+                .into_iter()
+                .flatten()
+                .max_by(|a, b| a.minimum.cmp(&b.minimum))
         }
         _ => None,
     };
     let Some(source) = source else {
-        let raise = raise.ok_or_else(|| SelectError::NothingSelected { cwd: inputs.cwd.clone() })?;
+        let raise = raise.ok_or_else(|| SelectError::NothingSelected {
+            cwd: inputs.cwd.clone(),
+        })?;
         let outcome = satisfy(&raise, &installed);
-        return Ok(Selection { source: Source::Module, request: None, raised: Some(raise), policy, outcome });
+        return Ok(Selection {
+            source: Source::Module,
+            request: None,
+            raised: Some(raise),
+            policy,
+            outcome,
+        });
     };
     let request = request.expect("a source always comes with a request");
     let chosen = request.best(&installed);
-    let selection = |raised, outcome| Selection { source: source.clone(), request: Some(request), raised, policy, outcome };
+    let selection = |raised, outcome| Selection {
+        source: source.clone(),
+        request: Some(request),
+        raised,
+        policy,
+        outcome,
+    };
     match (chosen, raise) {
         (Some(version), Some(raise)) if version < raise.minimum => {
             Ok(selection(Some(raise.clone()), satisfy(&raise, &installed)))
@@ -200,10 +243,14 @@ pub fn select(inputs: &Inputs, store: &Store) -> Result<Selection, SelectError> 
 /// The newest installed SDK of the minimum's line at or above it, else what to install.
 fn satisfy(raise: &Raise, installed: &[GoVersion]) -> Outcome {
     let minimum = raise.minimum;
-    let fits = installed.iter().filter(|v| v.line() == minimum.line() && **v >= minimum && v.is_toolchain());
+    let fits = installed
+        .iter()
+        .filter(|v| v.line() == minimum.line() && **v >= minimum && v.is_toolchain());
     match fits.max() {
         Some(version) => Outcome::Run(*version),
-        None if raise.exact || minimum.is_prerelease() => Outcome::Install(VersionRequest::Exact(minimum)),
+        None if raise.exact || minimum.is_prerelease() => {
+            Outcome::Install(VersionRequest::Exact(minimum))
+        }
         None => Outcome::Install(VersionRequest::Line(minimum.major, minimum.minor)),
     }
 }
@@ -217,7 +264,11 @@ fn below(request: &VersionRequest, minimum: &GoVersion) -> bool {
     }
 }
 
-fn base(inputs: &Inputs, store: &Store, pin: Option<(Pin, bool)>) -> Result<(Option<Source>, Option<VersionRequest>), SelectError> {
+fn base(
+    inputs: &Inputs,
+    store: &Store,
+    pin: Option<(Pin, bool)>,
+) -> Result<(Option<Source>, Option<VersionRequest>), SelectError> {
     if let Some(text) = &inputs.version_override {
         let request = VersionRequest::parse(text).map_err(SelectError::Override)?;
         return Ok((Some(Source::Override), Some(request)));
@@ -231,9 +282,13 @@ fn base(inputs: &Inputs, store: &Store, pin: Option<(Pin, bool)>) -> Result<(Opt
         return Ok((Some(source), Some(pin.request)));
     }
     let file = store.default_file();
-    match store.read_default().map_err(|e| SelectError::Io(file.clone(), e))? {
+    match store
+        .read_default()
+        .map_err(|e| SelectError::Io(file.clone(), e))?
+    {
         Some(text) => {
-            let request = VersionRequest::parse(&text).map_err(|e| SelectError::Default(file.clone(), e))?;
+            let request =
+                VersionRequest::parse(&text).map_err(|e| SelectError::Default(file.clone(), e))?;
             Ok((Some(Source::Default(file)), Some(request)))
         }
         None => Ok((None, None)),
@@ -249,7 +304,12 @@ struct Found {
     requirement: Option<Requirement>,
 }
 
-fn walk(cwd: &Path, want_pin: bool, want_module: bool, gowork: Option<&str>) -> Result<Found, SelectError> {
+fn walk(
+    cwd: &Path,
+    want_pin: bool,
+    want_module: bool,
+    gowork: Option<&str>,
+) -> Result<Found, SelectError> {
     let mut found = Found::default();
     let mut work: Option<PathBuf> = match gowork {
         Some("off") | None => None,
@@ -323,7 +383,9 @@ impl fmt::Display for SelectError {
             SelectError::Pin(e) => e.fmt(f),
             SelectError::Module(e) => e.fmt(f),
             SelectError::Override(e) => write!(f, "{GVX_GO_VERSION}: {e}"),
-            SelectError::Default(path, e) => write!(f, "the global default in {}: {e}", path.display()),
+            SelectError::Default(path, e) => {
+                write!(f, "the global default in {}: {e}", path.display())
+            }
             SelectError::Io(path, e) => write!(f, "cannot read {}: {e}", path.display()),
             SelectError::NothingSelected { cwd } => {
                 write!(f, "no Go version is selected for {}", cwd.display())

@@ -43,11 +43,17 @@ fn run(args: &[OsString]) -> ShimError {
     let invoked = args.first().map(Path::new).unwrap_or(Path::new("go"));
     let Some(tool) = Tool::from_invoked(invoked) else {
         return ShimError::new(
-            format!("this is the gvx shim; it runs as `go` or `gofmt`, not as `{}`", invoked.display()),
+            format!(
+                "this is the gvx shim; it runs as `go` or `gofmt`, not as `{}`",
+                invoked.display()
+            ),
             Some("run `gvx reshim` to recreate the go and gofmt shims".into()),
         );
     };
-    let depth = env::var(DEPTH_VAR).ok().and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);
+    let depth = env::var(DEPTH_VAR)
+        .ok()
+        .and_then(|d| d.parse::<u32>().ok())
+        .unwrap_or(0);
     if depth >= MAX_DEPTH {
         return ShimError::new(
             format!("the gvx shim started itself {depth} times: the SDK's `{}` leads back to the shim", tool.name()),
@@ -56,7 +62,9 @@ fn run(args: &[OsString]) -> ShimError {
     }
     let store = match store_for_shim() {
         Ok(store) => store,
-        Err(e) => return ShimError::new(e.to_string(), Some("set GVX_HOME to the gvx store".into())),
+        Err(e) => {
+            return ShimError::new(e.to_string(), Some("set GVX_HOME to the gvx store".into()));
+        }
     };
     let goenv = GoEnv::load();
     let version = match tool {
@@ -76,9 +84,13 @@ fn run(args: &[OsString]) -> ShimError {
     }
     let program = store.tool(&version, tool.name());
     let depth = (depth + 1).to_string();
-    let child_env: [(&str, &OsStr); 2] = [("GOROOT", sdk.as_os_str()), (DEPTH_VAR, OsStr::new(&depth))];
+    let child_env: [(&str, &OsStr); 2] =
+        [("GOROOT", sdk.as_os_str()), (DEPTH_VAR, OsStr::new(&depth))];
     let error = launch::launch(&program, &args[1..], &child_env);
-    ShimError::new(format!("cannot run {}: {error}", program.display()), Some(format!("reinstall it with `gvx install --force {version}`")))
+    ShimError::new(
+        format!("cannot run {}: {error}", program.display()),
+        Some(format!("reinstall it with `gvx install --force {version}`")),
+    )
 }
 
 /// The tool a shim stands for, from the name it was started as.
@@ -97,7 +109,9 @@ impl Tool {
         match stem {
             "go" => Some(Tool::Go),
             "gofmt" => Some(Tool::Gofmt),
-            _ => crate::module::from_toolchain(&stem).filter(|v| v.name() == stem).map(Tool::Exact),
+            _ => crate::module::from_toolchain(&stem)
+                .filter(|v| v.name() == stem)
+                .map(Tool::Exact),
         }
     }
 
@@ -135,12 +149,18 @@ fn ensure_exact(store: &Store, version: GoVersion) -> Result<(), ShimError> {
     Ok(())
 }
 
-fn select_installing(store: &Store, goenv: &GoEnv, args: &[OsString]) -> Result<GoVersion, ShimError> {
-    let cwd = env::current_dir().map_err(|e| ShimError::new(format!("cannot read the working directory: {e}"), None))?;
+fn select_installing(
+    store: &Store,
+    goenv: &GoEnv,
+    args: &[OsString],
+) -> Result<GoVersion, ShimError> {
+    let cwd = env::current_dir()
+        .map_err(|e| ShimError::new(format!("cannot read the working directory: {e}"), None))?;
     let mut inputs = Inputs::from_env(cwd, goenv);
     inputs.ignore_module = ignores_module(args);
     for _ in 0..=MAX_INSTALLS {
-        let selection = select::select(&inputs, store).map_err(|e| ShimError::new(e.to_string(), Some(e.hint())))?;
+        let selection = select::select(&inputs, store)
+            .map_err(|e| ShimError::new(e.to_string(), Some(e.hint())))?;
         match selection.outcome {
             Outcome::Run(version) => return Ok(version),
             Outcome::Install(request) => install(store, request, &reason(&selection))?,
@@ -155,24 +175,36 @@ fn select_installing(store: &Store, goenv: &GoEnv, args: &[OsString]) -> Result<
 fn reason(selection: &Selection) -> String {
     match &selection.raised {
         Some(raise) => raise.to_string(),
-        None => format!("{} ({})", selection.request.map(|r| r.to_string()).unwrap_or_default(), selection.source),
+        None => format!(
+            "{} ({})",
+            selection.request.map(|r| r.to_string()).unwrap_or_default(),
+            selection.source
+        ),
     }
 }
 
 /// `go install m@v` and `go run m@v` build another module with its own go.mod.
 fn ignores_module(args: &[OsString]) -> bool {
     let mut words = args.iter().skip(1).filter_map(|a| a.to_str());
-    matches!(words.next(), Some("install" | "run")) && words.any(|w| !w.starts_with('-') && w.contains('@'))
+    matches!(words.next(), Some("install" | "run"))
+        && words.any(|w| !w.starts_with('-') && w.contains('@'))
 }
 
 /// Runs the sibling `gvx install <request>`, with its progress on stderr.
 fn install(store: &Store, request: VersionRequest, reason: &str) -> Result<(), ShimError> {
-    let off = env::var(AUTO_INSTALL_VAR).is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off"));
+    let off = env::var(AUTO_INSTALL_VAR).is_ok_and(|v| {
+        matches!(
+            v.to_ascii_lowercase().as_str(),
+            "0" | "false" | "no" | "off"
+        )
+    });
     let spec = request.to_string();
     if off {
         return Err(ShimError::new(
             format!("{reason}, but no matching SDK is installed"),
-            Some(format!("run `gvx install {spec}` ({AUTO_INSTALL_VAR}=0 turned off installing from the shim)")),
+            Some(format!(
+                "run `gvx install {spec}` ({AUTO_INSTALL_VAR}=0 turned off installing from the shim)"
+            )),
         ));
     }
     let gvx = gvx_exe(store);
@@ -182,19 +214,33 @@ fn install(store: &Store, request: VersionRequest, reason: &str) -> Result<(), S
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .status()
-        .map_err(|e| ShimError::new(format!("cannot run {}: {e}", gvx.display()), Some("reinstall gvx (see `install.sh`)".into())))?;
+        .map_err(|e| {
+            ShimError::new(
+                format!("cannot run {}: {e}", gvx.display()),
+                Some("reinstall gvx (see `install.sh`)".into()),
+            )
+        })?;
     if status.success() {
         Ok(())
     } else {
-        Err(ShimError::new(format!("`gvx install {spec}` failed"), Some("the error above says why".into())))
+        Err(ShimError::new(
+            format!("`gvx install {spec}` failed"),
+            Some("the error above says why".into()),
+        ))
     }
 }
 
 /// The gvx next to this shim, else the store's, else whatever `gvx` is on PATH.
 fn gvx_exe(store: &Store) -> PathBuf {
     let name = format!("gvx{EXE_SUFFIX}");
-    let beside = env::current_exe().ok().and_then(|exe| Some(exe.parent()?.join(&name)));
-    [beside, Some(store.gvx_exe())].into_iter().flatten().find(|p| p.is_file()).unwrap_or_else(|| PathBuf::from(name))
+    let beside = env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(&name)));
+    [beside, Some(store.gvx_exe())]
+        .into_iter()
+        .flatten()
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from(name))
 }
 
 /// An error of the shim's own, with the next step.
@@ -223,9 +269,18 @@ mod tests {
     fn tool_names() {
         assert_eq!(Tool::from_invoked(Path::new("/x/bin/go")), Some(Tool::Go));
         assert_eq!(Tool::from_invoked(Path::new("C:/x/GO.EXE")), Some(Tool::Go));
-        assert_eq!(Tool::from_invoked(Path::new("gofmt.exe")), Some(Tool::Gofmt));
-        assert_eq!(Tool::from_invoked(Path::new("go1.22.10")), Some(Tool::Exact(GoVersion::parse("1.22.10").unwrap())));
-        assert_eq!(Tool::from_invoked(Path::new("go1.20")), Some(Tool::Exact(GoVersion::parse("1.20").unwrap())));
+        assert_eq!(
+            Tool::from_invoked(Path::new("gofmt.exe")),
+            Some(Tool::Gofmt)
+        );
+        assert_eq!(
+            Tool::from_invoked(Path::new("go1.22.10")),
+            Some(Tool::Exact(GoVersion::parse("1.22.10").unwrap()))
+        );
+        assert_eq!(
+            Tool::from_invoked(Path::new("go1.20")),
+            Some(Tool::Exact(GoVersion::parse("1.20").unwrap()))
+        );
         assert_eq!(Tool::from_invoked(Path::new("go1.22")), None);
         assert_eq!(Tool::from_invoked(Path::new("gvx-shim")), None);
     }
@@ -233,7 +288,9 @@ mod tests {
     #[test]
     fn module_ignored_for_install_at_version() {
         let args = |s: &str| s.split(' ').map(OsString::from).collect::<Vec<_>>();
-        assert!(ignores_module(&args("go install golang.org/x/tools/gopls@latest")));
+        assert!(ignores_module(&args(
+            "go install golang.org/x/tools/gopls@latest"
+        )));
         assert!(ignores_module(&args("go run -v example.com/cmd@v1.2.3")));
         assert!(!ignores_module(&args("go install ./...")));
         assert!(!ignores_module(&args("go build x@y")));

@@ -46,7 +46,9 @@ impl Store {
             }
             return Ok(Store::new(home));
         }
-        home_dir().map(|h| Store::new(h.join(".gvx"))).ok_or(StoreLocationError::NoHome)
+        home_dir()
+            .map(|h| Store::new(h.join(".gvx")))
+            .ok_or(StoreLocationError::NoHome)
     }
 
     pub fn home(&self) -> &Path {
@@ -68,7 +70,9 @@ impl Store {
 
     /// The SDK's own tool: `sdk/go1.22.10/bin/go`.
     pub fn tool(&self, version: &GoVersion, tool: &str) -> PathBuf {
-        self.sdk(version).join("bin").join(format!("{tool}{EXE_SUFFIX}"))
+        self.sdk(version)
+            .join("bin")
+            .join(format!("{tool}{EXE_SUFFIX}"))
     }
 
     /// Scratch space for installs and removals in progress; invisible to [`Store::installed`].
@@ -119,7 +123,11 @@ impl Store {
     /// The global default written by `gvx use`, if any.
     pub fn read_default(&self) -> io::Result<Option<String>> {
         match fs::read_to_string(self.default_file()) {
-            Ok(text) => Ok(text.lines().next().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty())),
+            Ok(text) => Ok(text
+                .lines()
+                .next()
+                .map(|l| l.trim().to_owned())
+                .filter(|l| !l.is_empty())),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
@@ -136,7 +144,9 @@ fn sdk_dir_version(name: &OsStr) -> Option<GoVersion> {
 /// The user's home directory: `HOME`, or `USERPROFILE` on Windows.
 pub fn home_dir() -> Option<PathBuf> {
     let var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
-    env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from)
+    env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// Why the store's location could not be determined.
@@ -155,7 +165,11 @@ impl std::fmt::Display for StoreLocationError {
                 if cfg!(windows) { "USERPROFILE" } else { "HOME" }
             ),
             StoreLocationError::Relative(p) => {
-                write!(f, "{GVX_HOME} must be an absolute path, not `{}`", p.display())
+                write!(
+                    f,
+                    "{GVX_HOME} must be an absolute path, not `{}`",
+                    p.display()
+                )
             }
         }
     }
@@ -169,10 +183,20 @@ mod tests {
 
     #[test]
     fn sdk_names() {
-        assert_eq!(sdk_dir_version(OsStr::new("go1.22.10")), GoVersion::parse("1.22.10").ok());
-        assert_eq!(sdk_dir_version(OsStr::new("go1.20")), GoVersion::parse("1.20").ok());
+        assert_eq!(
+            sdk_dir_version(OsStr::new("go1.22.10")),
+            GoVersion::parse("1.22.10").ok()
+        );
+        assert_eq!(
+            sdk_dir_version(OsStr::new("go1.20")),
+            GoVersion::parse("1.20").ok()
+        );
         assert_eq!(sdk_dir_version(OsStr::new(".staging")), None);
-        assert_eq!(sdk_dir_version(OsStr::new("go1.22")), None, "language versions are not SDKs");
+        assert_eq!(
+            sdk_dir_version(OsStr::new("go1.22")),
+            None,
+            "language versions are not SDKs"
+        );
         assert_eq!(sdk_dir_version(OsStr::new("notes.txt")), None);
     }
 

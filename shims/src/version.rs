@@ -42,7 +42,12 @@ pub struct GoVersion {
 impl GoVersion {
     /// A release `major.minor.patch`.
     pub const fn release(major: u64, minor: u64, patch: u64) -> Self {
-        GoVersion { major, minor, patch: Some(patch), pre: None }
+        GoVersion {
+            major,
+            minor,
+            patch: Some(patch),
+            pre: None,
+        }
     }
 
     /// Parses `1.22.10`, `go1.22.10`, `1.23rc1`, `1.21` (language version), `1.20` (== 1.20.0).
@@ -97,13 +102,20 @@ fn parse_bare(s: &str) -> Option<GoVersion> {
     let default_patch = (major, minor) < (1, 21);
     if rest.is_empty() {
         let patch = if default_patch { Some(0) } else { None };
-        return Some(GoVersion { major, minor, patch, pre: None });
+        return Some(GoVersion {
+            major,
+            minor,
+            patch,
+            pre: None,
+        });
     }
     if let Some(rest) = rest.strip_prefix('.') {
         let (patch, rest) = cut_int(rest)?;
         // Go has never published a prerelease of a patch release as a toolchain (1.9.2rc2 is a
         // curiosity that `cmd/go` rejects), so neither do we.
-        return rest.is_empty().then_some(GoVersion::release(major, minor, patch));
+        return rest
+            .is_empty()
+            .then_some(GoVersion::release(major, minor, patch));
     }
     let kind_len = rest.bytes().take_while(u8::is_ascii_lowercase).count();
     let kind = match &rest[..kind_len] {
@@ -113,7 +125,12 @@ fn parse_bare(s: &str) -> Option<GoVersion> {
         _ => return None,
     };
     let (pre, rest) = cut_int(&rest[kind_len..])?;
-    rest.is_empty().then_some(GoVersion { major, minor, patch: None, pre: Some((kind, pre)) })
+    rest.is_empty().then_some(GoVersion {
+        major,
+        minor,
+        patch: None,
+        pre: Some((kind, pre)),
+    })
 }
 
 /// A decimal without leading zeros, as Go's `cutInt` accepts it.
@@ -220,7 +237,11 @@ impl VersionRequest {
     where
         I: IntoIterator<Item = &'a GoVersion>,
     {
-        versions.into_iter().filter(|v| self.matches(v)).max().copied()
+        versions
+            .into_iter()
+            .filter(|v| self.matches(v))
+            .max()
+            .copied()
     }
 }
 
@@ -249,7 +270,9 @@ pub struct VersionError {
 
 impl VersionError {
     fn new(input: &str) -> Self {
-        VersionError { input: input.to_owned() }
+        VersionError {
+            input: input.to_owned(),
+        }
     }
 }
 
@@ -266,7 +289,8 @@ impl fmt::Display for VersionError {
 impl std::error::Error for VersionError {}
 
 /// The examples every version error ends with.
-pub const VERSION_EXAMPLES: &str = "a Go version looks like `1.22` (newest 1.22.x), `1.22.10`, `go1.22.10`, `1.23rc1` or `latest`";
+pub const VERSION_EXAMPLES: &str =
+    "a Go version looks like `1.22` (newest 1.22.x), `1.22.10`, `go1.22.10`, `1.23rc1` or `latest`";
 
 #[cfg(test)]
 mod tests {
@@ -314,7 +338,12 @@ mod tests {
 
     #[test]
     fn lang_versions() {
-        for (s, lang) in [("1.22", true), ("1.21", true), ("1.20", false), ("1.19", false)] {
+        for (s, lang) in [
+            ("1.22", true),
+            ("1.21", true),
+            ("1.20", false),
+            ("1.19", false),
+        ] {
             assert_eq!(v(s).is_lang(), lang, "{s}");
         }
         for s in ["1.2rc3", "1.2.3", "1.21.0", "1.21rc2"] {
@@ -326,16 +355,33 @@ mod tests {
 
     #[test]
     fn invalid_versions() {
-        for s in
-            ["", "x", "1.", "1.01", "01.2", "1.2.3.4", "1.21.3rc1", "1.600+auto", "banana", "1.2x1"]
-        {
+        for s in [
+            "",
+            "x",
+            "1.",
+            "1.01",
+            "01.2",
+            "1.2.3.4",
+            "1.21.3rc1",
+            "1.600+auto",
+            "banana",
+            "1.2x1",
+        ] {
             assert!(GoVersion::parse(s).is_err(), "{s:?} should be invalid");
         }
     }
 
     #[test]
     fn display_round_trips() {
-        for s in ["1.22.10", "1.21rc1", "1.20", "1.19.13", "1.21.0", "1.21", "1.18beta1"] {
+        for s in [
+            "1.22.10",
+            "1.21rc1",
+            "1.20",
+            "1.19.13",
+            "1.21.0",
+            "1.21",
+            "1.18beta1",
+        ] {
             assert_eq!(v(s).to_string(), s);
         }
         assert_eq!(v("1.20.0").to_string(), "1.20");
@@ -348,7 +394,10 @@ mod tests {
         assert_eq!(VersionRequest::parse("latest"), Ok(Latest));
         assert_eq!(VersionRequest::parse("1.22"), Ok(Line(1, 22)));
         assert_eq!(VersionRequest::parse("go1.20"), Ok(Line(1, 20)));
-        assert_eq!(VersionRequest::parse(" go1.22.10 "), Ok(Exact(v("1.22.10"))));
+        assert_eq!(
+            VersionRequest::parse(" go1.22.10 "),
+            Ok(Exact(v("1.22.10")))
+        );
         assert_eq!(VersionRequest::parse("1.23rc1"), Ok(Exact(v("1.23rc1"))));
         for bad in ["", "1", "banana", "1.2.3.4", "1.22.x", "go", "1.01"] {
             assert!(VersionRequest::parse(bad).is_err(), "{bad:?}");
@@ -357,12 +406,18 @@ mod tests {
 
     #[test]
     fn best_match() {
-        let list: Vec<GoVersion> =
-            ["1.21.13", "1.22.0", "1.22.10", "1.23rc1", "1.23.0", "1.23.9", "1.24rc2"]
-                .iter()
-                .map(|s| v(s))
-                .collect();
-        let best = |r: &str| VersionRequest::parse(r).unwrap().best(&list).map(|v| v.to_string());
+        let list: Vec<GoVersion> = [
+            "1.21.13", "1.22.0", "1.22.10", "1.23rc1", "1.23.0", "1.23.9", "1.24rc2",
+        ]
+        .iter()
+        .map(|s| v(s))
+        .collect();
+        let best = |r: &str| {
+            VersionRequest::parse(r)
+                .unwrap()
+                .best(&list)
+                .map(|v| v.to_string())
+        };
         assert_eq!(best("1.22").as_deref(), Some("1.22.10"));
         assert_eq!(best("latest").as_deref(), Some("1.23.9"));
         assert_eq!(best("1.23rc1").as_deref(), Some("1.23rc1"));

@@ -1,10 +1,10 @@
-//! Byte-level tar and zip writers (and readers for assertions).
+//! Byte-level tar and zip writers (readers for assertions are in `inspect.rs`).
 //!
 //! These write names and link targets verbatim, bypassing the path checks of
 //! the `tar`/`zip` crates, so the same code builds both well-formed SDK
 //! archives and hostile ones.
 
-use std::io::{self, Read, Write};
+use std::io::Write;
 
 use flate2::Compression;
 use flate2::write::{DeflateEncoder, GzEncoder};
@@ -33,12 +33,22 @@ pub struct RawEntry {
 impl RawEntry {
     /// A regular file.
     pub fn file(name: &str, mode: u32, data: impl Into<Vec<u8>>) -> RawEntry {
-        RawEntry { name: name.to_owned(), kind: EntryType::Regular, mode, data: data.into(), link: None, device: None }
+        RawEntry {
+            name: name.to_owned(),
+            kind: EntryType::Regular,
+            mode,
+            data: data.into(),
+            link: None,
+            device: None,
+        }
     }
 
     /// A directory (`name` should end with `/`).
     pub fn dir(name: &str) -> RawEntry {
-        RawEntry { kind: EntryType::Directory, ..RawEntry::file(name, 0o755, Vec::new()) }
+        RawEntry {
+            kind: EntryType::Directory,
+            ..RawEntry::file(name, 0o755, Vec::new())
+        }
     }
 
     /// A symbolic link `name -> target`.
@@ -52,12 +62,20 @@ impl RawEntry {
 
     /// A hard link `name` => `target`.
     pub fn hardlink(name: &str, target: &str) -> RawEntry {
-        RawEntry { kind: EntryType::Link, link: Some(target.to_owned()), ..RawEntry::file(name, 0o644, Vec::new()) }
+        RawEntry {
+            kind: EntryType::Link,
+            link: Some(target.to_owned()),
+            ..RawEntry::file(name, 0o644, Vec::new())
+        }
     }
 
     /// A character device node.
     pub fn char_device(name: &str, major: u32, minor: u32) -> RawEntry {
-        RawEntry { kind: EntryType::Char, device: Some((major, minor)), ..RawEntry::file(name, 0o666, Vec::new()) }
+        RawEntry {
+            kind: EntryType::Char,
+            device: Some((major, minor)),
+            ..RawEntry::file(name, 0o666, Vec::new())
+        }
     }
 }
 
@@ -82,11 +100,17 @@ pub fn tar_bytes(entries: &[RawEntry]) -> Vec<u8> {
         h.set_gid(0);
         h.set_mtime(FIXTURE_MTIME);
         h.set_entry_type(e.kind);
-        let data: &[u8] = if e.kind == EntryType::Regular { &e.data } else { &[] };
+        let data: &[u8] = if e.kind == EntryType::Regular {
+            &e.data
+        } else {
+            &[]
+        };
         h.set_size(data.len() as u64);
         if let Some((major, minor)) = e.device {
-            h.set_device_major(major).expect("gnu header has device fields");
-            h.set_device_minor(minor).expect("gnu header has device fields");
+            h.set_device_major(major)
+                .expect("gnu header has device fields");
+            h.set_device_minor(minor)
+                .expect("gnu header has device fields");
         }
         h.set_cksum();
         out.extend_from_slice(h.as_bytes());
@@ -118,13 +142,20 @@ pub struct ZipMember {
     /// A smaller lie makes a zip bomb.
     pub declared_size: Option<u32>,
     /// Pre-deflated content to store instead of compressing `entry.data`
-    /// (then `declared_size` and the CRC describe `entry.data`).
+    /// (then set `declared_size` and `crc` too).
     pub deflated: Option<Vec<u8>>,
+    /// CRC-32 to write; `None` = computed over `entry.data`.
+    pub crc: Option<u32>,
 }
 
 impl From<RawEntry> for ZipMember {
     fn from(entry: RawEntry) -> ZipMember {
-        ZipMember { entry, declared_size: None, deflated: None }
+        ZipMember {
+            entry,
+            declared_size: None,
+            deflated: None,
+            crc: None,
+        }
     }
 }
 
@@ -136,6 +167,65 @@ pub fn deflate(data: &[u8]) -> Vec<u8> {
     let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
     enc.write_all(data).expect("deflate to memory");
     enc.finish().expect("deflate to memory")
+}
+
+/// Raw deflate blocks for `data`, not final, ending byte-aligned (sync
+/// flush), so such pieces can be concatenated.
+pub fn deflate_sync(data: &[u8]) -> Vec<u8> {
+    let mut c = flate2::Compress::new(Compression::best(), false);
+    let mut out = Vec::with_capacity(data.len() + data.len() / 500 + 1024);
+    c.compress_vec(data, &mut out, flate2::FlushCompress::Sync)
+        .expect("deflate");
+    assert!(
+        c.total_in() == data.len() as u64 && out.len() < out.capacity(),
+        "deflate_sync: output buffer too small"
+    );
+    out
+}
+
+/// A final, empty stored deflate block: ends a stream built from
+/// [`deflate_sync`] / [`deflate_zeros`] pieces.
+pub const DEFLATE_END: [u8; 5] = [0x01, 0x00, 0x00, 0xff, 0xff];
+
+/// Non-final raw deflate blocks inflating to `n` zero bytes, and their CRC.
+/// Cheap even for gigabytes: one 256 KiB chunk is compressed and repeated
+/// (its back-references only reach earlier zeros).
+pub fn deflate_zeros(n: u64) -> (Vec<u8>, flate2::Crc) {
+    const CHUNK: u64 = 256 * 1024;
+    let zeros = vec![0u8; CHUNK as usize];
+    let piece = deflate_sync(&zeros);
+    let mut piece_crc = flate2::Crc::new();
+    piece_crc.update(&zeros);
+    let (mut out, mut crc) = (Vec::new(), flate2::Crc::new());
+    for _ in 0..n / CHUNK {
+        out.extend_from_slice(&piece);
+        crc.combine(&piece_crc);
+    }
+    let tail = &zeros[..usize::try_from(n % CHUNK).expect("small")];
+    if !tail.is_empty() {
+        out.extend(deflate_sync(tail));
+        let mut tail_crc = flate2::Crc::new();
+        tail_crc.update(tail);
+        crc.combine(&tail_crc);
+    }
+    (out, crc)
+}
+
+/// A gzip member whose content is `prefix` followed by `zeros` zero bytes,
+/// built without compressing the zeros (see [`deflate_zeros`]).
+pub fn gzip_with_zeros(prefix: &[u8], zeros: u64) -> Vec<u8> {
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    let mut crc = flate2::Crc::new();
+    crc.update(prefix);
+    out.extend(deflate_sync(prefix));
+    let (z, zcrc) = deflate_zeros(zeros);
+    out.extend(z);
+    crc.combine(&zcrc);
+    out.extend_from_slice(&DEFLATE_END);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    // ISIZE is the length modulo 2^32.
+    out.extend_from_slice(&((prefix.len() as u64 + zeros) as u32).to_le_bytes());
+    out
 }
 
 fn crc32(data: &[u8]) -> u32 {
@@ -166,7 +256,7 @@ pub fn zip_bytes(members: &[ZipMember]) -> Vec<u8> {
             (None, 8) => deflate(&e.data),
             (None, _) => e.data.clone(),
         };
-        let crc = crc32(&e.data);
+        let crc = m.crc.unwrap_or_else(|| crc32(&e.data));
         let size = m.declared_size.unwrap_or_else(|| u32_of(e.data.len()));
         let name = e.name.as_bytes();
         let offset = u32_of(out.len());
@@ -187,11 +277,15 @@ pub fn zip_bytes(members: &[ZipMember]) -> Vec<u8> {
         out.extend_from_slice(name);
         out.extend_from_slice(&stored);
 
-        let dos_attr: u32 = if e.kind == EntryType::Directory { 0x10 } else { 0 };
+        let dos_attr: u32 = if e.kind == EntryType::Directory {
+            0x10
+        } else {
+            0
+        };
         central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
         central.extend_from_slice(&((3u16 << 8) | 20).to_le_bytes()); // made by: unix
         central.extend_from_slice(&common);
-        central.extend_from_slice(&[0; 8]); // comment len, disk, internal attrs
+        central.extend_from_slice(&[0; 6]); // comment len, disk, internal attrs
         central.extend_from_slice(&(((file_type | e.mode) << 16) | dos_attr).to_le_bytes());
         central.extend_from_slice(&offset.to_le_bytes());
         central.extend_from_slice(name);
@@ -206,96 +300,5 @@ pub fn zip_bytes(members: &[ZipMember]) -> Vec<u8> {
     out.extend_from_slice(&u32_of(central.len()).to_le_bytes());
     out.extend_from_slice(&cd_offset.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes()); // comment length
-    out
-}
-
-/// A tar member as read back by [`list_tar_gz`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ListedTar {
-    /// Name bytes as stored (lossy UTF-8).
-    pub name: String,
-    /// Entry type.
-    pub kind: EntryType,
-    /// Mode bits from the header.
-    pub mode: u32,
-    /// Link target, if any.
-    pub link: Option<String>,
-    /// Content.
-    pub data: Vec<u8>,
-}
-
-/// Lists a `.tar.gz` without validating or unpacking anything.
-pub fn list_tar_gz(bytes: &[u8]) -> Vec<ListedTar> {
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
-    let mut out = Vec::new();
-    for entry in archive.entries().expect("tar entries") {
-        let mut entry = entry.expect("tar entry");
-        let h = entry.header();
-        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        let link = entry.link_name_bytes().map(|l| String::from_utf8_lossy(&l).into_owned());
-        let (kind, mode) = (h.entry_type(), h.mode().expect("tar mode"));
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).expect("tar data");
-        out.push(ListedTar { name, kind, mode, link, data });
-    }
-    out
-}
-
-/// A zip member as read back from the central directory by [`list_zip`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ListedZip {
-    /// Name bytes as stored (lossy UTF-8).
-    pub name: String,
-    /// 0 = stored, 8 = deflate.
-    pub method: u16,
-    /// Uncompressed size as declared in the central directory.
-    pub declared_size: u64,
-    /// Unix mode from the external attributes (file type bits included).
-    pub unix_mode: u32,
-    /// The stored (possibly compressed) bytes.
-    pub stored: Vec<u8>,
-}
-
-impl ListedZip {
-    /// The real uncompressed length, found by inflating (stored: the length).
-    pub fn actual_size(&self) -> u64 {
-        if self.method == 0 {
-            return self.stored.len() as u64;
-        }
-        let mut dec = flate2::read::DeflateDecoder::new(&self.stored[..]);
-        io::copy(&mut dec, &mut io::sink()).expect("inflate")
-    }
-}
-
-fn le16(b: &[u8], at: usize) -> usize {
-    usize::from(u16::from_le_bytes([b[at], b[at + 1]]))
-}
-
-fn le32(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
-
-/// Lists a (non-zip64, comment-free) zip by parsing its central directory
-/// by hand, so hostile names and lying sizes come back as stored.
-pub fn list_zip(bytes: &[u8]) -> Vec<ListedZip> {
-    let eocd = bytes.len().checked_sub(22).expect("zip too short");
-    assert_eq!(le32(bytes, eocd), 0x0605_4b50, "no end-of-central-directory record at the end");
-    let count = le16(bytes, eocd + 10);
-    let mut at = le32(bytes, eocd + 16) as usize;
-    let mut out = Vec::new();
-    for _ in 0..count {
-        assert_eq!(le32(bytes, at), 0x0201_4b50, "bad central directory header");
-        let method = u16::from_le_bytes([bytes[at + 10], bytes[at + 11]]);
-        let compressed = le32(bytes, at + 20) as usize;
-        let declared_size = u64::from(le32(bytes, at + 24));
-        let (name_len, extra_len, comment_len) = (le16(bytes, at + 28), le16(bytes, at + 30), le16(bytes, at + 32));
-        let unix_mode = le32(bytes, at + 38) >> 16;
-        let local = le32(bytes, at + 42) as usize;
-        let name = String::from_utf8_lossy(&bytes[at + 46..at + 46 + name_len]).into_owned();
-        let data_at = local + 30 + le16(bytes, local + 26) + le16(bytes, local + 28);
-        let stored = bytes[data_at..data_at + compressed].to_vec();
-        out.push(ListedZip { name, method, declared_size, unix_mode, stored });
-        at += 46 + name_len + extra_len + comment_len;
-    }
     out
 }

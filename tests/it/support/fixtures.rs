@@ -128,12 +128,22 @@ impl FakeSdk {
 
     /// `zip` for windows, else `tar.gz`.
     pub fn extension(&self) -> &'static str {
-        if self.os == "windows" { "zip" } else { "tar.gz" }
+        if self.os == "windows" {
+            "zip"
+        } else {
+            "tar.gz"
+        }
     }
 
     /// The official download name, e.g. `go1.22.10.linux-amd64.tar.gz`.
     pub fn filename(&self) -> String {
-        format!("go{}.{}-{}.{}", self.version, self.os, self.arch, self.extension())
+        format!(
+            "go{}.{}-{}.{}",
+            self.version,
+            self.os,
+            self.arch,
+            self.extension()
+        )
     }
 
     /// `.exe` for windows.
@@ -147,24 +157,52 @@ impl FakeSdk {
         let v = self.go_version();
         let exe = self.exe();
         let tool_dir = format!("pkg/tool/{}_{}", self.os, self.arch);
-        let version_file = self.version_file.clone().unwrap_or_else(|| format!("{v}\ntime {FIXTURE_TIME}\n"));
+        let version_file = self
+            .version_file
+            .clone()
+            .unwrap_or_else(|| format!("{v}\ntime {FIXTURE_TIME}\n"));
         let (go, gofmt) = if exe.is_empty() {
             (go_script(&v, &self.os, &self.arch), gofmt_script(&v))
         } else {
-            (format!("MZ fake go.exe {v}\n"), format!("MZ fake gofmt.exe {v}\n"))
+            (
+                format!("MZ fake go.exe {v}\n"),
+                format!("MZ fake gofmt.exe {v}\n"),
+            )
         };
         let mut files: BTreeMap<String, (Vec<u8>, u32)> = BTreeMap::new();
-        let mut add = |p: String, data: String, mode: u32| files.insert(p, (data.into_bytes(), mode));
+        let mut add =
+            |p: String, data: String, mode: u32| files.insert(p, (data.into_bytes(), mode));
         add("VERSION".into(), version_file, 0o644);
         add("go.env".into(), GO_ENV.into(), 0o644);
-        add("LICENSE".into(), "Copyright 2009 The Go Authors. (fake)\n".into(), 0o644);
+        add(
+            "LICENSE".into(),
+            "Copyright 2009 The Go Authors. (fake)\n".into(),
+            0o644,
+        );
         add(format!("bin/go{exe}"), go, 0o755);
         add(format!("bin/gofmt{exe}"), gofmt, 0o755);
-        add(format!("{tool_dir}/compile{exe}"), format!("fake compile {v}\n"), 0o755);
-        add("src/runtime/runtime.go".into(), "package runtime\n".into(), 0o644);
-        add("src/cmd/go/main.go".into(), "package main\n\nfunc main() {}\n".into(), 0o644);
+        add(
+            format!("{tool_dir}/compile{exe}"),
+            format!("fake compile {v}\n"),
+            0o755,
+        );
+        add(
+            "src/runtime/runtime.go".into(),
+            "package runtime\n".into(),
+            0o644,
+        );
+        add(
+            "src/cmd/go/main.go".into(),
+            "package main\n\nfunc main() {}\n".into(),
+            0o644,
+        );
         add("src/bytes/bytes.go".into(), "package bytes\n".into(), 0o644);
-        files.retain(|p, _| !self.removed.iter().any(|r| p == r || *p == format!("{r}.exe")));
+        files.retain(|p, _| {
+            !self
+                .removed
+                .iter()
+                .any(|r| p == r || *p == format!("{r}.exe"))
+        });
         for (p, data, mode) in &self.extra {
             files.insert(p.clone(), (data.clone(), *mode));
         }
@@ -177,7 +215,11 @@ impl FakeSdk {
     }
 
     fn rooted(&self, path: &str) -> String {
-        if self.prefix.is_empty() { path.to_owned() } else { format!("{}/{path}", self.prefix) }
+        if self.prefix.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{}/{path}", self.prefix)
+        }
     }
 
     /// The archive members in distpack order: a directory entry before the
@@ -208,14 +250,22 @@ impl FakeSdk {
 
     /// A `.zip` of the files (no directory entries, like distpack's zips).
     pub fn zip(&self) -> Vec<u8> {
-        let members: Vec<ZipMember> =
-            self.entries().into_iter().filter(|e| !e.name.ends_with('/')).map(ZipMember::from).collect();
+        let members: Vec<ZipMember> = self
+            .entries()
+            .into_iter()
+            .filter(|e| !e.name.ends_with('/'))
+            .map(ZipMember::from)
+            .collect();
         zip_bytes(&members)
     }
 
     /// The archive in the format matching the target OS ([`Self::extension`]).
     pub fn archive(&self) -> Vec<u8> {
-        if self.os == "windows" { self.zip() } else { self.tar_gz() }
+        if self.os == "windows" {
+            self.zip()
+        } else {
+            self.tar_gz()
+        }
     }
 
     /// Writes the SDK tree (without the archive root) into `dest`, as an
@@ -228,7 +278,8 @@ impl FakeSdk {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
-                fs::set_permissions(&file, fs::Permissions::from_mode(mode & 0o777)).expect("chmod");
+                fs::set_permissions(&file, fs::Permissions::from_mode(mode & 0o777))
+                    .expect("chmod");
             }
             #[cfg(not(unix))]
             let _ = mode;

@@ -8,25 +8,20 @@
 //! socket timeouts and notice the stop flag while sleeping.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::index::sha256_hex;
+use super::http::{read_request, respond};
+use super::index::{IndexRelease, index_json};
 
-/// Largest request head accepted (request line + headers).
-const MAX_HEAD: usize = 64 * 1024;
 /// Upper bound on connections served over a server's lifetime.
 const MAX_CONNECTIONS: usize = 100_000;
 /// Socket read/write timeout for connection threads.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
-/// `Fault::Slow` never takes longer than this; the rest is sent at once.
-const SLOW_CAP: Duration = Duration::from_secs(3);
-/// `Fault::Stall` never stalls longer than this.
-const STALL_CAP: Duration = Duration::from_secs(10);
 
 /// A misbehaviour injected for one path (see [`TestServer::set_fault`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +58,13 @@ pub enum Fault {
     Redirect(String),
 }
 
+impl Fault {
+    /// `Fault::FailFirst(n, Box::new(fault))`.
+    pub fn fail_first(n: usize, fault: Fault) -> Fault {
+        Fault::FailFirst(n, Box::new(fault))
+    }
+}
+
 /// One request as received, for assertions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
@@ -88,11 +90,12 @@ impl Request {
     }
 }
 
+/// What a path serves when no fault intervenes.
 #[derive(Clone)]
-struct Route {
-    status: u16,
-    content_type: String,
-    body: Arc<Vec<u8>>,
+pub(super) struct Route {
+    pub(super) status: u16,
+    pub(super) content_type: String,
+    pub(super) body: Arc<Vec<u8>>,
 }
 
 #[derive(Default)]
@@ -129,10 +132,17 @@ impl TestServer {
     pub fn start() -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local_addr");
-        let shared = Arc::new(Shared { state: Mutex::new(State::default()), stop: AtomicBool::new(false) });
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::default()),
+            stop: AtomicBool::new(false),
+        });
         let s = Arc::clone(&shared);
         let accept = thread::spawn(move || accept_loop(&listener, &s));
-        TestServer { addr, shared, accept: Some(accept) }
+        TestServer {
+            addr,
+            shared,
+            accept: Some(accept),
+        }
     }
 
     /// Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
@@ -160,9 +170,19 @@ impl TestServer {
         self.set_route("/dl/", 200, "application/json", json.into().into_bytes());
     }
 
+    /// [`Self::set_index_json`] of [`index_json`]`(releases)`.
+    pub fn set_index(&self, releases: &[IndexRelease]) {
+        self.set_index_json(index_json(releases));
+    }
+
     /// Serves `bytes` at `/go/<name>` as `application/octet-stream`.
     pub fn put_file(&self, name: &str, bytes: impl Into<Vec<u8>>) {
-        self.set_route(&format!("/go/{name}"), 200, "application/octet-stream", bytes.into());
+        self.set_route(
+            &format!("/go/{name}"),
+            200,
+            "application/octet-stream",
+            bytes.into(),
+        );
     }
 
     /// Serves `body` with `status` at `path` (`text/plain`). A `path` with a
@@ -173,7 +193,11 @@ impl TestServer {
 
     /// Like [`Self::set_raw`] with an explicit `Content-Type`.
     pub fn set_route(&self, path: &str, status: u16, content_type: &str, body: Vec<u8>) {
-        let route = Route { status, content_type: content_type.to_owned(), body: Arc::new(body) };
+        let route = Route {
+            status,
+            content_type: content_type.to_owned(),
+            body: Arc::new(body),
+        };
         self.shared.lock().routes.insert(path.to_owned(), route);
     }
 
@@ -185,7 +209,10 @@ impl TestServer {
     /// Injects `fault` for every request whose path (query ignored) is `path`.
     /// Replaces an earlier fault and resets its request counter.
     pub fn set_fault(&self, path: &str, fault: Fault) {
-        self.shared.lock().faults.insert(path.to_owned(), (fault, 0));
+        self.shared
+            .lock()
+            .faults
+            .insert(path.to_owned(), (fault, 0));
     }
 
     /// [`Self::set_fault`] for `/go/<name>`.
@@ -211,12 +238,23 @@ impl TestServer {
 
     /// The requests whose path (query ignored) is `path`.
     pub fn requests_to(&self, path: &str) -> Vec<Request> {
-        self.shared.lock().log.iter().filter(|r| r.path == path).cloned().collect()
+        self.shared
+            .lock()
+            .log
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect()
     }
 
     /// How many requests had path `path` (query ignored).
     pub fn request_count(&self, path: &str) -> usize {
-        self.shared.lock().log.iter().filter(|r| r.path == path).count()
+        self.shared
+            .lock()
+            .log
+            .iter()
+            .filter(|r| r.path == path)
+            .count()
     }
 
     /// Forgets the request log.
@@ -259,38 +297,6 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
     }
 }
 
-/// Reads one request head; `None` if the peer sent garbage or nothing.
-fn read_request(stream: &mut TcpStream) -> Option<Request> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i;
-        }
-        if buf.len() > MAX_HEAD {
-            return None;
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut parts = lines.next()?.split(' ');
-    let method = parts.next()?.to_owned();
-    let target = parts.next()?.to_owned();
-    let (path, query) = match target.split_once('?') {
-        Some((p, q)) => (p.to_owned(), q.to_owned()),
-        None => (target.clone(), String::new()),
-    };
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Some(Request { method, target, path, query, headers })
-}
-
 /// Resolves `FailFirst` against the number of earlier requests to the path.
 fn effective(fault: &Fault, earlier: usize) -> Option<Fault> {
     match fault {
@@ -303,11 +309,17 @@ fn effective(fault: &Fault, earlier: usize) -> Option<Fault> {
 fn handle(mut stream: TcpStream, shared: &Shared) {
     let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
     let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-    let Some(req) = read_request(&mut stream) else { return };
+    let Some(req) = read_request(&mut stream) else {
+        return;
+    };
     let (route, fault, no_range) = {
         let mut st = shared.lock();
         st.log.push(req.clone());
-        let route = st.routes.get(&req.target).or_else(|| st.routes.get(&req.path)).cloned();
+        let route = st
+            .routes
+            .get(&req.target)
+            .or_else(|| st.routes.get(&req.path))
+            .cloned();
         let fault = st.faults.get_mut(&req.path).and_then(|(f, hits)| {
             *hits += 1;
             effective(f, *hits - 1)
@@ -317,157 +329,4 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
     respond(&mut stream, &req, route, fault, !no_range, &shared.stop);
     let _ = stream.flush();
     let _ = stream.shutdown(Shutdown::Write);
-}
-
-/// Interprets a `Range` header against a body of `len` bytes.
-/// `Ok(None)`: serve everything; `Ok(Some((start, end)))`: inclusive range;
-/// `Err(())`: unsatisfiable (416).
-fn parse_range(value: &str, len: usize) -> Result<Option<(usize, usize)>, ()> {
-    let Some(spec) = value.trim().strip_prefix("bytes=") else { return Ok(None) };
-    if spec.contains(',') {
-        return Ok(None);
-    }
-    let Some((a, b)) = spec.split_once('-') else { return Ok(None) };
-    let (a, b) = (a.trim(), b.trim());
-    if a.is_empty() {
-        // Suffix range: the last N bytes.
-        let Ok(n) = b.parse::<usize>() else { return Ok(None) };
-        if n == 0 || len == 0 {
-            return Err(());
-        }
-        return Ok(Some((len.saturating_sub(n), len - 1)));
-    }
-    let Ok(start) = a.parse::<usize>() else { return Ok(None) };
-    let end = if b.is_empty() {
-        len.saturating_sub(1)
-    } else {
-        match b.parse::<usize>() {
-            Ok(e) if e >= start => e.min(len.saturating_sub(1)),
-            _ => return Ok(None),
-        }
-    };
-    if start >= len { Err(()) } else { Ok(Some((start, end))) }
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        206 => "Partial Content",
-        301 => "Moved Permanently",
-        302 => "Found",
-        304 => "Not Modified",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        416 => "Range Not Satisfiable",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        _ => "Status",
-    }
-}
-
-fn write_head(stream: &mut TcpStream, status: u16, headers: &[(&str, String)]) -> std::io::Result<()> {
-    let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("Connection: close\r\n\r\n");
-    stream.write_all(head.as_bytes())
-}
-
-/// A small text response (errors, redirects, injected statuses).
-fn simple(stream: &mut TcpStream, req: &Request, status: u16, extra: Option<(&str, String)>) {
-    let body = format!("{status} {}\n", reason(status));
-    let mut headers = vec![
-        ("Content-Type", "text/plain; charset=utf-8".to_owned()),
-        ("Content-Length", body.len().to_string()),
-    ];
-    headers.extend(extra);
-    let _ = write_head(stream, status, &headers);
-    if req.method != "HEAD" {
-        let _ = stream.write_all(body.as_bytes());
-    }
-}
-
-fn respond(stream: &mut TcpStream, req: &Request, route: Option<Route>, fault: Option<Fault>, range_ok: bool, stop: &AtomicBool) {
-    match &fault {
-        Some(Fault::Reset) => return,
-        Some(Fault::Stall { ms }) => {
-            let until = Instant::now() + Duration::from_millis(*ms).min(STALL_CAP);
-            while Instant::now() < until && !stop.load(Ordering::SeqCst) {
-                thread::sleep(Duration::from_millis(10));
-            }
-            return;
-        }
-        Some(Fault::Status(code)) => return simple(stream, req, *code, None),
-        Some(Fault::Redirect(to)) => return simple(stream, req, 302, Some(("Location", to.clone()))),
-        _ => {}
-    }
-    let Some(route) = route else { return simple(stream, req, 404, None) };
-    let mut body: &[u8] = &route.body;
-    let corrupted;
-    if fault == Some(Fault::Corrupt) && !body.is_empty() {
-        let mut copy = body.to_vec();
-        let mid = copy.len() / 2;
-        copy[mid] ^= 0xff;
-        corrupted = copy;
-        body = &corrupted;
-    }
-    let etag = format!("\"{}\"", &sha256_hex(&route.body)[..16]);
-    let mut status = route.status;
-    let mut headers = vec![("Content-Type", route.content_type.clone()), ("ETag", etag.clone())];
-    if range_ok && status == 200 {
-        headers.push(("Accept-Ranges", "bytes".to_owned()));
-        let if_range_ok = req.header("If-Range").is_none_or(|v| v == etag);
-        if let (Some(value), true) = (req.header("Range"), if_range_ok) {
-            match parse_range(value, body.len()) {
-                Ok(None) => {}
-                Ok(Some((start, end))) => {
-                    status = 206;
-                    headers.push(("Content-Range", format!("bytes {start}-{end}/{}", body.len())));
-                    body = &body[start..=end];
-                }
-                Err(()) => {
-                    let extra = ("Content-Range", format!("bytes */{}", body.len()));
-                    return simple(stream, req, 416, Some(extra));
-                }
-            }
-        }
-    }
-    headers.push(("Content-Length", body.len().to_string()));
-    if write_head(stream, status, &headers).is_err() || req.method == "HEAD" {
-        return;
-    }
-    match fault {
-        Some(Fault::Truncate { at }) => {
-            let _ = stream.write_all(&body[..at.min(body.len())]);
-        }
-        Some(Fault::Slow { bytes_per_sec }) => send_slowly(stream, body, bytes_per_sec, stop),
-        _ => {
-            let _ = stream.write_all(body);
-        }
-    }
-}
-
-fn send_slowly(stream: &mut TcpStream, body: &[u8], bytes_per_sec: u64, stop: &AtomicBool) {
-    const TICK: Duration = Duration::from_millis(50);
-    let per_tick = usize::try_from(bytes_per_sec / 20).unwrap_or(usize::MAX).max(1);
-    let started = Instant::now();
-    let mut rest = body;
-    while !rest.is_empty() {
-        if started.elapsed() >= SLOW_CAP || stop.load(Ordering::SeqCst) {
-            let _ = stream.write_all(rest);
-            return;
-        }
-        let (now, later) = rest.split_at(per_tick.min(rest.len()));
-        if stream.write_all(now).and_then(|()| stream.flush()).is_err() {
-            return;
-        }
-        rest = later;
-        if !rest.is_empty() {
-            thread::sleep(TICK);
-        }
-    }
 }

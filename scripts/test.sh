@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The project's test command:
+#
+#   scripts/test.sh [extra `cargo test` args, e.g. a filter or -- --nocapture]
+#
+# Installs what the suite needs (scripts/deps.sh), prepares the cached
+# fixtures and exports them for the tests, builds the Windows binaries, then
+# runs the whole workspace's tests:
+#
+#   GVX_TEST_SDKS         real Go SDK archives + index.json  (scripts/real-sdks.sh)
+#   GVX_WINEPREFIX        prepared wine prefix                (scripts/wine-prefix.sh)
+#   GVX_TEST_WINDOWS_BIN  <target dir>/x86_64-pc-windows-gnu/release (gvx.exe, gvx-shim.exe)
+#
+# Tests that need these variables fail (not skip) without them, so this
+# script always sets them. Respects CARGO_TARGET_DIR.
+set -euo pipefail
+
+repo_root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo_root"
+
+now_ms() { date +%s%3N; }
+step() { # name command...
+    local name=$1 t0 rc=0
+    shift
+    printf '\n=== test.sh: %s\n' "$name" >&2
+    t0=$(now_ms)
+    "$@" || rc=$?
+    local ms=$(($(now_ms) - t0))
+    printf '=== test.sh: %s: %s in %d.%03d s\n' "$name" "$([ "$rc" -eq 0 ] && echo ok || echo "FAILED (exit $rc)")" \
+        $((ms / 1000)) $((ms % 1000)) >&2
+    return "$rc"
+}
+
+# Run a fixture script; its last stdout line is the directory it prepared.
+fixture_dir() { # var script
+    local var=$1 script=$2 out dir
+    out=$("$script") || return
+    dir=${out##*$'\n'}
+    if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+        printf 'test.sh: %s printed no directory (got: %s)\n' "$script" "$dir" >&2
+        return 1
+    fi
+    printf -v "$var" '%s' "$dir"
+}
+
+step "deps" scripts/deps.sh
+
+step "real Go SDKs" fixture_dir GVX_TEST_SDKS scripts/real-sdks.sh
+export GVX_TEST_SDKS
+
+step "wine prefix" fixture_dir GVX_WINEPREFIX scripts/wine-prefix.sh
+export GVX_WINEPREFIX
+
+target_dir=$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+step "windows binaries" \
+    cargo build --release --target x86_64-pc-windows-gnu --workspace --bins
+GVX_TEST_WINDOWS_BIN=$target_dir/x86_64-pc-windows-gnu/release
+export GVX_TEST_WINDOWS_BIN
+[ -f "$GVX_TEST_WINDOWS_BIN/gvx.exe" ] || {
+    printf 'test.sh: %s/gvx.exe was not built\n' "$GVX_TEST_WINDOWS_BIN" >&2
+    exit 1
+}
+
+printf '\nGVX_TEST_SDKS=%s\nGVX_WINEPREFIX=%s\nGVX_TEST_WINDOWS_BIN=%s\n' \
+    "$GVX_TEST_SDKS" "$GVX_WINEPREFIX" "$GVX_TEST_WINDOWS_BIN" >&2
+
+step "cargo test" cargo test --workspace --release --no-fail-fast "$@"

@@ -1,0 +1,510 @@
+//! Safe extraction of official Go SDK archives into a fresh staging directory.
+//!
+//! An SDK archive arrives from the network (or from a mirror the user configured) and its
+//! sha256 is only known to match *after* it has streamed through the extractor, so extraction
+//! must be safe on hostile input by itself. Both formats go through the same policy: every
+//! entry name is judged by one function, [`strip_check`]; only regular files and directories
+//! under the top-level `go/` directory are accepted (links, devices and fifos are refused,
+//! duplicates and file/directory clashes are errors); permissions are normalised to `0o755` or
+//! `0o644`; and the bytes actually decompressed and written are capped by [`Limits`].
+//!
+//! Guarantees: nothing is created or written outside `dest` — no symlink is ever created, no
+//! existing file is opened for writing (files are created with `create_new`), and every joined
+//! path is checked to stay lexically under `dest`. On error `dest` holds a partial tree: the
+//! caller must discard it (install does, by dropping the staging directory).
+
+mod name;
+mod targz;
+mod zipfile;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::path::{Component, Path, PathBuf};
+
+pub use name::{UnsafeReason, strip_check};
+pub use targz::extract_tar_gz;
+pub use zipfile::extract_zip;
+
+/// Ceilings on what one archive may produce; exceeding one is [`ArchiveError::TooLarge`].
+///
+/// Counted on the bytes actually decompressed and written, never trusted from headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Sum of all file sizes written.
+    pub max_total_bytes: u64,
+    /// Number of entries (files and directories) in the archive.
+    pub max_entries: u64,
+    /// Size of any one file.
+    pub max_file_bytes: u64,
+}
+
+impl Default for Limits {
+    /// Roomy for a Go SDK (go1.2x: ~250 MB in ~14k entries, largest file well under 100 MB).
+    fn default() -> Self {
+        Limits {
+            max_total_bytes: 2 << 30,
+            max_entries: 100_000,
+            max_file_bytes: 1 << 30,
+        }
+    }
+}
+
+/// What an extraction produced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Extracted {
+    /// Regular files written.
+    pub files: u64,
+    /// Bytes written to those files.
+    pub bytes: u64,
+}
+
+/// Which of the [`Limits`] was exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// [`Limits::max_entries`]
+    Entries,
+    /// [`Limits::max_file_bytes`]
+    FileBytes,
+    /// [`Limits::max_total_bytes`] (also the cap on the whole decompressed tar stream)
+    TotalBytes,
+}
+
+/// Why an archive was refused or could not be extracted.
+///
+/// `archive` is the archive's path when it is known (zip); tar.gz is streamed and has none.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ArchiveError {
+    /// An entry name that could escape the destination or is not part of the `go/` tree.
+    #[error("refusing archive entry `{entry}`{}: {reason}", at(.archive))]
+    UnsafePath {
+        archive: Option<PathBuf>,
+        entry: String,
+        reason: UnsafeReason,
+    },
+    /// A symlink, hard link, device, fifo or other non-file, non-directory entry.
+    #[error(
+        "refusing archive entry `{entry}`{}: it is a {kind}, and a Go SDK archive holds only files and directories",
+        at(.archive)
+    )]
+    UnsupportedEntry {
+        archive: Option<PathBuf>,
+        entry: String,
+        kind: &'static str,
+    },
+    /// The same path appears twice.
+    #[error("refusing archive entry `{entry}`{}: the same path appears twice", at(.archive))]
+    Duplicate {
+        archive: Option<PathBuf>,
+        entry: String,
+    },
+    /// A path is used as a file and as a directory.
+    #[error("refusing archive entry `{entry}`{}: the path is used both as a file and as a directory", at(.archive))]
+    FileDirConflict {
+        archive: Option<PathBuf>,
+        entry: String,
+    },
+    /// One of the [`Limits`] was exceeded.
+    #[error("refusing to extract the archive{}: {}", at(.archive), too_large(*.limit, *.max, .entry.as_deref()))]
+    TooLarge {
+        archive: Option<PathBuf>,
+        /// The entry being extracted when the limit was hit, if any.
+        entry: Option<String>,
+        limit: Limit,
+        max: u64,
+    },
+    /// A zip entry whose data does not match its declared uncompressed size.
+    #[error(
+        "refusing archive entry `{entry}`{}: its data does not match its declared size of {declared} bytes",
+        at(.archive)
+    )]
+    SizeMismatch {
+        archive: Option<PathBuf>,
+        entry: String,
+        declared: u64,
+    },
+    /// The archive stream could not be read or decoded (truncated, corrupt, network error).
+    #[error("could not read the archive{}{}: {error}", at(.archive), within(.entry))]
+    Read {
+        archive: Option<PathBuf>,
+        entry: Option<String>,
+        error: io::Error,
+    },
+    /// The zip container could not be parsed, or an entry uses an unsupported feature.
+    #[error("could not read the zip archive `{}`{}: {error}", .archive.display(), within(.entry))]
+    Zip {
+        archive: PathBuf,
+        entry: Option<String>,
+        error: zip::result::ZipError,
+    },
+    /// Writing into the destination failed (the message names the path, via fs-err).
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+impl ArchiveError {
+    /// The next step to suggest to the user, if there is a useful one.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            ArchiveError::UnsafePath { .. }
+            | ArchiveError::UnsupportedEntry { .. }
+            | ArchiveError::Duplicate { .. }
+            | ArchiveError::FileDirConflict { .. }
+            | ArchiveError::SizeMismatch { .. } => Some(
+                "this is not an official Go archive; check GVX_GO_MIRROR points at a Go download mirror",
+            ),
+            ArchiveError::TooLarge { .. } => Some(
+                "this is far larger than any Go SDK, so it is not an official Go archive; check GVX_GO_MIRROR points at a Go download mirror",
+            ),
+            ArchiveError::Read { .. } | ArchiveError::Zip { .. } => Some(
+                "the download looks truncated or corrupt; run the command again, and if it keeps failing check GVX_GO_MIRROR points at a Go download mirror",
+            ),
+            ArchiveError::Io(_) => Some(
+                "check that the disk has free space and that the gvx home directory is writable",
+            ),
+        }
+    }
+}
+
+fn at(archive: &Option<PathBuf>) -> String {
+    match archive {
+        Some(path) => format!(" in `{}`", path.display()),
+        None => String::new(),
+    }
+}
+
+fn within(entry: &Option<String>) -> String {
+    match entry {
+        Some(entry) => format!(" at entry `{entry}`"),
+        None => String::new(),
+    }
+}
+
+fn too_large(limit: Limit, max: u64, entry: Option<&str>) -> String {
+    match (limit, entry) {
+        (Limit::Entries, _) => format!("it has more than {max} entries"),
+        (Limit::FileBytes, Some(entry)) => {
+            format!("entry `{entry}` is larger than the {max}-byte limit for one file")
+        }
+        (Limit::FileBytes, None) => format!("a file is larger than the {max}-byte limit"),
+        (Limit::TotalBytes, Some(entry)) => {
+            format!("its contents exceed the {max}-byte limit (reached at entry `{entry}`)")
+        }
+        (Limit::TotalBytes, None) => format!("its contents exceed the {max}-byte limit"),
+    }
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Limit::Entries => "entry count",
+            Limit::FileBytes => "file size",
+            Limit::TotalBytes => "total size",
+        })
+    }
+}
+
+/// Size of the one buffer reused for every file's data.
+const COPY_BUF: usize = 256 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    File,
+    /// A directory entry of the archive.
+    Dir,
+    /// A directory created only as the parent of another entry.
+    ImplicitDir,
+}
+
+/// The destination side shared by both formats: entry bookkeeping, limits, directory
+/// creation and file writing.
+struct Sink<'a> {
+    dest: &'a Path,
+    limits: Limits,
+    archive: Option<&'a Path>,
+    /// Every path produced so far, relative to `dest` (the root `go/` is the empty path).
+    seen: HashMap<PathBuf, Seen>,
+    entries: u64,
+    out: Extracted,
+    buf: Vec<u8>,
+}
+
+/// What the archive says an entry is, after refusing everything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Dir,
+}
+
+impl<'a> Sink<'a> {
+    fn new(dest: &'a Path, limits: &Limits, archive: Option<&'a Path>) -> Self {
+        Sink {
+            dest,
+            limits: *limits,
+            archive,
+            seen: HashMap::new(),
+            entries: 0,
+            out: Extracted::default(),
+            buf: vec![0; COPY_BUF],
+        }
+    }
+
+    fn archive(&self) -> Option<PathBuf> {
+        self.archive.map(Path::to_path_buf)
+    }
+
+    fn too_large(&self, limit: Limit, entry: Option<&str>) -> ArchiveError {
+        let max = match limit {
+            Limit::Entries => self.limits.max_entries,
+            Limit::FileBytes => self.limits.max_file_bytes,
+            Limit::TotalBytes => self.limits.max_total_bytes,
+        };
+        ArchiveError::TooLarge {
+            archive: self.archive(),
+            entry: entry.map(str::to_owned),
+            limit,
+            max,
+        }
+    }
+
+    /// Counts one more archive entry against [`Limits::max_entries`].
+    fn count_entry(&mut self) -> Result<(), ArchiveError> {
+        self.entries += 1;
+        if self.entries > self.limits.max_entries {
+            return Err(self.too_large(Limit::Entries, None));
+        }
+        Ok(())
+    }
+
+    /// Judges an entry name: `Ok(None)` is the root `go/` itself.
+    fn check(&self, name: &str) -> Result<Option<PathBuf>, ArchiveError> {
+        strip_check(name).map_err(|reason| self.unsafe_path(name, reason))
+    }
+
+    fn unsafe_path(&self, name: &str, reason: UnsafeReason) -> ArchiveError {
+        ArchiveError::UnsafePath {
+            archive: self.archive(),
+            entry: name.to_owned(),
+            reason,
+        }
+    }
+
+    fn unsupported(&self, name: &str, kind: &'static str) -> ArchiveError {
+        ArchiveError::UnsupportedEntry {
+            archive: self.archive(),
+            entry: name.to_owned(),
+            kind,
+        }
+    }
+
+    fn conflict(&self, name: &str) -> ArchiveError {
+        ArchiveError::FileDirConflict {
+            archive: self.archive(),
+            entry: name.to_owned(),
+        }
+    }
+
+    fn read_error(&self, name: &str, error: io::Error) -> ArchiveError {
+        ArchiveError::Read {
+            archive: self.archive(),
+            entry: Some(name.to_owned()),
+            error,
+        }
+    }
+
+    /// Checks a header-declared size against the limits before anything is written.
+    fn check_declared(&self, name: &str, size: u64) -> Result<(), ArchiveError> {
+        if size > self.limits.max_file_bytes {
+            return Err(self.too_large(Limit::FileBytes, Some(name)));
+        }
+        if size > self.limits.max_total_bytes.saturating_sub(self.out.bytes) {
+            return Err(self.too_large(Limit::TotalBytes, Some(name)));
+        }
+        Ok(())
+    }
+
+    /// `dest/rel`, after checking again that `rel` is only plain components.
+    fn join(&self, name: &str, rel: &Path) -> Result<PathBuf, ArchiveError> {
+        if rel.components().all(|c| matches!(c, Component::Normal(_))) {
+            let path = self.dest.join(rel);
+            if path.starts_with(self.dest) {
+                return Ok(path);
+            }
+        }
+        Err(self.unsafe_path(name, UnsafeReason::Escapes))
+    }
+
+    /// Records the root `go/` directory entry (`rel == None`).
+    fn root(&mut self, name: &str, kind: Kind) -> Result<(), ArchiveError> {
+        if kind == Kind::File {
+            return Err(self.conflict(name));
+        }
+        self.mark_dir(name, PathBuf::new())
+    }
+
+    /// A directory entry: duplicates and clashes with files are errors.
+    fn dir(&mut self, name: &str, rel: PathBuf) -> Result<(), ArchiveError> {
+        if let Some(parent) = rel.parent() {
+            self.ensure_dir(name, parent)?;
+        }
+        let path = self.join(name, &rel)?;
+        let created = self.seen.contains_key(&rel);
+        self.mark_dir(name, rel)?;
+        if created {
+            Ok(())
+        } else {
+            self.create_dir(name, &path)
+        }
+    }
+
+    fn mark_dir(&mut self, name: &str, rel: PathBuf) -> Result<(), ArchiveError> {
+        match self.seen.insert(rel, Seen::Dir) {
+            None | Some(Seen::ImplicitDir) => Ok(()),
+            Some(Seen::Dir) => Err(ArchiveError::Duplicate {
+                archive: self.archive(),
+                entry: name.to_owned(),
+            }),
+            Some(Seen::File) => Err(self.conflict(name)),
+        }
+    }
+
+    /// Makes sure `rel` (a parent of entry `name`) exists as a directory, creating the
+    /// missing ancestors top-down. Iterative: a name may have thousands of components.
+    fn ensure_dir(&mut self, name: &str, rel: &Path) -> Result<(), ArchiveError> {
+        let mut missing = Vec::new();
+        let mut cur = rel;
+        loop {
+            if cur.as_os_str().is_empty() {
+                break;
+            }
+            match self.seen.get(cur) {
+                Some(Seen::Dir | Seen::ImplicitDir) => break,
+                Some(Seen::File) => return Err(self.conflict(name)),
+                None => missing.push(cur),
+            }
+            match cur.parent() {
+                Some(parent) => cur = parent,
+                None => break,
+            }
+        }
+        for rel in missing.into_iter().rev() {
+            let path = self.join(name, rel)?;
+            self.create_dir(name, &path)?;
+            self.seen.insert(rel.to_path_buf(), Seen::ImplicitDir);
+        }
+        Ok(())
+    }
+
+    fn create_dir(&self, name: &str, path: &Path) -> Result<(), ArchiveError> {
+        match fs_err::create_dir(path) {
+            Ok(()) => set_mode(path, 0o755),
+            // Only possible if `dest` was not empty (or names collide on a case-insensitive
+            // file system): accept a real directory, never a symlink or a file.
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+                if fs_err::symlink_metadata(path)?.is_dir() {
+                    Ok(())
+                } else {
+                    Err(self.conflict(name))
+                }
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Writes a regular file from `data`, which must yield the entry's bytes and then EOF.
+    /// At most `cap` bytes (per-file and remaining total limit) are ever written.
+    fn file(
+        &mut self,
+        name: &str,
+        rel: PathBuf,
+        executable: bool,
+        data: &mut dyn Read,
+    ) -> Result<u64, ArchiveError> {
+        if let Some(parent) = rel.parent() {
+            self.ensure_dir(name, parent)?;
+        }
+        let path = self.join(name, &rel)?;
+        match self.seen.insert(rel, Seen::File) {
+            None => {}
+            Some(Seen::File) => {
+                return Err(ArchiveError::Duplicate {
+                    archive: self.archive(),
+                    entry: name.to_owned(),
+                });
+            }
+            Some(Seen::Dir | Seen::ImplicitDir) => return Err(self.conflict(name)),
+        }
+
+        let mode = if executable { 0o755 } else { 0o644 };
+        let mut options = fs_err::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use fs_err::os::unix::fs::OpenOptionsExt;
+            options.mode(mode);
+        }
+        let mut file = options.open(&path)?;
+
+        let file_cap = self.limits.max_file_bytes;
+        let total_cap = self.limits.max_total_bytes.saturating_sub(self.out.bytes);
+        let cap = file_cap.min(total_cap);
+        let mut written: u64 = 0;
+        loop {
+            let n = fill(data, &mut self.buf).map_err(|e| self.read_error(name, e))?;
+            if n == 0 {
+                break;
+            }
+            written += n as u64;
+            if written > cap {
+                let limit = if written > file_cap {
+                    Limit::FileBytes
+                } else {
+                    Limit::TotalBytes
+                };
+                return Err(self.too_large(limit, Some(name)));
+            }
+            file.write_all(&self.buf[..n])?;
+        }
+        // The umask may have narrowed the mode given to open(); set it exactly.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        self.out.files += 1;
+        self.out.bytes += written;
+        Ok(written)
+    }
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) -> Result<(), ArchiveError> {
+    use std::os::unix::fs::PermissionsExt;
+    fs_err::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn set_mode(_path: &Path, _mode: u32) -> Result<(), ArchiveError> {
+    Ok(())
+}
+
+/// Reads until `buf` is full or `src` is at EOF, so small files cost one write.
+fn fill(src: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match src.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod testutil;

@@ -1,0 +1,67 @@
+//! The command line: global flags and one subcommand per file in `commands/`.
+
+use crate::commands;
+use crate::context::Context;
+use crate::error::{Error, Exit, Result};
+use clap::{Parser, Subcommand};
+use gvx_shims::Store;
+use std::process::ExitCode;
+
+/// gvx: install Go SDKs, verified, and run the right one for every project.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gvx",
+    version,
+    about,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    /// No progress bars or status messages on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Install(commands::install::Install),
+    Uninstall(commands::uninstall::Uninstall),
+    List(commands::list::List),
+    Use(commands::use_::Use),
+    Current(commands::current::Current),
+    Which(commands::which::Which),
+    Exec(commands::exec::Exec),
+    Env(commands::env::Env),
+    Reshim(commands::reshim::Reshim),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => error.report(),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let store = Store::from_env().map_err(|e| {
+        Error::new(Exit::Store, e.to_string()).hint("set GVX_HOME to the directory gvx should use")
+    })?;
+    let refresh = matches!(&cli.command, Command::Install(i) if i.refresh)
+        || matches!(&cli.command, Command::List(l) if l.refresh);
+    let cx = Context::new(store, cli.quiet, refresh);
+    match cli.command {
+        Command::Install(c) => c.run(&cx),
+        Command::Uninstall(c) => c.run(&cx),
+        Command::List(c) => c.run(&cx),
+        Command::Use(c) => c.run(&cx),
+        Command::Current(c) => c.run(&cx),
+        Command::Which(c) => c.run(&cx),
+        Command::Exec(c) => c.run(&cx),
+        Command::Env(c) => c.run(&cx),
+        Command::Reshim(c) => c.run(&cx),
+    }
+}

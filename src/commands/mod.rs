@@ -1,0 +1,61 @@
+//! One file per subcommand; each is a clap `Args` struct with a small `run`.
+
+pub mod current;
+pub mod env;
+pub mod exec;
+pub mod install;
+pub mod list;
+pub mod reshim;
+pub mod uninstall;
+pub mod use_;
+pub mod which;
+
+use crate::context::Context;
+use crate::error::{Error, Exit, Result};
+use crate::install::{Installed, Options};
+use gvx_shims::select::{self, Inputs, Outcome, Selection};
+use gvx_shims::{GoVersion, VersionRequest};
+
+/// Parses a version argument, with the examples in the error.
+pub fn parse_request(text: &str) -> Result<VersionRequest> {
+    VersionRequest::parse(text).map_err(|e| {
+        Error::new(Exit::NotFound, e.to_string()).hint(gvx_shims::version::VERSION_EXAMPLES)
+    })
+}
+
+/// The newest installed SDK matching `request`, else installs the newest matching release.
+pub fn installed_or_install(cx: &Context, request: &VersionRequest) -> Result<GoVersion> {
+    if let Some(version) = request.best(&cx.store.installed()?) {
+        return Ok(version);
+    }
+    Ok(crate::install::install(cx, request, Options::default())?.version())
+}
+
+/// The selection for the working directory, as the shim computes it.
+pub fn selection(_cx: &Context) -> Result<Selection> {
+    let cwd = std::env::current_dir()?;
+    let inputs = Inputs::from_env(cwd, &gvx_shims::goenv::GoEnv::load());
+    Ok(select::select(&inputs, &_cx.store)?)
+}
+
+/// The selected SDK, installing what the selection needs (as the shim would).
+pub fn selected_installing(cx: &Context) -> Result<(GoVersion, Selection)> {
+    for _ in 0..3 {
+        let selection = selection(cx)?;
+        match selection.outcome {
+            Outcome::Run(version) => return Ok((version, selection)),
+            Outcome::Install(request) => {
+                if let Installed::Already(_) =
+                    crate::install::install(cx, &request, Options::default())?
+                {
+                    break;
+                }
+            }
+        }
+    }
+    Err(Error::new(
+        Exit::Failure,
+        "the installed SDKs do not satisfy the selection",
+    )
+    .hint("run `gvx current` to see what is selected and why"))
+}

@@ -1,0 +1,27 @@
+//! Every environment variable gvx reads, declared once. The README's table lists them all.
+
+/// Overrides every pin and the global default for the shims and `gvx current`.
+pub use gvx_shims::select::GVX_GO_VERSION;
+/// `0`/`false`/`no`/`off`: the shims never install a missing SDK; they say what to run instead.
+pub use gvx_shims::shim::AUTO_INSTALL_VAR as GVX_AUTO_INSTALL;
+/// The store: SDKs, shims, the default version, caches. Default `~/.gvx`.
+pub use gvx_shims::store::GVX_HOME;
+
+/// URL of the official JSON download index, the only source of sha256s.
+pub const GVX_GO_INDEX: &str = "GVX_GO_INDEX";
+/// Base URL archives are fetched from by file name; bytes only, always verified.
+pub const GVX_GO_MIRROR: &str = "GVX_GO_MIRROR";
+/// Seconds to wait for another gvx process's lock before giving up. Default 600.
+pub const GVX_LOCK_TIMEOUT: &str = "GVX_LOCK_TIMEOUT";
+/// Seconds the cached index stays fresh. Default 600.
+pub const GVX_INDEX_TTL: &str = "GVX_INDEX_TTL";
+
+pub const DEFAULT_INDEX: &str = "https://go.dev/dl/?mode=json&include=all";
+/// Same handler and data as go.dev, reachable where go.dev is not.
+pub const FALLBACK_INDEX: &str = "https://golang.google.cn/dl/?mode=json&include=all";
+pub const DEFAULT_MIRROR: &str = "https://dl.google.com/go";
+
+/// A variable's value, if set and not empty.
+pub fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}

@@ -1,0 +1,370 @@
+//! The official Go download index (`go.dev/dl/?mode=json&include=all`): fetched, parsed
+//! leniently (old releases have no sha256, odd os/arch values, unknown kinds), cached in the
+//! store with a short TTL, and reduced to what gvx needs: each release's archive for this host.
+//! It is the only source of sha256s; mirrors only ever supply bytes.
+
+use crate::env;
+use crate::error::{Error, Exit, Result};
+use crate::http::Http;
+use crate::platform::Host;
+use crate::report;
+use gvx_shims::{GoVersion, Store, VersionRequest};
+use serde::Deserialize;
+use std::time::{Duration, SystemTime};
+
+/// The index is a few MB; anything far larger is not the index.
+const MAX_INDEX_BYTES: u64 = 64 << 20;
+const DEFAULT_TTL: Duration = Duration::from_secs(600);
+
+#[derive(Debug, Deserialize)]
+struct RawRelease {
+    version: String,
+    #[serde(default)]
+    stable: bool,
+    #[serde(default)]
+    files: Vec<RawFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawFile {
+    #[serde(default)]
+    filename: String,
+    #[serde(default)]
+    os: String,
+    #[serde(default)]
+    arch: String,
+    #[serde(default)]
+    sha256: String,
+    #[serde(default)]
+    size: u64,
+    #[serde(default)]
+    kind: String,
+}
+
+/// One release as gvx uses it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Release {
+    pub version: GoVersion,
+    pub stable: bool,
+    /// The archive for this host, if the release has one.
+    pub archive: Option<Archive>,
+}
+
+/// An archive file of the index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Archive {
+    pub filename: String,
+    /// Lowercase hex; `None` for releases older than go1.5.3, which the index lists without one.
+    pub sha256: Option<String>,
+    /// `None` when the index says 0.
+    pub size: Option<u64>,
+}
+
+/// The parsed index, newest first, and where it came from.
+#[derive(Debug)]
+pub struct Index {
+    pub url: String,
+    pub releases: Vec<Release>,
+}
+
+impl Index {
+    /// Parses the index JSON, keeping every release with a valid Go version.
+    pub fn parse(url: &str, json: &[u8], host: &Host) -> Result<Index> {
+        let raw: Vec<RawRelease> = serde_json::from_slice(json).map_err(|e| {
+            Error::new(Exit::Network, format!("{url} is not a Go download index"))
+                .source(e)
+                .hint("GVX_GO_INDEX must point at the official JSON index, e.g. https://go.dev/dl/?mode=json&include=all")
+        })?;
+        let mut releases: Vec<Release> = Vec::new();
+        for release in raw {
+            let Ok(version) = GoVersion::parse(&release.version) else {
+                continue;
+            };
+            if !release.version.starts_with("go")
+                || !version.is_toolchain()
+                || releases.iter().any(|r| r.version == version)
+            {
+                continue;
+            }
+            let archive = release
+                .files
+                .iter()
+                .find(|f| {
+                    f.kind == "archive"
+                        && f.os == host.os
+                        && f.arch == host.dl_arch
+                        && f.filename.ends_with(host.archive_ext)
+                })
+                .map(|f| archive(url, &release.version, f))
+                .transpose()?;
+            releases.push(Release {
+                version,
+                stable: release.stable && !version.is_prerelease(),
+                archive,
+            });
+        }
+        releases.sort_by(|a, b| b.version.cmp(&a.version));
+        Ok(Index {
+            url: url.to_owned(),
+            releases,
+        })
+    }
+
+    /// The newest release that matches `request` and has an archive for this host.
+    pub fn resolve(&self, request: &VersionRequest) -> Option<&Release> {
+        self.releases.iter().find(|r| {
+            r.archive.is_some()
+                && request.matches(&r.version)
+                && (r.stable || matches!(request, VersionRequest::Exact(_)))
+        })
+    }
+
+    /// The release with exactly this archive file name.
+    pub fn by_filename(&self, filename: &str) -> Option<&Release> {
+        self.releases
+            .iter()
+            .find(|r| r.archive.as_ref().is_some_and(|a| a.filename == filename))
+    }
+
+    /// Versions close to an unmatched request, for the error message: the newest releases of
+    /// the same line, else the newest stable releases.
+    pub fn near_misses(&self, request: &VersionRequest) -> Vec<GoVersion> {
+        let available = self.releases.iter().filter(|r| r.archive.is_some());
+        let line = match request {
+            VersionRequest::Line(major, minor) => Some((*major, *minor)),
+            VersionRequest::Exact(v) => Some(v.line()),
+            VersionRequest::Latest => None,
+        };
+        let same_line: Vec<GoVersion> = available
+            .clone()
+            .filter(|r| Some(r.version.line()) == line)
+            .map(|r| r.version)
+            .take(3)
+            .collect();
+        if !same_line.is_empty() {
+            return same_line;
+        }
+        available
+            .filter(|r| r.stable)
+            .map(|r| r.version)
+            .take(3)
+            .collect()
+    }
+}
+
+fn archive(url: &str, version: &str, file: &RawFile) -> Result<Archive> {
+    let bad = |what: &str| {
+        Error::new(
+            Exit::Verification,
+            format!("the index at {url} lists {what} for {version}"),
+        )
+        .hint("the index is damaged or not the official one; check GVX_GO_INDEX")
+    };
+    let safe_name = !file.filename.is_empty()
+        && file.filename.starts_with("go")
+        && !file.filename.contains("..")
+        && file
+            .filename
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if !safe_name {
+        return Err(bad(&format!("an unsafe file name `{}`", file.filename)));
+    }
+    let sha256 = match file.sha256.as_str() {
+        "" => None,
+        hex if hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b.to_ascii_lowercase())) =>
+        {
+            Some(hex.to_ascii_lowercase())
+        }
+        other => {
+            return Err(bad(&format!(
+                "a malformed sha256 `{other}` for {}",
+                file.filename
+            )));
+        }
+    };
+    Ok(Archive {
+        filename: file.filename.clone(),
+        sha256,
+        size: (file.size > 0).then_some(file.size),
+    })
+}
+
+/// Where to fetch the index from, and whether gvx may fall back to the China mirror of it.
+fn index_urls() -> Vec<String> {
+    match env::var(env::GVX_GO_INDEX) {
+        Some(url) => vec![url],
+        None => vec![
+            env::DEFAULT_INDEX.to_owned(),
+            env::FALLBACK_INDEX.to_owned(),
+        ],
+    }
+}
+
+/// Loads the index: the cache while fresh (unless `refresh`), else the network, else a stale
+/// cache with a warning that says how old it is.
+pub fn load(store: &Store, http: &Http, host: &Host, refresh: bool) -> Result<Index> {
+    let urls = index_urls();
+    let cache = cache_path(store, &urls[0]);
+    let ttl = env::var(env::GVX_INDEX_TTL)
+        .and_then(|s| s.parse().ok())
+        .map_or(DEFAULT_TTL, Duration::from_secs);
+    let age = fs_err::metadata(&cache)
+        .ok()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| SystemTime::now().duration_since(t).ok());
+    if !refresh && age.is_some_and(|age| age < ttl) {
+        if let Ok(bytes) = fs_err::read(&cache)
+            && let Ok(index) = Index::parse(&urls[0], &bytes, host)
+        {
+            return Ok(index);
+        }
+    }
+    let mut failure = None;
+    for (n, url) in urls.iter().enumerate() {
+        match http.get_bytes(url, MAX_INDEX_BYTES) {
+            Ok(bytes) => {
+                if n > 0 {
+                    report::warn(&format!("{} is unreachable; using {url}", urls[0]));
+                }
+                let index = Index::parse(url, &bytes, host)?;
+                write_cache(store, &cache, &bytes);
+                return Ok(index);
+            }
+            Err(e) => failure = failure.or(Some(e)),
+        }
+    }
+    let failure: Error = failure.expect("at least one index URL").into();
+    match (fs_err::read(&cache), age) {
+        (Ok(bytes), Some(age)) => {
+            report::warn(&format!(
+                "{failure}; using the cached index from {} ago",
+                human_age(age)
+            ));
+            Index::parse(&urls[0], &bytes, host)
+        }
+        _ => Err(failure),
+    }
+}
+
+/// One cache file per index URL, so switching GVX_GO_INDEX never mixes two indexes.
+fn cache_path(store: &Store, url: &str) -> std::path::PathBuf {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(url.as_bytes());
+    let key: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    store.cache_dir().join(format!("index-{key}.json"))
+}
+
+/// Best effort: a cache that cannot be written only costs a fetch next time.
+fn write_cache(store: &Store, cache: &std::path::Path, bytes: &[u8]) {
+    let write = || -> std::io::Result<()> {
+        fs_err::create_dir_all(store.cache_dir())?;
+        let mut temp = tempfile::NamedTempFile::new_in(store.cache_dir())?;
+        std::io::Write::write_all(&mut temp, bytes)?;
+        temp.persist(cache)?;
+        Ok(())
+    };
+    let _ = write();
+}
+
+fn human_age(age: Duration) -> String {
+    let minutes = age.as_secs() / 60;
+    match minutes {
+        0 => format!("{} seconds", age.as_secs()),
+        1..=119 => format!("{minutes} minutes"),
+        _ if minutes < 48 * 60 => format!("{} hours", minutes / 60),
+        _ => format!("{} days", minutes / (24 * 60)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOST: Host = Host {
+        os: "linux",
+        dl_arch: "amd64",
+        archive_ext: ".tar.gz",
+    };
+
+    fn index(json: &str) -> Result<Index> {
+        Index::parse("http://x/dl", json.as_bytes(), &HOST)
+    }
+
+    const SHA: &str = "f6c8a87aa03b92c4b0bf3d558e28ea03006eb29db78917daec5cfb6ec1046265";
+
+    fn file(version: &str, os: &str, arch: &str, ext: &str, kind: &str) -> String {
+        format!(
+            r#"{{"filename":"{version}.{os}-{arch}.{ext}","os":"{os}","arch":"{arch}","version":"{version}","sha256":"{SHA}","size":68988925,"kind":"{kind}"}}"#
+        )
+    }
+
+    #[test]
+    fn picks_this_hosts_archive_and_sorts() {
+        let json = format!(
+            r#"[{{"version":"go1.22.0","stable":true,"files":[{},{},{}]}},
+               {{"version":"go1.23rc1","stable":false,"files":[{}]}},
+               {{"version":"go1.22.10","stable":true,"files":[{}]}},
+               {{"version":"go1","stable":true,"files":[{{"filename":"go1.4-bootstrap-20170531.tar.gz","os":"4","arch":"bootstrap","version":"go1","sha256":"","size":0,"kind":"archive"}}]}},
+               {{"version":"go1.4.2","stable":true,"files":[{{"filename":"go1.4.2.linux-amd64.tar.gz","os":"linux","arch":"amd64","version":"go1.4.2","sha256":"","size":0,"kind":"archive"}}]}}]"#,
+            file("go1.22.0", "linux", "amd64", "pkg", "installer"),
+            file("go1.22.0", "darwin", "arm64", "tar.gz", "archive"),
+            file("go1.22.0", "linux", "amd64", "tar.gz", "archive"),
+            file("go1.23rc1", "linux", "amd64", "tar.gz", "archive"),
+            file("go1.22.10", "linux", "amd64", "tar.gz", "archive"),
+        );
+        let index = index(&json).unwrap();
+        let versions: Vec<String> = index
+            .releases
+            .iter()
+            .map(|r| r.version.to_string())
+            .collect();
+        assert_eq!(versions, ["1.23rc1", "1.22.10", "1.22.0", "1.4.2"]);
+        let latest = index.resolve(&VersionRequest::Latest).unwrap();
+        assert_eq!(latest.version.to_string(), "1.22.10");
+        let rc = index
+            .resolve(&VersionRequest::parse("1.23rc1").unwrap())
+            .unwrap();
+        assert_eq!(
+            rc.archive.as_ref().unwrap().filename,
+            "go1.23rc1.linux-amd64.tar.gz"
+        );
+        let old = index
+            .resolve(&VersionRequest::parse("1.4.2").unwrap())
+            .unwrap();
+        assert_eq!(old.archive.as_ref().unwrap().sha256, None);
+        assert!(
+            index
+                .resolve(&VersionRequest::parse("1.99").unwrap())
+                .is_none()
+        );
+        let misses = index.near_misses(&VersionRequest::parse("1.22.99").unwrap());
+        assert_eq!(
+            misses.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["1.22.10", "1.22.0"]
+        );
+    }
+
+    #[test]
+    fn hostile_entries_are_refused() {
+        let evil_name = r#"[{"version":"go1.22.0","stable":true,"files":[{"filename":"../go1.22.0.linux-amd64.tar.gz","os":"linux","arch":"amd64","sha256":"","size":1,"kind":"archive"}]}]"#;
+        assert!(
+            index(evil_name)
+                .unwrap_err()
+                .to_string()
+                .contains("unsafe file name")
+        );
+        let short_sha = r#"[{"version":"go1.22.0","stable":true,"files":[{"filename":"go1.22.0.linux-amd64.tar.gz","os":"linux","arch":"amd64","sha256":"abc","size":1,"kind":"archive"}]}]"#;
+        assert!(
+            index(short_sha)
+                .unwrap_err()
+                .to_string()
+                .contains("malformed sha256")
+        );
+        assert!(index("{not json").is_err());
+        assert!(index(r#"{"version":"go1.22.0"}"#).is_err());
+    }
+}

@@ -1,0 +1,416 @@
+//! The install portal: lock → download with sha256 in the same pass → extract into staging
+//! inside the store → check the tree → rename into `sdk/go1.X.Y`. Any error drops the staging
+//! directory, so an SDK directory is either complete and verified or absent.
+
+use crate::archive::{self, ArchiveError, Limits};
+use crate::context::Context;
+use crate::error::{Error, Exit, Result};
+use crate::http::{HttpError, into_http_error};
+use crate::index::Archive;
+use crate::report::Progress;
+use crate::{lock, platform, shimfarm};
+use gvx_shims::goenv::GoEnv;
+use gvx_shims::guard;
+use gvx_shims::{GoVersion, Store, VersionRequest};
+use sha2::{Digest, Sha256};
+use std::io::{self, Read};
+use std::path::Path;
+use std::time::Instant;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Reinstall even when installed.
+    pub force: bool,
+}
+
+/// What an install did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Installed {
+    New(GoVersion),
+    Already(GoVersion),
+}
+
+impl Installed {
+    pub fn version(self) -> GoVersion {
+        match self {
+            Installed::New(v) | Installed::Already(v) => v,
+        }
+    }
+}
+
+/// Installs the newest release matching `request` from the index and the mirror.
+pub fn install(cx: &Context, request: &VersionRequest, options: Options) -> Result<Installed> {
+    if let VersionRequest::Exact(version) = request
+        && cx.store.is_installed(version)
+        && !options.force
+    {
+        return Ok(Installed::Already(*version));
+    }
+    let index = cx.index()?;
+    let release = index
+        .resolve(request)
+        .ok_or_else(|| not_found(cx, request))?;
+    let version = release.version;
+    let archive = release
+        .archive
+        .clone()
+        .expect("resolve returns releases with an archive");
+    let Some(sha256) = archive.sha256.clone() else {
+        return Err(Error::new(Exit::Verification, format!("the index lists no sha256 for {} (releases before go1.5.3 have none)", archive.filename))
+            .hint(format!("gvx installs only verified archives; with a checksum from a source you trust, run `gvx install --archive {} --sha256 <hex>`", archive.filename)));
+    };
+    let url = format!("{}/{}", cx.mirror(), archive.filename);
+    put_in_place(cx, version, options, |staging, sdk| {
+        let source = Source::Url {
+            url: &url,
+            archive: &archive,
+        };
+        fetch_and_extract(cx, &source, &sha256, staging, sdk)
+    })
+}
+
+/// Installs from an archive file on disk, verified against the index or an explicit sha256.
+pub fn install_file(
+    cx: &Context,
+    path: &Path,
+    sha256: Option<String>,
+    options: Options,
+) -> Result<Installed> {
+    let filename = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned();
+    let (version, sha256, archive) = match sha256 {
+        Some(hex) => {
+            let version = version_from_filename(&filename).ok_or_else(|| {
+                Error::new(
+                    Exit::Failure,
+                    format!("cannot tell the Go version from the file name `{filename}`"),
+                )
+                .hint("keep the official name, e.g. go1.22.10.linux-amd64.tar.gz")
+            })?;
+            let archive = Archive {
+                filename: filename.clone(),
+                sha256: Some(hex.to_ascii_lowercase()),
+                size: None,
+            };
+            (version, hex.to_ascii_lowercase(), archive)
+        }
+        None => {
+            let index = cx.index()?;
+            let release = index.by_filename(&filename).ok_or_else(|| {
+                Error::new(
+                    Exit::NotFound,
+                    format!(
+                        "{filename} is not a {} archive listed in the index at {}",
+                        cx.host.describe(),
+                        index.url
+                    ),
+                )
+                .hint(
+                    "keep the official file name, or pass --sha256 <hex> when no index can be had",
+                )
+            })?;
+            let archive = release.archive.clone().expect("found by its archive");
+            let sha = archive.sha256.clone().ok_or_else(|| {
+                Error::new(
+                    Exit::Verification,
+                    format!("the index lists no sha256 for {filename}"),
+                )
+                .hint("pass --sha256 <hex>")
+            })?;
+            (release.version, sha, archive)
+        }
+    };
+    put_in_place(cx, version, options, |staging, sdk| {
+        let source = Source::File {
+            path,
+            archive: &archive,
+        };
+        fetch_and_extract(cx, &source, &sha256, staging, sdk)
+    })
+}
+
+/// `go1.22.10.linux-amd64.tar.gz` → 1.22.10.
+fn version_from_filename(name: &str) -> Option<GoVersion> {
+    let rest = name.strip_prefix("go")?;
+    let platform_at = rest.match_indices('.').map(|(i, _)| i).find(|&i| {
+        rest[i + 1..].contains('-') && !rest[i + 1..].starts_with(|c: char| c.is_ascii_digit())
+    })?;
+    GoVersion::parse(&rest[..platform_at])
+        .ok()
+        .filter(GoVersion::is_toolchain)
+}
+
+fn not_found(cx: &Context, request: &VersionRequest) -> Error {
+    let Ok(index) = cx.index() else {
+        return Error::new(Exit::NotFound, format!("no Go release matches `{request}`"));
+    };
+    let misses: Vec<String> = index
+        .near_misses(request)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let mut hint = format!(
+        "{}; `gvx list --remote` shows every release",
+        gvx_shims::version::VERSION_EXAMPLES
+    );
+    if !misses.is_empty() {
+        hint = format!("available nearby: {}. {hint}", misses.join(", "));
+    }
+    Error::new(
+        Exit::NotFound,
+        format!(
+            "no Go release matches `{request}` for {} in {}",
+            cx.host.describe(),
+            index.url
+        ),
+    )
+    .hint(hint)
+}
+
+/// Locks, stages, verifies and renames; `fetch` fills `sdk` (inside `staging`) with the tree.
+fn put_in_place(
+    cx: &Context,
+    version: GoVersion,
+    options: Options,
+    fetch: impl FnOnce(&Path, &Path) -> Result<()>,
+) -> Result<Installed> {
+    check_store_location(&cx.store)?;
+    let store = &cx.store;
+    if store.is_installed(&version) && !options.force {
+        return Ok(Installed::Already(version));
+    }
+    let _lock = lock::lock(store)?;
+    if store.is_installed(&version) && !options.force {
+        return Ok(Installed::Already(version));
+    }
+    let started = Instant::now();
+    clear_staging(store)?;
+    let staging = tempfile::Builder::new()
+        .prefix("install-")
+        .tempdir_in(store.staging_dir())?;
+    let sdk = staging.path().join("go");
+    fs_err::create_dir(&sdk)?;
+    fetch(staging.path(), &sdk)?;
+    check_tree(&sdk, &version)?;
+    let target = store.sdk(&version);
+    if target.exists() {
+        platform::rename(&target, &staging.path().join("replaced"))?;
+    }
+    if let Err(e) = platform::rename(&sdk, &target) {
+        let _ = platform::rename(&staging.path().join("replaced"), &target);
+        return Err(e.into());
+    }
+    drop(staging);
+    cx.status(&format!(
+        "installed {} in {:.1}s ({})",
+        version.name(),
+        started.elapsed().as_secs_f64(),
+        target.display()
+    ));
+    shimfarm::refresh(store)?;
+    if store.read_default()?.is_none() {
+        crate::default::set(store, &version)?;
+        cx.status(&format!(
+            "{} is now the global default (`gvx use <version>` changes it)",
+            version.name()
+        ));
+    }
+    Ok(Installed::New(version))
+}
+
+/// Removes what killed installs left behind; callers hold the lock.
+fn clear_staging(store: &Store) -> Result<()> {
+    let dir = store.staging_dir();
+    fs_err::create_dir_all(&dir)?;
+    for entry in fs_err::read_dir(&dir)?.flatten() {
+        let path = entry.path();
+        let _ = if path.is_dir() {
+            fs_err::remove_dir_all(&path)
+        } else {
+            fs_err::remove_file(&path)
+        };
+    }
+    Ok(())
+}
+
+enum Source<'a> {
+    Url {
+        url: &'a str,
+        archive: &'a Archive,
+    },
+    File {
+        path: &'a Path,
+        archive: &'a Archive,
+    },
+}
+
+/// Streams the archive through sha256 into the extractor (tar.gz), or into a file that is
+/// checked before extraction (zip, whose directory sits at its end).
+fn fetch_and_extract(
+    cx: &Context,
+    source: &Source<'_>,
+    sha256: &str,
+    staging: &Path,
+    sdk: &Path,
+) -> Result<()> {
+    let (archive, location) = match source {
+        Source::Url { url, archive } => (*archive, (*url).to_owned()),
+        Source::File { path, archive } => (*archive, path.display().to_string()),
+    };
+    let progress = Progress::new(
+        &format!("downloading {}", archive.filename),
+        archive.size,
+        cx.quiet,
+    );
+    let reader: Box<dyn Read + '_> = match source {
+        Source::Url { url, .. } => Box::new(cx.http()?.open(url, &progress)?),
+        Source::File { path, .. } => Box::new(fs_err::File::open(path)?),
+    };
+    let mut hashing = HashReader::new(reader);
+    let limits = Limits::default();
+    if archive.filename.ends_with(".zip") {
+        let file = staging.join(&archive.filename);
+        let mut out = fs_err::File::create(&file)?;
+        io::copy(&mut hashing, &mut out).map_err(|e| transfer_error(e, &location))?;
+        verify(&hashing.finish(), sha256, archive, &location)?;
+        archive::extract_zip(&file, sdk, &limits).map_err(archive_error)?;
+        return Ok(());
+    }
+    let extracted = archive::extract_tar_gz(&mut hashing, sdk, &limits);
+    // Read to the end whatever happened: the digest decides whether the bytes were bad (a
+    // corrupted download also breaks the gzip stream) or the archive itself is.
+    if let Err(e) = io::copy(&mut hashing, &mut io::sink()) {
+        return Err(transfer_error(e, &location));
+    }
+    verify(&hashing.finish(), sha256, archive, &location)?;
+    extracted.map_err(archive_error)?;
+    Ok(())
+}
+
+fn transfer_error(e: io::Error, location: &str) -> Error {
+    if e.get_ref().is_some_and(|inner| inner.is::<HttpError>()) {
+        return into_http_error(e, location).into();
+    }
+    Error::new(Exit::Network, format!("cannot read {location}")).source(e)
+}
+
+fn archive_error(e: ArchiveError) -> Error {
+    let hint = e
+        .hint()
+        .unwrap_or("this is not an official Go archive; check GVX_GO_MIRROR");
+    let exit = if matches!(e, ArchiveError::Io(_)) {
+        Exit::Store
+    } else {
+        Exit::Verification
+    };
+    Error::new(exit, e.to_string()).hint(hint)
+}
+
+fn verify(
+    (actual, bytes): &(String, u64),
+    expected: &str,
+    archive: &Archive,
+    location: &str,
+) -> Result<()> {
+    if actual != expected || archive.size.is_some_and(|size| size != *bytes) {
+        return Err(Error::new(Exit::Verification, format!("sha256 mismatch for {location}\n  expected: {expected} (from the index)\n  actual:   {actual} ({bytes} bytes)"))
+            .hint("the download is corrupt or the mirror serves other bytes; nothing was installed. Try again, or check GVX_GO_MIRROR"));
+    }
+    Ok(())
+}
+
+/// A complete SDK has `bin/go` and a `VERSION` naming the release asked for.
+fn check_tree(sdk: &Path, version: &GoVersion) -> Result<()> {
+    let go = sdk
+        .join("bin")
+        .join(format!("go{}", gvx_shims::store::EXE_SUFFIX));
+    if !go.is_file() {
+        return Err(Error::new(
+            Exit::Verification,
+            format!("the archive for {} has no bin/go", version.name()),
+        )
+        .hint("this is not an official Go SDK archive; check GVX_GO_MIRROR"));
+    }
+    let text = fs_err::read_to_string(sdk.join("VERSION")).unwrap_or_default();
+    let first = text.lines().next().unwrap_or("").trim();
+    if first != version.name() {
+        return Err(Error::new(
+            Exit::Verification,
+            format!(
+                "the archive for {} says it is `{first}` in its VERSION file",
+                version.name()
+            ),
+        )
+        .hint("the mirror served another release under this name; check GVX_GO_MIRROR"));
+    }
+    Ok(())
+}
+
+/// Refuses a store that overlaps a directory Go writes to (GOPATH, GOBIN, GOMODCACHE).
+pub fn check_store_location(store: &Store) -> Result<()> {
+    let dirs = guard::go_dirs(&GoEnv::load());
+    guard::check(&dirs, store.home(), store.home()).map_err(|overlap| {
+        let fix = overlap.fix();
+        Error::new(
+            Exit::Store,
+            format!("the gvx store cannot live there: {overlap}"),
+        )
+        .hint(fix)
+    })
+}
+
+/// sha256 of everything read through it.
+struct HashReader<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> HashReader<R> {
+    fn new(inner: R) -> Self {
+        HashReader {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    /// The hex digest and byte count so far.
+    fn finish(&self) -> (String, u64) {
+        let digest = self.hasher.clone().finalize();
+        (
+            digest.iter().map(|b| format!("{b:02x}")).collect(),
+            self.bytes,
+        )
+    }
+}
+
+impl<R: Read> Read for HashReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_from_file_names() {
+        let v = |s: &str| version_from_filename(s).map(|v| v.to_string());
+        assert_eq!(
+            v("go1.22.10.linux-amd64.tar.gz").as_deref(),
+            Some("1.22.10")
+        );
+        assert_eq!(v("go1.23rc1.windows-amd64.zip").as_deref(), Some("1.23rc1"));
+        assert_eq!(v("go1.20.darwin-arm64.tar.gz").as_deref(), Some("1.20"));
+        assert_eq!(v("go1.22.linux-amd64.tar.gz"), None);
+        assert_eq!(v("node.tar.gz"), None);
+    }
+}

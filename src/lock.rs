@@ -1,0 +1,79 @@
+//! The store lock: every mutation of `<GVX_HOME>` holds it; readers never take it.
+
+use crate::env;
+use crate::error::{Error, Exit, Result};
+use crate::report;
+use gvx_shims::Store;
+use std::fs::{File, TryLockError};
+use std::time::{Duration, Instant};
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Held until dropped.
+#[derive(Debug)]
+pub struct StoreLock {
+    _file: File,
+}
+
+/// Takes the store lock, saying so when another gvx process holds it.
+pub fn lock(store: &Store) -> Result<StoreLock> {
+    fs_err::create_dir_all(store.home()).map_err(|e| unwritable(store, e))?;
+    let path = store.lock_file();
+    let file = fs_err::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| unwritable(store, e))?;
+    let file = file.into_parts().0;
+    let timeout = env::var(env::GVX_LOCK_TIMEOUT)
+        .and_then(|s| s.parse().ok())
+        .map_or(DEFAULT_TIMEOUT, Duration::from_secs);
+    let started = Instant::now();
+    let mut said = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(StoreLock { _file: file }),
+            Err(TryLockError::WouldBlock) => {}
+            Err(TryLockError::Error(e)) => {
+                return Err(
+                    Error::new(Exit::Store, format!("cannot lock {}", path.display())).source(e),
+                );
+            }
+        }
+        if !said {
+            report::status(&format!(
+                "waiting for another gvx process (lock at {}) ...",
+                path.display()
+            ));
+            said = true;
+        }
+        if started.elapsed() > timeout {
+            return Err(Error::new(
+                Exit::Store,
+                format!(
+                    "another gvx process has held {} for over {} s",
+                    path.display(),
+                    timeout.as_secs()
+                ),
+            )
+            .hint(format!(
+                "wait for it to finish, or raise {}",
+                env::GVX_LOCK_TIMEOUT
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn unwritable(store: &Store, e: std::io::Error) -> Error {
+    Error::new(
+        Exit::Store,
+        format!("the gvx store {} is not writable", store.home().display()),
+    )
+    .source(e)
+    .hint(format!(
+        "fix its permissions, or point {} at a directory you own",
+        env::GVX_HOME
+    ))
+}

@@ -1,0 +1,70 @@
+//! What differs between operating systems, behind one set of names. Callers never use `cfg`.
+
+use std::io;
+use std::path::Path;
+
+/// This machine as the Go download index names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Host {
+    /// GOOS: `linux`, `darwin`, `windows`, …
+    pub os: &'static str,
+    /// The index's arch: GOARCH, except `armv6l` for linux/arm.
+    pub dl_arch: &'static str,
+    /// `.zip` on Windows, `.tar.gz` elsewhere.
+    pub archive_ext: &'static str,
+}
+
+impl Host {
+    pub fn current() -> Host {
+        let os = match std::env::consts::OS {
+            "macos" => "darwin",
+            other => other,
+        };
+        let dl_arch = match std::env::consts::ARCH {
+            "x86_64" => "amd64",
+            "aarch64" => "arm64",
+            "x86" => "386",
+            "arm" if os == "linux" => "armv6l",
+            "loongarch64" => "loong64",
+            "powerpc64" if cfg!(target_endian = "little") => "ppc64le",
+            other => other,
+        };
+        let archive_ext = if os == "windows" { ".zip" } else { ".tar.gz" };
+        Host {
+            os,
+            dl_arch,
+            archive_ext,
+        }
+    }
+
+    /// `linux/amd64`, for messages.
+    pub fn describe(&self) -> String {
+        format!("{}/{}", self.os, self.dl_arch)
+    }
+}
+
+/// Renames, retrying briefly on Windows where antivirus scanners and indexers hold new files
+/// open for a moment (sharing violations surface as `PermissionDenied`).
+pub fn rename(from: &Path, to: &Path) -> io::Result<()> {
+    let mut delay = std::time::Duration::from_millis(50);
+    for _ in 0..if cfg!(windows) { 8 } else { 1 } {
+        match fs_err::rename(from, to) {
+            Err(e) if cfg!(windows) && e.kind() == io::ErrorKind::PermissionDenied => {
+                std::thread::sleep(delay);
+                delay *= 2;
+            }
+            result => return result,
+        }
+    }
+    fs_err::rename(from, to)
+}
+
+#[cfg(unix)]
+mod unix;
+#[cfg(windows)]
+mod windows;
+
+#[cfg(unix)]
+pub use unix::link_dir;
+#[cfg(windows)]
+pub use windows::link_dir;

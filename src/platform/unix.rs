@@ -1,0 +1,14 @@
+//! Unix specifics.
+
+use std::io;
+use std::path::Path;
+
+/// Points `link` at `target` with a symlink, replaced atomically.
+pub fn link_dir(target: &Path, link: &Path) -> io::Result<()> {
+    let temp = link.with_file_name(format!(".current-{}", std::process::id()));
+    let _ = std::fs::remove_file(&temp);
+    std::os::unix::fs::symlink(target, &temp)?;
+    std::fs::rename(&temp, link).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}
