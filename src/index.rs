@@ -103,7 +103,7 @@ impl Index {
                 archive,
             });
         }
-        releases.sort_by(|a, b| b.version.cmp(&a.version));
+        releases.sort_by_key(|r| std::cmp::Reverse(r.version));
         Ok(Index {
             url: url.to_owned(),
             releases,
@@ -216,12 +216,12 @@ pub fn load(store: &Store, http: &Http, host: &Host, refresh: bool) -> Result<In
         .ok()
         .and_then(|m| m.modified().ok())
         .and_then(|t| SystemTime::now().duration_since(t).ok());
-    if !refresh && age.is_some_and(|age| age < ttl) {
-        if let Ok(bytes) = fs_err::read(&cache)
-            && let Ok(index) = Index::parse(&urls[0], &bytes, host)
-        {
-            return Ok(index);
-        }
+    if !refresh
+        && age.is_some_and(|age| age < ttl)
+        && let Ok(bytes) = fs_err::read(&cache)
+        && let Ok(index) = Index::parse(&urls[0], &bytes, host)
+    {
+        return Ok(index);
     }
     let mut failure = None;
     for (n, url) in urls.iter().enumerate() {

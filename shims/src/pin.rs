@@ -86,7 +86,7 @@ fn decode(bytes: &[u8]) -> Option<String> {
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return decode_utf16(rest, u16::from_be_bytes);
     }
-    if bytes.len() >= 2 && bytes.len() % 2 == 0 {
+    if bytes.len() >= 2 && bytes.len().is_multiple_of(2) {
         if bytes[1] == 0 && bytes[0] != 0 {
             return decode_utf16(bytes, u16::from_le_bytes);
         }
@@ -98,7 +98,7 @@ fn decode(bytes: &[u8]) -> Option<String> {
 }
 
 fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Option<String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));

@@ -109,7 +109,7 @@ impl Tool {
         match stem {
             "go" => Some(Tool::Go),
             "gofmt" => Some(Tool::Gofmt),
-            _ => crate::module::from_toolchain(&stem)
+            _ => crate::module::from_toolchain(stem)
                 .filter(|v| v.name() == stem)
                 .map(Tool::Exact),
         }

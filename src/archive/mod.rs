@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 
 pub use name::{UnsafeReason, strip_check};
 pub use targz::extract_tar_gz;
@@ -205,8 +206,10 @@ impl fmt::Display for Limit {
     }
 }
 
-/// Size of the one buffer reused for every file's data.
-const COPY_BUF: usize = 256 * 1024;
+/// Size of the data chunks handed to the writer thread (buffers are recycled).
+const CHUNK: usize = 128 * 1024;
+/// Jobs queued for the writer thread; bounds memory to about `QUEUE * CHUNK`.
+const QUEUE: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Seen {
@@ -227,7 +230,94 @@ struct Sink<'a> {
     seen: HashMap<PathBuf, Seen>,
     entries: u64,
     out: Extracted,
-    buf: Vec<u8>,
+    /// File creation and writes happen on a writer thread, overlapping decompression.
+    jobs: SyncSender<Job>,
+    /// Data buffers coming back from the writer thread, for reuse.
+    free: Receiver<Vec<u8>>,
+    /// The writer thread has stopped early; its own error is the one to report.
+    writer_gone: bool,
+}
+
+/// Work for the writer thread: create a file, then append its data chunks.
+enum Job {
+    Create { path: PathBuf, mode: u32 },
+    Data { buf: Vec<u8>, len: usize },
+}
+
+/// Runs `extract` with a [`Sink`] whose files are written by a scoped writer thread, and
+/// reports the first error of either side.
+fn with_sink(
+    dest: &Path,
+    limits: &Limits,
+    archive: Option<&Path>,
+    extract: impl FnOnce(&mut Sink<'_>) -> Result<(), ArchiveError>,
+) -> Result<Extracted, ArchiveError> {
+    std::thread::scope(|scope| {
+        let (jobs, queue) = mpsc::sync_channel(QUEUE);
+        let (recycle, free) = mpsc::channel();
+        let writer = std::thread::Builder::new()
+            .name("gvx-extract".to_owned())
+            .spawn_scoped(scope, move || write_files(queue, recycle))?;
+        let mut sink = Sink {
+            dest,
+            limits: *limits,
+            archive,
+            seen: HashMap::new(),
+            entries: 0,
+            out: Extracted::default(),
+            jobs,
+            free,
+            writer_gone: false,
+        };
+        let result = extract(&mut sink);
+        let (out, writer_gone) = (sink.out, sink.writer_gone);
+        drop(sink); // closes the queue: the writer finishes what is queued, then returns
+        let written = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        match (result, written) {
+            (Err(_), Err(e)) if writer_gone => Err(e.into()),
+            (Err(e), _) => Err(e),
+            (Ok(()), Err(e)) => Err(e.into()),
+            (Ok(()), Ok(())) => Ok(out),
+        }
+    })
+}
+
+/// The writer thread: no policy here, only `create_new` files and their bytes.
+fn write_files(queue: Receiver<Job>, recycle: mpsc::Sender<Vec<u8>>) -> io::Result<()> {
+    let mut file = None;
+    for job in queue {
+        match job {
+            Job::Create { path, mode } => {
+                drop(file.take()); // close the previous file first
+                let mut options = fs_err::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                {
+                    use fs_err::os::unix::fs::OpenOptionsExt;
+                    options.mode(mode);
+                }
+                let created = options.open(path)?;
+                // The umask may have narrowed the mode given to open(); set it exactly.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    created.set_permissions(std::fs::Permissions::from_mode(mode))?;
+                }
+                #[cfg(not(unix))]
+                let _ = mode;
+                file = Some(created);
+            }
+            Job::Data { buf, len } => {
+                if let Some(file) = file.as_mut() {
+                    file.write_all(&buf[..len])?;
+                }
+                let _ = recycle.send(buf);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What the archive says an entry is, after refusing everything else.
@@ -238,18 +328,6 @@ enum Kind {
 }
 
 impl<'a> Sink<'a> {
-    fn new(dest: &'a Path, limits: &Limits, archive: Option<&'a Path>) -> Self {
-        Sink {
-            dest,
-            limits: *limits,
-            archive,
-            seen: HashMap::new(),
-            entries: 0,
-            out: Extracted::default(),
-            buf: vec![0; COPY_BUF],
-        }
-    }
-
     fn archive(&self) -> Option<PathBuf> {
         self.archive.map(Path::to_path_buf)
     }
@@ -437,25 +515,19 @@ impl<'a> Sink<'a> {
         }
 
         let mode = if executable { 0o755 } else { 0o644 };
-        let mut options = fs_err::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use fs_err::os::unix::fs::OpenOptionsExt;
-            options.mode(mode);
-        }
-        let mut file = options.open(&path)?;
+        self.send(Job::Create { path, mode })?;
 
         let file_cap = self.limits.max_file_bytes;
         let total_cap = self.limits.max_total_bytes.saturating_sub(self.out.bytes);
         let cap = file_cap.min(total_cap);
         let mut written: u64 = 0;
         loop {
-            let n = fill(data, &mut self.buf).map_err(|e| self.read_error(name, e))?;
-            if n == 0 {
+            let mut buf = self.free.try_recv().unwrap_or_else(|_| vec![0; CHUNK]);
+            let len = fill(data, &mut buf).map_err(|e| self.read_error(name, e))?;
+            if len == 0 {
                 break;
             }
-            written += n as u64;
+            written += len as u64;
             if written > cap {
                 let limit = if written > file_cap {
                     Limit::FileBytes
@@ -464,19 +536,18 @@ impl<'a> Sink<'a> {
                 };
                 return Err(self.too_large(limit, Some(name)));
             }
-            file.write_all(&self.buf[..n])?;
+            self.send(Job::Data { buf, len })?;
         }
-        // The umask may have narrowed the mode given to open(); set it exactly.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(std::fs::Permissions::from_mode(mode))?;
-        }
-        #[cfg(not(unix))]
-        let _ = mode;
         self.out.files += 1;
         self.out.bytes += written;
         Ok(written)
+    }
+
+    fn send(&mut self, job: Job) -> Result<(), ArchiveError> {
+        self.jobs.send(job).map_err(|_| {
+            self.writer_gone = true;
+            ArchiveError::Io(io::Error::other("the extraction writer thread stopped"))
+        })
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use flate2::read::GzDecoder;
 use tar::EntryType;
 
-use super::{ArchiveError, Extracted, Kind, Limit, Limits, Sink};
+use super::{ArchiveError, Extracted, Kind, Limit, Limits, Sink, with_sink};
 
 /// Room for tar headers, long-name and PAX records, and padding, per entry, on top of
 /// [`Limits::max_total_bytes`] when capping the whole decompressed stream.
@@ -34,8 +34,9 @@ pub fn extract_tar_gz(
         left: cap,
         tripped: &tripped,
     };
-    let mut sink = Sink::new(dest, limits, None);
-    let result = extract(tar::Archive::new(stream), &mut sink);
+    let result = with_sink(dest, limits, None, |sink| {
+        extract(tar::Archive::new(stream), sink)
+    });
     match result {
         // Whatever failed, a tripped stream cap is the real story (the tar crate reports it
         // as some read error at an arbitrary point).
@@ -45,8 +46,7 @@ pub fn extract_tar_gz(
             limit: Limit::TotalBytes,
             max: limits.max_total_bytes,
         }),
-        Err(e) => Err(e),
-        Ok(()) => Ok(sink.out),
+        result => result,
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use zip::ZipArchive;
 use zip::result::ZipError;
 
-use super::{ArchiveError, Extracted, Kind, Limit, Limits, Sink, UnsafeReason};
+use super::{ArchiveError, Extracted, Kind, Limit, Limits, UnsafeReason, with_sink};
 
 const S_IFMT: u32 = 0o170_000;
 const S_IFREG: u32 = 0o100_000;
@@ -33,9 +33,13 @@ pub fn extract_zip(file: &Path, dest: &Path, limits: &Limits) -> Result<Extracte
     };
     let reader = BufReader::with_capacity(64 * 1024, fs_err::File::open(file)?);
     let mut zip = ZipArchive::new(reader).map_err(|e| zip_error(None, e))?;
-    let mut sink = Sink::new(dest, limits, Some(file));
     if zip.len() as u64 > limits.max_entries {
-        return Err(sink.too_large(Limit::Entries, None));
+        return Err(ArchiveError::TooLarge {
+            archive: Some(file.to_path_buf()),
+            entry: None,
+            limit: Limit::Entries,
+            max: limits.max_entries,
+        });
     }
     // The crate keys entries by name, so a repeated name would silently collapse into one.
     if zip.has_duplicate_names() {
@@ -48,61 +52,63 @@ pub fn extract_zip(file: &Path, dest: &Path, limits: &Limits) -> Result<Extracte
         });
     }
 
-    for index in 0..zip.len() {
-        sink.count_entry()?;
-        let (name, kind, unix_mode, declared) = {
-            let entry = zip.by_index_data(index).map_err(|e| zip_error(None, e))?;
-            let raw = entry.name_raw();
-            let name = match std::str::from_utf8(raw) {
-                Ok(name) => name.to_owned(),
-                Err(_) => {
-                    let lossy = String::from_utf8_lossy(raw).into_owned();
-                    return Err(sink.unsafe_path(&lossy, UnsafeReason::NotUtf8));
-                }
+    with_sink(dest, limits, Some(file), |sink| {
+        for index in 0..zip.len() {
+            sink.count_entry()?;
+            let (name, kind, unix_mode, declared) = {
+                let entry = zip.by_index_data(index).map_err(|e| zip_error(None, e))?;
+                let raw = entry.name_raw();
+                let name = match std::str::from_utf8(raw) {
+                    Ok(name) => name.to_owned(),
+                    Err(_) => {
+                        let lossy = String::from_utf8_lossy(raw).into_owned();
+                        return Err(sink.unsafe_path(&lossy, UnsafeReason::NotUtf8));
+                    }
+                };
+                let attrs = entry.external_attributes();
+                // The high half holds a Unix st_mode when the writer recorded one (Go's
+                // archive/zip always does); otherwise only DOS attributes exist.
+                let unix_mode = Some(attrs >> 16).filter(|&m| m != 0);
+                let kind = classify(&name, attrs, unix_mode);
+                (name, kind, unix_mode, entry.size())
             };
-            let attrs = entry.external_attributes();
-            // The high half holds a Unix st_mode when the writer recorded one (Go's
-            // archive/zip always does); otherwise only DOS attributes exist.
-            let unix_mode = Some(attrs >> 16).filter(|&m| m != 0);
-            let kind = classify(&name, attrs, unix_mode);
-            (name, kind, unix_mode, entry.size())
-        };
-        let rel = sink.check(&name)?;
-        let kind = kind.map_err(|what| sink.unsupported(&name, what))?;
-        let Some(rel) = rel else {
-            sink.root(&name, kind)?;
-            continue;
-        };
-        if kind == Kind::Dir {
-            sink.dir(&name, rel)?;
-            continue;
-        }
+            let rel = sink.check(&name)?;
+            let kind = kind.map_err(|what| sink.unsupported(&name, what))?;
+            let Some(rel) = rel else {
+                sink.root(&name, kind)?;
+                continue;
+            };
+            if kind == Kind::Dir {
+                sink.dir(&name, rel)?;
+                continue;
+            }
 
-        let executable = match unix_mode {
-            Some(mode) => mode & 0o111 != 0,
-            None => distpack_executable(name.strip_prefix("go/").unwrap_or(&name)),
-        };
-        sink.check_declared(&name, declared)?;
-        let mut data = zip.by_index(index).map_err(|e| zip_error(Some(&name), e))?;
-        let written = sink.file(&name, rel, executable, &mut (&mut data).take(declared))?;
-        let mismatch = ArchiveError::SizeMismatch {
-            archive: Some(file.to_path_buf()),
-            entry: name.clone(),
-            declared,
-        };
-        if written < declared {
-            return Err(mismatch);
+            let executable = match unix_mode {
+                Some(mode) => mode & 0o111 != 0,
+                None => distpack_executable(name.strip_prefix("go/").unwrap_or(&name)),
+            };
+            sink.check_declared(&name, declared)?;
+            let mut data = zip.by_index(index).map_err(|e| zip_error(Some(&name), e))?;
+            let written = sink.file(&name, rel, executable, &mut (&mut data).take(declared))?;
+            let mismatch = ArchiveError::SizeMismatch {
+                archive: Some(file.to_path_buf()),
+                entry: name.clone(),
+                declared,
+            };
+            if written < declared {
+                return Err(mismatch);
+            }
+            // One more read: EOF makes the zip crate verify the CRC; any further byte means the
+            // entry inflates past its declared size (a zip bomb's lie).
+            match data.read(&mut [0u8; 1]) {
+                Ok(0) => {}
+                Ok(_) => return Err(mismatch),
+                Err(e) if is_oversize(&e) => return Err(mismatch),
+                Err(e) => return Err(sink.read_error(&name, e)),
+            }
         }
-        // One more read: EOF makes the zip crate verify the CRC; any further byte means the
-        // entry inflates past its declared size (a zip bomb's lie).
-        match data.read(&mut [0u8; 1]) {
-            Ok(0) => {}
-            Ok(_) => return Err(mismatch),
-            Err(e) if is_oversize(&e) => return Err(mismatch),
-            Err(e) => return Err(sink.read_error(&name, e)),
-        }
-    }
-    Ok(sink.out)
+        Ok(())
+    })
 }
 
 /// Best effort, for the error message only: the first name the central directory repeats.

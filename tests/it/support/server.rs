@@ -16,7 +16,7 @@ use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use super::http::{read_request, respond};
-use super::index::{IndexRelease, index_json};
+use super::index::{IndexRelease, index_json, sha256_hex};
 
 /// Upper bound on connections served over a server's lifetime.
 const MAX_CONNECTIONS: usize = 100_000;
@@ -96,6 +96,8 @@ pub(super) struct Route {
     pub(super) status: u16,
     pub(super) content_type: String,
     pub(super) body: Arc<Vec<u8>>,
+    /// Strong validator: `"<first 16 hex digits of the body's sha256>"`.
+    pub(super) etag: String,
 }
 
 #[derive(Default)]
@@ -196,6 +198,7 @@ impl TestServer {
         let route = Route {
             status,
             content_type: content_type.to_owned(),
+            etag: format!("\"{}\"", &sha256_hex(&body)[..16]),
             body: Arc::new(body),
         };
         self.shared.lock().routes.insert(path.to_owned(), route);
