@@ -206,10 +206,14 @@ impl fmt::Display for Limit {
     }
 }
 
-/// Size of the data chunks handed to the writer thread (buffers are recycled).
-const CHUNK: usize = 128 * 1024;
-/// Jobs queued for the writer thread; bounds memory to about `QUEUE * CHUNK`.
-const QUEUE: usize = 32;
+/// Bytes of file data per batch handed to the writer thread (batches are recycled).
+const BATCH_BYTES: usize = 1 << 20;
+/// Most jobs per batch, so a run of small files does not wait long for the writer.
+const BATCH_JOBS: usize = 256;
+/// Batches queued for the writer thread; memory stays near `(QUEUE + 2) * BATCH_BYTES`.
+const QUEUE: usize = 4;
+/// A read window smaller than this flushes the batch first, so reads stay large.
+const MIN_WINDOW: usize = 64 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Seen {
@@ -230,18 +234,43 @@ struct Sink<'a> {
     seen: HashMap<PathBuf, Seen>,
     entries: u64,
     out: Extracted,
-    /// File creation and writes happen on a writer thread, overlapping decompression.
-    jobs: SyncSender<Job>,
-    /// Data buffers coming back from the writer thread, for reuse.
-    free: Receiver<Vec<u8>>,
+    /// File creation and writes happen on a writer thread, overlapping decompression; jobs
+    /// travel in batches so a Go tree's ~10k small files cost a few hundred hand-offs.
+    batch: Batch,
+    queue: SyncSender<Batch>,
+    /// Emptied batches coming back from the writer thread, for reuse.
+    free: Receiver<Batch>,
     /// The writer thread has stopped early; its own error is the one to report.
     writer_gone: bool,
 }
 
-/// Work for the writer thread: create a file, then append its data chunks.
+/// Jobs for the writer thread, and the file data they refer to.
+struct Batch {
+    jobs: Vec<Job>,
+    /// Always `BATCH_BYTES` long; `used` bytes are filled.
+    data: Vec<u8>,
+    used: usize,
+}
+
 enum Job {
+    /// Create (`create_new`) a file, closing the previous one.
     Create { path: PathBuf, mode: u32 },
-    Data { buf: Vec<u8>, len: usize },
+    /// Append `data[start..end]` of the batch to the current file.
+    Write { start: usize, end: usize },
+}
+
+impl Batch {
+    fn new() -> Self {
+        Batch {
+            jobs: Vec::with_capacity(BATCH_JOBS),
+            data: vec![0; BATCH_BYTES],
+            used: 0,
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.jobs.len() >= BATCH_JOBS || BATCH_BYTES - self.used < MIN_WINDOW
+    }
 }
 
 /// Runs `extract` with a [`Sink`] whose files are written by a scoped writer thread, and
@@ -253,11 +282,11 @@ fn with_sink(
     extract: impl FnOnce(&mut Sink<'_>) -> Result<(), ArchiveError>,
 ) -> Result<Extracted, ArchiveError> {
     std::thread::scope(|scope| {
-        let (jobs, queue) = mpsc::sync_channel(QUEUE);
+        let (queue, batches) = mpsc::sync_channel(QUEUE);
         let (recycle, free) = mpsc::channel();
         let writer = std::thread::Builder::new()
             .name("gvx-extract".to_owned())
-            .spawn_scoped(scope, move || write_files(queue, recycle))?;
+            .spawn_scoped(scope, move || write_files(batches, recycle))?;
         let mut sink = Sink {
             dest,
             limits: *limits,
@@ -265,11 +294,12 @@ fn with_sink(
             seen: HashMap::new(),
             entries: 0,
             out: Extracted::default(),
-            jobs,
+            batch: Batch::new(),
+            queue,
             free,
             writer_gone: false,
         };
-        let result = extract(&mut sink);
+        let result = extract(&mut sink).and_then(|()| sink.flush());
         let (out, writer_gone) = (sink.out, sink.writer_gone);
         drop(sink); // closes the queue: the writer finishes what is queued, then returns
         let written = writer
@@ -285,39 +315,46 @@ fn with_sink(
 }
 
 /// The writer thread: no policy here, only `create_new` files and their bytes.
-fn write_files(queue: Receiver<Job>, recycle: mpsc::Sender<Vec<u8>>) -> io::Result<()> {
+fn write_files(batches: Receiver<Batch>, recycle: mpsc::Sender<Batch>) -> io::Result<()> {
     let mut file = None;
-    for job in queue {
-        match job {
-            Job::Create { path, mode } => {
-                drop(file.take()); // close the previous file first
-                let mut options = fs_err::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                {
-                    use fs_err::os::unix::fs::OpenOptionsExt;
-                    options.mode(mode);
+    for mut batch in batches {
+        for job in batch.jobs.drain(..) {
+            match job {
+                Job::Create { path, mode } => {
+                    drop(file.take()); // close the previous file first
+                    file = Some(create_file(path, mode)?);
                 }
-                let created = options.open(path)?;
-                // The umask may have narrowed the mode given to open(); set it exactly.
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    created.set_permissions(std::fs::Permissions::from_mode(mode))?;
+                Job::Write { start, end } => {
+                    if let Some(file) = file.as_mut() {
+                        file.write_all(&batch.data[start..end])?;
+                    }
                 }
-                #[cfg(not(unix))]
-                let _ = mode;
-                file = Some(created);
-            }
-            Job::Data { buf, len } => {
-                if let Some(file) = file.as_mut() {
-                    file.write_all(&buf[..len])?;
-                }
-                let _ = recycle.send(buf);
             }
         }
+        batch.used = 0;
+        let _ = recycle.send(batch);
     }
     Ok(())
+}
+
+fn create_file(path: PathBuf, mode: u32) -> io::Result<fs_err::File> {
+    let mut options = fs_err::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use fs_err::os::unix::fs::OpenOptionsExt;
+        options.mode(mode);
+    }
+    let file = options.open(path)?;
+    // The umask may have narrowed the mode given to open(); set it exactly.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    Ok(file)
 }
 
 /// What the archive says an entry is, after refusing everything else.
@@ -515,15 +552,19 @@ impl<'a> Sink<'a> {
         }
 
         let mode = if executable { 0o755 } else { 0o644 };
-        self.send(Job::Create { path, mode })?;
+        self.push(Job::Create { path, mode })?;
 
         let file_cap = self.limits.max_file_bytes;
         let total_cap = self.limits.max_total_bytes.saturating_sub(self.out.bytes);
         let cap = file_cap.min(total_cap);
         let mut written: u64 = 0;
         loop {
-            let mut buf = self.free.try_recv().unwrap_or_else(|_| vec![0; CHUNK]);
-            let len = fill(data, &mut buf).map_err(|e| self.read_error(name, e))?;
+            if self.batch.is_full() {
+                self.flush()?;
+            }
+            let start = self.batch.used;
+            let len =
+                fill(data, &mut self.batch.data[start..]).map_err(|e| self.read_error(name, e))?;
             if len == 0 {
                 break;
             }
@@ -536,15 +577,33 @@ impl<'a> Sink<'a> {
                 };
                 return Err(self.too_large(limit, Some(name)));
             }
-            self.send(Job::Data { buf, len })?;
+            self.batch.used += len;
+            self.push(Job::Write {
+                start,
+                end: start + len,
+            })?;
         }
         self.out.files += 1;
         self.out.bytes += written;
         Ok(written)
     }
 
-    fn send(&mut self, job: Job) -> Result<(), ArchiveError> {
-        self.jobs.send(job).map_err(|_| {
+    fn push(&mut self, job: Job) -> Result<(), ArchiveError> {
+        if self.batch.jobs.len() >= BATCH_JOBS {
+            self.flush()?;
+        }
+        self.batch.jobs.push(job);
+        Ok(())
+    }
+
+    /// Hands the current batch to the writer thread and starts another.
+    fn flush(&mut self) -> Result<(), ArchiveError> {
+        if self.batch.jobs.is_empty() {
+            return Ok(());
+        }
+        let next = self.free.try_recv().unwrap_or_else(|_| Batch::new());
+        let full = std::mem::replace(&mut self.batch, next);
+        self.queue.send(full).map_err(|_| {
             self.writer_gone = true;
             ArchiveError::Io(io::Error::other("the extraction writer thread stopped"))
         })
@@ -563,7 +622,7 @@ fn set_mode(_path: &Path, _mode: u32) -> Result<(), ArchiveError> {
     Ok(())
 }
 
-/// Reads until `buf` is full or `src` is at EOF, so small files cost one write.
+/// Reads until `buf` is full or `src` is at EOF, so reads and writes stay large.
 fn fill(src: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {

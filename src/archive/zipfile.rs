@@ -378,7 +378,7 @@ mod tests {
             "{err}"
         );
         st.assert_contained();
-        assert!(std::fs::metadata(st.path("bomb")).unwrap().len() <= 100);
+        assert!(std::fs::metadata(st.path("bomb")).map_or(0, |m| m.len()) <= 100);
 
         // Stored (not deflated) data longer than declared: same.
         let mut stored = zentry("go/stored", b"0123456789", None);

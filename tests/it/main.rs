@@ -1,4 +1,5 @@
-//! gvx integration tests (placeholder; the lead replaces this file).
+//! gvx integration tests: one binary, one module per area, all against a loopback server.
 
+mod install;
 mod support;
 mod support_selftest;

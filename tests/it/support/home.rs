@@ -123,6 +123,11 @@ impl TestHome {
         self.cmd("gvx")
     }
 
+    /// `gvx` as a `std::process::Command`, for spawning in the background.
+    pub fn gvx_std(&self) -> std::process::Command {
+        self.std_cmd_path(assert_cmd::cargo::cargo_bin("gvx"))
+    }
+
     /// A command for any program (e.g. an installed shim such as
     /// `<gvx_home>/bin/go`) with the hermetic environment:
     /// `HOME`/`USERPROFILE`, `GVX_HOME`, `XDG_CONFIG_HOME`
@@ -131,7 +136,12 @@ impl TestHome {
     /// `GOENV` ([`Self::goenv`]), `NO_COLOR=1`;
     /// [`CLEARED_ENV`] and inherited `GVX_*` removed; then the extras.
     pub fn cmd_path(&self, program: impl AsRef<OsStr>) -> Command {
-        let mut cmd = Command::new(program);
+        Command::from_std(self.std_cmd_path(program))
+    }
+
+    /// [`Self::cmd_path`] as a `std::process::Command`, for spawning in the background.
+    pub fn std_cmd_path(&self, program: impl AsRef<OsStr>) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         for (key, _) in std::env::vars_os() {
             if key.to_str().is_some_and(|k| k.starts_with("GVX_")) {
                 cmd.env_remove(key);
