@@ -250,7 +250,8 @@ fn specs_that_match_nothing_say_what_would() {
 
 #[test]
 fn hostile_archives_are_refused_and_nothing_escapes() {
-    let cases: [(&str, fn(&FakeSdk) -> Vec<u8>); 8] = [
+    type Build = fn(&FakeSdk) -> Vec<u8>;
+    let cases: [(&str, Build); 8] = [
         ("../", hostile::tar_dotdot),
         ("absolute", hostile::tar_absolute),
         ("nested ..", hostile::tar_nested_dotdot),
