@@ -36,6 +36,8 @@ pub enum Command {
     Exec(commands::exec::Exec),
     Env(commands::env::Env),
     Reshim(commands::reshim::Reshim),
+    Setup(commands::setup::Setup),
+    Completions(commands::completions::Completions),
 }
 
 pub fn main() -> ExitCode {
@@ -63,5 +65,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Exec(c) => c.run(&cx),
         Command::Env(c) => c.run(&cx),
         Command::Reshim(c) => c.run(&cx),
+        Command::Setup(c) => c.run(&cx),
+        Command::Completions(c) => c.run(&cx),
     }
 }

@@ -15,5 +15,6 @@ pub mod install;
 pub mod lock;
 pub mod platform;
 pub mod report;
+pub mod setup;
 pub mod shell;
 pub mod shimfarm;

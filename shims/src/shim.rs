@@ -40,8 +40,15 @@ pub fn main() -> ExitCode {
 
 /// Runs the shim; returns only on error (success replaces or exits the process).
 fn run(args: &[OsString]) -> ShimError {
+    // The executable's own name decides, not argv[0]: Go's toolchain switch runs a `go1.X.Y`
+    // found on PATH with argv[0] still saying `go`.
+    let exe = env::current_exe().ok();
     let invoked = args.first().map(Path::new).unwrap_or(Path::new("go"));
-    let Some(tool) = Tool::from_invoked(invoked) else {
+    let Some(tool) = exe
+        .as_deref()
+        .and_then(Tool::from_invoked)
+        .or_else(|| Tool::from_invoked(invoked))
+    else {
         return ShimError::new(
             format!(
                 "this is the gvx shim; it runs as `go` or `gofmt`, not as `{}`",

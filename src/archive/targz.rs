@@ -5,9 +5,10 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use flate2::read::GzDecoder;
-use tar::EntryType;
+use tar::{EntryType, PaxExtensions};
 
-use super::{ArchiveError, Extracted, Kind, Limit, Limits, Sink, with_sink};
+use super::sink::{Kind, Sink, with_sink};
+use super::{ArchiveError, Extracted, Limit, Limits, UnsafeReason};
 
 /// Room for tar headers, long-name and PAX records, and padding, per entry, on top of
 /// [`Limits::max_total_bytes`] when capping the whole decompressed stream.
@@ -59,21 +60,67 @@ fn stream_error(error: io::Error) -> ArchiveError {
 }
 
 fn extract<R: Read>(mut archive: tar::Archive<R>, sink: &mut Sink<'_>) -> Result<(), ArchiveError> {
-    for entry in archive.entries().map_err(stream_error)? {
+    // Raw iteration: GNU long names and PAX records are handled here, with their size
+    // checked before they are read (the tar crate would read any size into memory).
+    let mut long_name: Option<Vec<u8>> = None;
+    let mut pax_path: Option<Vec<u8>> = None;
+    let mut pax_size: Option<u64> = None;
+    for entry in archive.entries().map_err(stream_error)?.raw(true) {
         let mut entry = entry.map_err(stream_error)?;
         sink.count_entry()?;
         let ty = entry.header().entry_type();
-        if ty == EntryType::XGlobalHeader {
-            // Archive-wide PAX metadata (e.g. a git commit id); no file of its own.
+        if ty.is_gnu_longname() {
+            let mut name = read_extension(&mut entry, sink, MAX_LONG_NAME)?;
+            while name.last() == Some(&0) {
+                name.pop();
+            }
+            long_name = Some(name);
             continue;
         }
-        let name = match std::str::from_utf8(&entry.path_bytes()) {
-            Ok(name) => name.to_owned(),
-            Err(_) => {
-                let lossy = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-                return Err(sink.unsafe_path(&lossy, super::UnsafeReason::NotUtf8));
+        if ty.is_pax_local_extensions() {
+            let records = read_extension(&mut entry, sink, MAX_PAX)?;
+            for record in PaxExtensions::new(&records) {
+                let record = record.map_err(stream_error)?;
+                match record.key_bytes() {
+                    b"path" => pax_path = Some(record.value_bytes().to_vec()),
+                    b"size" => {
+                        let size = record.value().ok().and_then(|v| v.parse().ok());
+                        pax_size = Some(size.unwrap_or(u64::MAX));
+                    }
+                    key if key.starts_with(b"GNU.sparse.") => {
+                        return Err(sink.unsupported(&lossy(&entry), "sparse file"));
+                    }
+                    _ => {}
+                }
+            }
+            continue;
+        }
+        if ty == EntryType::XGlobalHeader {
+            // Archive-wide PAX metadata (e.g. a git commit id): no file of its own; the tar
+            // crate skips its data without buffering it.
+            continue;
+        }
+        if ty.is_gnu_longlink() {
+            // Only ever describes a link's target, and links are refused.
+            return Err(sink.unsupported(&lossy(&entry), "link target record"));
+        }
+
+        let raw_name = long_name
+            .take()
+            .or_else(|| pax_path.take())
+            .unwrap_or_else(|| entry.header().path_bytes().into_owned());
+        pax_path = None;
+        let name = match String::from_utf8(raw_name) {
+            Ok(name) => name,
+            Err(e) => {
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                return Err(sink.unsafe_path(&lossy, UnsafeReason::NotUtf8));
             }
         };
+        // A PAX size the header cannot express would change where the next header starts.
+        if pax_size.take().is_some_and(|size| size != entry.size()) {
+            return Err(sink.unsupported(&name, "file with a size only in its PAX record"));
+        }
         let rel = sink.check(&name)?;
         let kind = match ty {
             // Old tars mark directories only with a trailing slash.
@@ -104,10 +151,41 @@ fn extract<R: Read>(mut archive: tar::Archive<R>, sink: &mut Sink<'_>) -> Result
             }
         }
     }
+    if long_name.is_some() || pax_path.is_some() || pax_size.is_some() {
+        return Err(stream_error(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "the archive ends right after an extended header",
+        )));
+    }
     // Read the rest of the gzip member (the tar end blocks and padding, then the trailer,
     // whose CRC and length GzDecoder verifies at EOF).
     io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(stream_error)?;
     Ok(())
+}
+
+/// Longest GNU long name accepted (the name check refuses anything over 4096 bytes anyway).
+const MAX_LONG_NAME: u64 = 4097;
+/// Largest PAX record block accepted (Go's archive/tar allows 1 MiB; official archives have none).
+const MAX_PAX: u64 = 64 * 1024;
+
+/// Reads a GNU long-name or PAX entry's data, refusing it unread if it is too big.
+fn read_extension<R: Read>(
+    entry: &mut tar::Entry<'_, R>,
+    sink: &Sink<'_>,
+    max: u64,
+) -> Result<Vec<u8>, ArchiveError> {
+    if entry.size() > max {
+        return Err(sink.unsafe_path(&lossy(entry), UnsafeReason::TooLong));
+    }
+    let mut data = Vec::with_capacity(entry.size() as usize);
+    entry
+        .read_to_end(&mut data)
+        .map_err(|e| sink.read_error(&lossy(entry), e))?;
+    Ok(data)
+}
+
+fn lossy<R: Read>(entry: &tar::Entry<'_, R>) -> String {
+    String::from_utf8_lossy(&entry.header().path_bytes()).into_owned()
 }
 
 /// Caps the decompressed stream as a whole, so a gzip bomb hidden in headers, long names
@@ -573,6 +651,113 @@ mod tests {
         let err = extract(&data[..data.len() / 2], &st).unwrap_err();
         assert!(matches!(err, ArchiveError::Read { .. }), "{err}");
         st.assert_contained();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_follows_a_symlink_already_in_dest() {
+        // dest is meant to be fresh; if it is not, a planted link is still not followed.
+        let st = Staging::new();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), st.path("bin")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path().join("VERSION"), st.path("VERSION")).unwrap();
+        for entries in [
+            vec![file("go/bin/go", 0o755, b"pwned")],
+            vec![dir("go/bin/")],
+            vec![file("go/VERSION", 0o644, b"pwned")],
+        ] {
+            assert!(extract(&tar_gz(&entries), &st).is_err());
+            assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+        }
+    }
+
+    fn pax(records: &[(&str, &str)]) -> T<'static> {
+        let mut data = String::new();
+        for (key, value) in records {
+            // "<len> <key>=<value>\n", where <len> counts itself.
+            let body = format!(" {key}={value}\n");
+            let mut len = body.len() + 1;
+            while len.to_string().len() + body.len() > len {
+                len += 1;
+            }
+            data.push_str(&format!("{len}{body}"));
+        }
+        T {
+            name: b"PaxHeaders/x",
+            ty: EntryType::XHeader,
+            mode: 0o644,
+            data: Box::leak(data.into_bytes().into_boxed_slice()),
+            size: None,
+            link: b"",
+        }
+    }
+
+    #[test]
+    fn honours_pax_paths_and_judges_them() {
+        let long = format!("go/src/{}/x.go", "p".repeat(150));
+        let st = Staging::new();
+        let data = tar_gz(&[
+            pax(&[("path", &long), ("mtime", "1700000000.5")]),
+            file("go/ignored", 0o644, b"package x\n"),
+            file("go/VERSION", 0o644, b"go1.22.0\n"),
+        ]);
+        assert_eq!(extract(&data, &st).unwrap().files, 2);
+        assert!(st.path(long.strip_prefix("go/").unwrap()).is_file());
+        assert!(!st.path("ignored").exists());
+
+        let err = refused(&[pax(&[("path", "go/../evil")]), file("go/fine", 0o644, b"")]);
+        assert!(
+            matches!(&err, ArchiveError::UnsafePath { reason: UnsafeReason::ParentDir, entry, .. } if entry == "go/../evil"),
+            "{err}"
+        );
+        let err = refused(&[pax(&[("size", "99")]), file("go/a", 0o644, b"x")]);
+        assert!(
+            matches!(err, ArchiveError::UnsupportedEntry { .. }),
+            "{err}"
+        );
+        let err = refused(&[pax(&[("GNU.sparse.major", "1")]), file("go/a", 0o644, b"x")]);
+        assert!(
+            matches!(
+                err,
+                ArchiveError::UnsupportedEntry {
+                    kind: "sparse file",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let err = refused(&[file("go/a", 0o644, b"x"), pax(&[("path", "go/b")])]);
+        assert!(matches!(err, ArchiveError::Read { .. }), "{err}");
+    }
+
+    #[test]
+    fn refuses_huge_extension_headers_unread() {
+        // A 1 GiB "long name" (the data is not even there): refused from its header alone.
+        for ty in [EntryType::GNULongName, EntryType::XHeader] {
+            let mut t = special("././@LongLink", ty, "");
+            t.size = Some(1 << 30);
+            let st = Staging::new();
+            let data = gz(&tar(&[t])[..1024]);
+            let err = extract(&data, &st).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    ArchiveError::UnsafePath {
+                        reason: UnsafeReason::TooLong,
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+        }
+        let err = refused(&[
+            special("././@LongLink", EntryType::GNULongLink, ""),
+            file("go/a", 0o644, b""),
+        ]);
+        assert!(
+            matches!(err, ArchiveError::UnsupportedEntry { .. }),
+            "{err}"
+        );
     }
 
     #[test]

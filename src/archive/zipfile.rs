@@ -6,7 +6,8 @@ use std::path::Path;
 use zip::ZipArchive;
 use zip::result::ZipError;
 
-use super::{ArchiveError, Extracted, Kind, Limit, Limits, UnsafeReason, with_sink};
+use super::sink::{Kind, with_sink};
+use super::{ArchiveError, Extracted, Limit, Limits, UnsafeReason};
 
 const S_IFMT: u32 = 0o170_000;
 const S_IFREG: u32 = 0o100_000;

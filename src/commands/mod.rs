@@ -1,11 +1,13 @@
 //! One file per subcommand; each is a clap `Args` struct with a small `run`.
 
+pub mod completions;
 pub mod current;
 pub mod env;
 pub mod exec;
 pub mod install;
 pub mod list;
 pub mod reshim;
+pub mod setup;
 pub mod uninstall;
 pub mod use_;
 pub mod which;

@@ -30,7 +30,10 @@ impl fmt::Display for BlockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BlockError::Unterminated { line } => {
-                write!(f, "the gvx block starting at line {line} has no `{END}` line")
+                write!(
+                    f,
+                    "the gvx block starting at line {line} has no `{END}` line"
+                )
             }
             BlockError::Twice { line } => write!(f, "a second gvx block starts at line {line}"),
             BlockError::Utf16 => f.write_str("the file is UTF-16, which gvx does not edit"),
@@ -177,7 +180,10 @@ mod tests {
 
     fn round_trip(original: &[u8]) {
         let added = with_block(Some(original), BODY).unwrap();
-        assert!(added.starts_with(original), "outside the block is untouched");
+        assert!(
+            added.starts_with(original),
+            "outside the block is untouched"
+        );
         assert_eq!(with_block(Some(&added), BODY).unwrap(), added, "idempotent");
         assert_eq!(without_block(&added).unwrap().as_deref(), Some(original));
     }
@@ -207,7 +213,10 @@ mod tests {
         assert_eq!(without_block(&created).unwrap(), None);
         let mut later = created.clone();
         later.extend_from_slice(b"alias l=ls\n");
-        assert_eq!(without_block(&later).unwrap().as_deref(), Some(&b"alias l=ls\n"[..]));
+        assert_eq!(
+            without_block(&later).unwrap().as_deref(),
+            Some(&b"alias l=ls\n"[..])
+        );
     }
 
     #[test]
@@ -231,7 +240,11 @@ mod tests {
             with_block(Some(text), BODY),
             Err(BlockError::Unterminated { line: 2 })
         );
-        let twice = [&with_block(None, BODY).unwrap()[..], &with_block(None, BODY).unwrap()].concat();
+        let twice = [
+            &with_block(None, BODY).unwrap()[..],
+            &with_block(None, BODY).unwrap(),
+        ]
+        .concat();
         assert!(matches!(find(&twice), Err(BlockError::Twice { .. })));
         assert_eq!(find(b"\xFF\xFEa\x00"), Err(BlockError::Utf16));
     }

@@ -1,6 +1,8 @@
 //! gvx integration tests: one binary, one module per area, all against a loopback server.
 
 mod install;
+mod real_sdk;
+mod shells;
 mod shim;
 mod support;
 mod support_selftest;

@@ -1,0 +1,306 @@
+//! Lines in start-up files that fight gvx: a GOROOT setting (it sends editors and tools to
+//! another Go), a Go SDK's `bin` put ahead on PATH, a GOPATH inside an SDK or the store. Each
+//! is reported with its file, line and fix; `gvx setup` only reports, it never deletes them.
+//!
+//! The matching is deliberately plain text, line by line, for sh-like shells, fish, nushell
+//! and PowerShell; the gvx block itself is skipped.
+
+use super::block;
+use std::path::{Path, PathBuf};
+
+/// One line that fights gvx.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: usize,
+    /// The line, trimmed.
+    pub text: String,
+    pub problem: String,
+    pub fix: String,
+}
+
+/// Directories that hold a Go SDK's `go` (matched case-insensitively).
+const SDK_BINS: &[&str] = &[
+    "/usr/local/go/bin",
+    "/usr/lib/go/bin",
+    "/usr/lib/golang/bin",
+    "/opt/go/bin",
+    "/go/libexec/bin",
+    "goroot/bin",
+    "goroot}/bin",
+    "goroot)/bin",
+    "/usr/local/go1.",
+    "/usr/lib/go-1.",
+    "/sdk/go1.",
+    "\\program files\\go\\bin",
+    "c:\\go\\bin",
+];
+
+/// References to the current PATH value in the shells' syntaxes (matched case-insensitively).
+const PATH_REFS: &[&str] = &["$path", "${path", "$env.path", "$env:path"];
+
+pub fn scan(path: &Path, text: &[u8], store_home: &Path) -> Vec<Conflict> {
+    let skip = match block::find(text) {
+        Ok(Some(found)) => found.first_line..=found.last_line,
+        Ok(None) => 1..=0,
+        Err(_) => return Vec::new(),
+    };
+    let store = store_home.display().to_string().to_ascii_lowercase();
+    let mut found = Vec::new();
+    for (index, raw) in text.split(|&b| b == b'\n').enumerate() {
+        let number = index + 1;
+        if skip.contains(&number) {
+            continue;
+        }
+        let raw = String::from_utf8_lossy(raw);
+        let line = raw.trim_start_matches('\u{feff}').trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some((problem, fix)) = check(line, &store) {
+            let mut text = line.to_owned();
+            if text.len() > 120 {
+                let cut = (0..=117)
+                    .rev()
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(0);
+                text.truncate(cut);
+                text.push_str("...");
+            }
+            found.push(Conflict {
+                path: path.to_owned(),
+                line: number,
+                text,
+                problem,
+                fix,
+            });
+        }
+    }
+    found
+}
+
+/// The problem and its fix, if `line` fights gvx.
+fn check(line: &str, store: &str) -> Option<(String, String)> {
+    if let Some(rest) = line.strip_prefix("SETUVAR ") {
+        let rest = rest.trim_start_matches("--export ");
+        if rest.starts_with("GOROOT:") {
+            return Some((
+                "fish keeps GOROOT as a universal variable, which sends tools past the gvx shims"
+                    .into(),
+                "run `set -Ue GOROOT` in fish".into(),
+            ));
+        }
+        return None;
+    }
+    if assigned(line, "GOROOT").is_some() {
+        return Some((
+            "sets GOROOT: editors and tools that run $GOROOT/bin/go bypass the gvx shims, which \
+             set GOROOT for each command themselves"
+                .into(),
+            "delete this line".into(),
+        ));
+    }
+    if let Some(value) = assigned(line, "GOPATH") {
+        let value = value.to_ascii_lowercase();
+        let inside_sdk = value.contains("goroot")
+            || value.contains(store)
+            || value.contains("/.gvx")
+            || value
+                .split([':', '"', '\'', ' ', ';'])
+                .any(|part| part == "/usr/local/go");
+        if inside_sdk {
+            return Some((
+                "puts GOPATH inside a Go SDK or the gvx store; the shims refuse to run go there"
+                    .into(),
+                "delete this line (the default GOPATH, ~/go, is fine) or point it elsewhere".into(),
+            ));
+        }
+    }
+    let dir = path_ahead(line)?;
+    Some((
+        format!("puts {dir} ahead of the gvx shims on PATH"),
+        format!("delete this line (gvx provides go), or add {dir} after $PATH instead"),
+    ))
+}
+
+/// The value of `name` if `line` sets it (`export NAME=…`, `set -gx NAME …`, `setenv NAME …`,
+/// `$env.NAME = …`, `$env:NAME = …`).
+fn assigned<'a>(line: &'a str, name: &str) -> Option<&'a str> {
+    let mut words = line.split_whitespace();
+    if let Some(first @ ("set" | "setenv")) = words.next() {
+        let mut words = words.peekable();
+        let mut flags = Vec::new();
+        while let Some(flag) = words.next_if(|w| w.starts_with('-')) {
+            flags.push(flag);
+        }
+        let erases = first == "set"
+            && flags
+                .iter()
+                .any(|f| matches!(*f, "-e" | "--erase" | "-q" | "--query" | "-S" | "--show"));
+        if !erases && words.next() == Some(name) {
+            let at = line.find(name)? + name.len();
+            return Some(line[at..].trim_start());
+        }
+        return None;
+    }
+    let mut from = 0;
+    while let Some(found) = line[from..].find(name) {
+        let at = from + found;
+        from = at + name.len();
+        let before = line[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '{') {
+            continue;
+        }
+        let rest = line[from..].trim_start();
+        if let Some(value) = rest.strip_prefix('=')
+            && !value.starts_with('=')
+        {
+            return Some(value.trim_start());
+        }
+    }
+    None
+}
+
+/// The Go SDK directory `line` puts in front of PATH, if it does.
+fn path_ahead(line: &str) -> Option<String> {
+    let lower = line.to_ascii_lowercase();
+    let at = SDK_BINS.iter().filter_map(|n| lower.find(n)).min()?;
+    let dir = token_around(line, at);
+    let value = if lower.starts_with("fish_add_path") {
+        let appends = lower
+            .split_whitespace()
+            .any(|w| w == "-a" || w == "--append");
+        return (!appends).then_some(dir);
+    } else {
+        ["PATH", "Path", "path"]
+            .iter()
+            .find_map(|name| assigned(line, name))?
+    };
+    let value_at = line.len() - value.len();
+    if lower[value_at..].contains("prepend") {
+        return Some(dir);
+    }
+    let existing = PATH_REFS
+        .iter()
+        .filter_map(|r| lower[value_at..].find(r))
+        .map(|i| value_at + i)
+        .min();
+    match existing {
+        Some(existing) if existing < at => None,
+        _ => Some(dir),
+    }
+}
+
+/// The path written around byte `at`: up to quotes, separators or (unless the SDK directory
+/// itself holds one, as `C:\Program Files\Go\bin` does) spaces.
+fn token_around(line: &str, at: usize) -> String {
+    let bytes = line.as_bytes();
+    let mut start = at;
+    while start > 0 {
+        let c = bytes[start - 1];
+        let drive = c == b':' && bytes.get(start) == Some(&b'\\');
+        if !drive && b":;\"'=( \t".contains(&c) {
+            break;
+        }
+        start -= 1;
+    }
+    let mut end = at;
+    let needle_end = SDK_BINS
+        .iter()
+        .filter(|n| line[at..].to_ascii_lowercase().starts_with(*n))
+        .map(|n| at + n.len())
+        .max()
+        .unwrap_or(at);
+    while end < bytes.len() && (end < needle_end || !b":;\"') \t".contains(&bytes[end])) {
+        end += 1;
+    }
+    line[start..end].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<(usize, String)> {
+        scan(Path::new("rc"), text.as_bytes(), Path::new("/home/u/.gvx"))
+            .into_iter()
+            .map(|c| (c.line, c.problem))
+            .collect()
+    }
+
+    #[test]
+    fn goroot_settings() {
+        for line in [
+            "export GOROOT=/usr/local/go",
+            "GOROOT=\"$HOME/go1.22\"; export GOROOT",
+            "set -gx GOROOT /usr/local/go",
+            "setenv GOROOT /usr/local/go",
+            "$env.GOROOT = '/usr/local/go'",
+            "$env:GOROOT = 'C:\\Go'",
+            "SETUVAR --export GOROOT:/usr/local/go",
+        ] {
+            assert_eq!(problems(line).len(), 1, "{line}");
+        }
+        for line in [
+            "# export GOROOT=/usr/local/go",
+            "unset GOROOT",
+            "set -e GOROOT",
+            "echo $GOROOT",
+            "MY_GOROOT=/x",
+            "[ \"$GOROOT\" = /x ] && echo",
+        ] {
+            assert!(problems(line).is_empty(), "{line}");
+        }
+    }
+
+    #[test]
+    fn go_ahead_on_path() {
+        for line in [
+            "export PATH=/usr/local/go/bin:$PATH",
+            "export PATH=\"$GOROOT/bin:$PATH\"",
+            "PATH=/usr/local/go/bin:/usr/bin",
+            "set -gx PATH /usr/local/go/bin $PATH",
+            "fish_add_path /usr/local/go/bin",
+            "path=(/usr/lib/go-1.22/bin $path)",
+            "$env.PATH = ($env.PATH | prepend '/usr/local/go/bin')",
+            "$env:Path = 'C:\\Program Files\\Go\\bin;' + $env:Path",
+        ] {
+            assert_eq!(problems(line).len(), 1, "{line}");
+        }
+        for line in [
+            "export PATH=$PATH:/usr/local/go/bin",
+            "PATH+=:/usr/local/go/bin",
+            "fish_add_path -a /usr/local/go/bin",
+            "export PATH=$HOME/go/bin:$PATH",
+            "$env.PATH = ($env.PATH | append '/usr/local/go/bin')",
+        ] {
+            assert!(problems(line).is_empty(), "{line}");
+        }
+        let found = problems("export PATH=\"$HOME/sdk/go1.22.1/bin:$PATH\"");
+        assert!(found[0].1.starts_with("puts $HOME/sdk/go1.22.1/bin ahead"));
+        let found = problems("$env:Path = 'C:\\Program Files\\Go\\bin;' + $env:Path");
+        assert!(
+            found[0]
+                .1
+                .starts_with("puts C:\\Program Files\\Go\\bin ahead"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn gopath_inside_an_sdk() {
+        assert_eq!(problems("export GOPATH=$GOROOT").len(), 1);
+        assert_eq!(problems("export GOPATH=/home/u/.gvx/gopath").len(), 1);
+        assert!(problems("export GOPATH=$HOME/go").is_empty());
+    }
+
+    #[test]
+    fn the_gvx_block_and_line_numbers() {
+        let text = format!(
+            "a\nexport GOROOT=/x\n{}",
+            String::from_utf8(block::with_block(None, "export GOROOT=/y\n").unwrap()).unwrap()
+        );
+        assert_eq!(problems(&text), [(2, problems("GOROOT=/x")[0].1.clone())]);
+    }
+}

@@ -1,0 +1,110 @@
+//! Set-up in real shells (bash, dash, zsh, fish, busybox sh): `install.sh`, `gvx setup`,
+//! `gvx env` and completions. Every shell starts with a bare environment (HOME, a system PATH,
+//! TERM) in a temporary home, so whatever works came from the files gvx wrote there, and the
+//! real user's start-up files are never read or touched.
+
+mod env;
+mod install;
+mod session;
+mod setup;
+
+use crate::support::{FakeSdk, TestHome, TestServer, publish};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The PATH a new terminal has before any start-up file runs.
+pub const SYSTEM_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+/// The checkout's `install.sh`.
+pub fn install_sh() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh")
+}
+
+/// The directory holding the test build's `gvx` and `gvx-shim` (for `GVX_INSTALL_FROM`).
+pub fn built_binaries() -> PathBuf {
+    let shim = crate::support::shim_bin();
+    shim.parent().expect("target dir").to_path_buf()
+}
+
+/// A home whose index offers Go 1.23.4 and 1.22.10.
+pub fn home_with_sdks() -> (TestServer, TestHome) {
+    let server = TestServer::start();
+    publish(&server, &[FakeSdk::new("1.23.4"), FakeSdk::new("1.22.10")]);
+    let home = TestHome::new().with_server(&server);
+    (server, home)
+}
+
+/// `install.sh -y` run by `shell` (e.g. `["busybox", "sh"]`) with the test build's binaries.
+pub fn run_install_sh(home: &TestHome, shell: &[&str], args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = home.cmd_path(shell[0]);
+    cmd.args(&shell[1..])
+        .arg(install_sh())
+        .arg("-y")
+        .args(args)
+        .env("GVX_INSTALL_FROM", built_binaries());
+    cmd
+}
+
+/// A shell process as a new terminal starts it: nothing in its environment but HOME, the
+/// system PATH and TERM, working in the test home's `work/`.
+pub fn new_shell(home: &TestHome, argv: &[&str]) -> Command {
+    let mut cmd = Command::new(argv[0]);
+    cmd.args(&argv[1..])
+        .env_clear()
+        .env("HOME", home.home())
+        .env("PATH", SYSTEM_PATH)
+        .env("TERM", "dumb")
+        .current_dir(home.work());
+    cmd
+}
+
+/// Runs `cmd`, failing the test with its output unless it succeeds; returns stdout.
+pub fn stdout_of(cmd: &mut Command) -> String {
+    let out: Output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({}):\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// Every regular file under `dir` (relative path → bytes); symlinks as `-> target`.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(next) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let kind = entry.file_type().unwrap();
+            let rel = path.strip_prefix(dir).unwrap().to_path_buf();
+            if kind.is_symlink() {
+                let target = std::fs::read_link(&path).unwrap();
+                files.insert(rel, format!("-> {}", target.display()).into_bytes());
+            } else if kind.is_dir() {
+                todo.push(path);
+            } else {
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// Asserts that `program` exists; the suite needs every shell (scripts/deps.sh installs them).
+pub fn require(program: &str) {
+    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .any(|d| d.join(program).is_file());
+    assert!(
+        found,
+        "{program} is not installed; run scripts/deps.sh (apt-get install bash dash zsh fish busybox)"
+    );
+}

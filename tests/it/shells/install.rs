@@ -1,0 +1,245 @@
+//! `install.sh` by source: a release archive URL (sha256 from GVX_INSTALL_SHA256 or the
+//! `.sha256` sidecar), a checkout (with a stand-in `cargo`, so the workspace is never rebuilt),
+//! flags, failures that install nothing, and a truncated download that runs nothing.
+
+use super::{install_sh, run_install_sh, stdout_of, tree};
+use crate::support::archive::{RawEntry, tar_gz_bytes};
+use crate::support::{TestHome, TestServer, sha256_hex};
+use predicates::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A stand-in gvx: reports version 9.9.9 and logs every other call to `$GVX_HOME/calls`.
+const FAKE_GVX: &str = "#!/bin/sh\n\
+case ${1:-} in --version) echo 'gvx 9.9.9' ;; *) echo \"$*\" >> \"$GVX_HOME/calls\" ;; esac\n";
+const FAKE_SHIM: &str = "#!/bin/sh\necho fake shim\n";
+
+fn release_archive() -> Vec<u8> {
+    tar_gz_bytes(&[
+        RawEntry::file("gvx", 0o755, FAKE_GVX),
+        RawEntry::file("gvx-shim", 0o755, FAKE_SHIM),
+        RawEntry::file("LICENSE", 0o644, "MIT\n"),
+    ])
+}
+
+fn install_from_url(home: &TestHome, url: &str) -> assert_cmd::Command {
+    let mut cmd = home.cmd_path("sh");
+    cmd.arg(install_sh())
+        .arg("-y")
+        .env("GVX_INSTALL_URL", url)
+        .env_remove("GVX_INSTALL_FROM");
+    cmd
+}
+
+fn calls(home: &TestHome) -> String {
+    fs::read_to_string(home.gvx_home().join("calls")).unwrap_or_default()
+}
+
+#[test]
+fn a_release_archive_is_verified_then_installed() {
+    let server = TestServer::start();
+    let archive = release_archive();
+    server.put_file("gvx-x86_64-linux.tar.gz", archive.clone());
+    let url = server.file_url("gvx-x86_64-linux.tar.gz");
+
+    // Pinned sha256.
+    let home = TestHome::new();
+    install_from_url(&home, &url)
+        .env("GVX_INSTALL_SHA256", sha256_hex(&archive).to_uppercase())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("installing gvx 9.9.9"));
+    let bin = home.gvx_home().join("bin");
+    assert_eq!(fs::read_to_string(bin.join("gvx")).unwrap(), FAKE_GVX);
+    assert_eq!(fs::read_to_string(bin.join("gvx-shim")).unwrap(), FAKE_SHIM);
+    assert_eq!(calls(&home), "reshim\nsetup\n");
+
+    // The sidecar, in sha256sum's format.
+    let sidecar = format!("{}  gvx-x86_64-linux.tar.gz\n", sha256_hex(&archive));
+    server.put_file("gvx-x86_64-linux.tar.gz.sha256", sidecar);
+    let home = TestHome::new();
+    install_from_url(&home, &url).assert().success();
+    assert_eq!(calls(&home), "reshim\nsetup\n");
+}
+
+#[test]
+fn a_bad_download_installs_nothing() {
+    let server = TestServer::start();
+    let archive = release_archive();
+    server.put_file("good.tar.gz", archive.clone());
+    server.put_file("good.tar.gz.sha256", format!("{}\n", "0".repeat(64)));
+    server.put_file("junk.tar.gz", b"not an archive".to_vec());
+    let cases = [
+        (
+            "good.tar.gz",
+            Some(sha256_hex(b"other")),
+            "the download does not match its sha256",
+        ),
+        (
+            "good.tar.gz",
+            None,
+            "the download does not match its sha256",
+        ),
+        (
+            "good.tar.gz",
+            Some("abc".to_owned()),
+            "'abc' is not a sha256",
+        ),
+        (
+            "junk.tar.gz",
+            Some(sha256_hex(b"not an archive")),
+            "is not a gvx release archive",
+        ),
+        ("missing.tar.gz", None, "could not download"),
+    ];
+    for (name, sha, message) in cases {
+        let home = TestHome::new();
+        let mut cmd = install_from_url(&home, &server.file_url(name));
+        if let Some(sha) = sha {
+            cmd.env("GVX_INSTALL_SHA256", sha);
+        }
+        cmd.assert()
+            .failure()
+            .stderr(predicate::str::contains(message));
+        assert!(tree(&home.gvx_home()).is_empty(), "{name}: {message}");
+        assert!(tree(&home.home()).is_empty(), "{name}: {message}");
+    }
+}
+
+/// A checkout is built with `cargo build --release --workspace --bins`; the binaries are taken
+/// from CARGO_TARGET_DIR (relative to the checkout) or from `cargo metadata`.
+#[test]
+fn a_checkout_is_built_with_cargo() {
+    let home = TestHome::new();
+    let checkout = home.root().join("checkout");
+    fs::create_dir_all(checkout.join("shims")).unwrap();
+    fs::write(checkout.join("Cargo.toml"), "[package]\nname = \"gvx\"\n").unwrap();
+    fs::write(checkout.join("shims/Cargo.toml"), "").unwrap();
+    fs::copy(install_sh(), checkout.join("install.sh")).unwrap();
+    let tools = home.root().join("tools");
+    fs::create_dir_all(&tools).unwrap();
+    let log = home.root().join("cargo.log");
+    let metadata_dir = home.root().join("meta-target");
+    let cargo = format!(
+        "#!/bin/sh\necho \"$PWD: $*\" >> '{log}'\ncase $1 in\n  metadata) printf '{{\"packages\":[],\"target_directory\":\"%s\",\"version\":1}}\\n' '{meta}' ;;\n  build) out=${{CARGO_TARGET_DIR:-{meta}}}/release; mkdir -p \"$out\"; printf '%s' '{gvx}' > \"$out/gvx\"; printf '%s' '{shim}' > \"$out/gvx-shim\"; chmod 755 \"$out/gvx\" \"$out/gvx-shim\" ;;\nesac\n",
+        log = log.display(),
+        meta = metadata_dir.display(),
+        gvx = FAKE_GVX.replace('\'', "'\\''"),
+        shim = FAKE_SHIM,
+    );
+    write_executable(&tools.join("cargo"), &cargo);
+    let path = format!("{}:{}", tools.display(), super::SYSTEM_PATH);
+
+    for target_dir in [Some("rel-target"), None] {
+        let mut cmd = home.cmd_path("sh");
+        cmd.arg(checkout.join("install.sh"))
+            .args(["-y", "--version", "v9.9.9"])
+            .env("PATH", &path)
+            .env_remove("CARGO_TARGET_DIR");
+        if let Some(dir) = target_dir {
+            cmd.env("CARGO_TARGET_DIR", dir);
+        }
+        cmd.assert().success();
+        let built = match target_dir {
+            Some(dir) => checkout.join(dir),
+            None => metadata_dir.clone(),
+        };
+        assert!(built.join("release/gvx").is_file());
+    }
+    let log = fs::read_to_string(&log).unwrap();
+    let dir = checkout.canonicalize().unwrap();
+    assert_eq!(
+        log,
+        format!(
+            "{d}: build --release --workspace --bins\n{d}: build --release --workspace --bins\n{d}: metadata --format-version 1 --no-deps\n",
+            d = dir.display()
+        )
+    );
+    assert_eq!(
+        fs::read_to_string(home.gvx_home().join("bin/gvx")).unwrap(),
+        FAKE_GVX
+    );
+}
+
+fn write_executable(path: &Path, text: &str) {
+    fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+#[test]
+fn no_modify_path_installs_but_edits_no_rc_file() {
+    let home = TestHome::new();
+    run_install_sh(&home, &["sh"], &["--no-modify-path"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("env --shell bash"));
+    assert!(home.gvx_home().join("bin/go").is_file());
+    assert!(tree(&home.home()).is_empty());
+}
+
+#[test]
+fn flags_are_checked() {
+    let home = TestHome::new();
+    run_install_sh(&home, &["sh"], &["--version", "0.0.1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("asked for gvx 0.0.1, but"));
+    run_install_sh(&home, &["sh"], &["--frobnicate"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("unknown option '--frobnicate'"));
+    assert!(tree(&home.gvx_home()).is_empty());
+    run_install_sh(&home, &["sh"], &["--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--no-modify-path"));
+}
+
+/// Cut anywhere, even just before the last line, the script installs nothing.
+#[test]
+fn a_truncated_install_sh_runs_nothing() {
+    let script = fs::read(install_sh()).unwrap();
+    let last_line = script[..script.len() - 1]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .unwrap()
+        + 1;
+    assert_eq!(&script[last_line..], b"main \"$@\"\n");
+    let home = TestHome::new();
+    let cut_file: PathBuf = home.root().join("install.sh");
+    for cut in [
+        script.len() / 4,
+        script.len() / 2,
+        3 * script.len() / 4,
+        last_line,
+    ] {
+        fs::write(&cut_file, &script[..cut]).unwrap();
+        let mut cmd = home.cmd_path("sh");
+        cmd.arg(&cut_file)
+            .arg("-y")
+            .env("GVX_INSTALL_FROM", super::built_binaries());
+        let _ = cmd.output().unwrap();
+        assert!(tree(&home.gvx_home()).is_empty(), "cut at {cut}");
+        assert!(tree(&home.home()).is_empty(), "cut at {cut}");
+    }
+}
+
+/// Tests (and curious users) can source the script and call one step.
+#[test]
+fn steps_can_be_called_one_by_one() {
+    let home = TestHome::new();
+    let file = home.work().join("blob");
+    fs::write(&file, "hello\n").unwrap();
+    let script = format!(
+        "GVX_INSTALL_SOURCED=1 . '{}'; verify_sha256 blob {} && echo verified",
+        install_sh().display(),
+        sha256_hex(b"hello\n")
+    );
+    let mut cmd = std::process::Command::new("dash");
+    cmd.args(["-c", &script]).current_dir(home.work());
+    assert_eq!(stdout_of(&mut cmd), "verified\n");
+}

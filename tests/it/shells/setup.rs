@@ -1,0 +1,242 @@
+//! `gvx setup` on the files themselves: idempotent, exactly reversible, byte-exact outside its
+//! block (CRLF, no final newline, BOM), all-or-nothing on a read-only file, honest dry runs,
+//! symlinked dotfiles, and the report of lines that fight gvx.
+
+use super::{new_shell, stdout_of, tree};
+use crate::support::TestHome;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+
+/// A home with rc files in awkward shapes.
+fn originals(home: &TestHome) -> Vec<(&'static str, Vec<u8>)> {
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        (
+            ".bashrc",
+            b"alias ll='ls -l'\r\nexport EDITOR=vi\r\n".to_vec(),
+        ),
+        (".profile", b"PATH=\"$HOME/bin:$PATH\"".to_vec()),
+        (
+            ".zshrc",
+            b"\xEF\xBB\xBFsetopt autocd\n# caf\xC3\xA9\n".to_vec(),
+        ),
+        (
+            ".config/fish/config.fish",
+            b"set -g fish_greeting\n".to_vec(),
+        ),
+    ];
+    for (name, bytes) in &files {
+        let path = home.home().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    files
+}
+
+fn read(home: &TestHome, name: &str) -> Vec<u8> {
+    fs::read(home.home().join(name)).unwrap()
+}
+
+#[test]
+fn setup_twice_changes_nothing_and_undo_restores_the_originals() {
+    let home = TestHome::new();
+    let files = originals(&home);
+    let before = tree(&home.home());
+
+    home.gvx().arg("setup").assert().success();
+    for (name, original) in &files {
+        let now = read(&home, name);
+        if name.ends_with("config.fish") {
+            assert_eq!(&now, original, "{name} is not gvx's to edit");
+        } else {
+            assert!(
+                now.starts_with(original),
+                "{name}: bytes before the block changed"
+            );
+            assert!(
+                now.ends_with(b"# <<< gvx <<<\n"),
+                "{name}: block at the end"
+            );
+        }
+    }
+    // No final newline: one is added before the block (in the file's own style) and noted.
+    let profile = String::from_utf8(read(&home, ".profile")).unwrap();
+    assert!(profile.starts_with("PATH=\"$HOME/bin:$PATH\"\n# >>> gvx >>>"));
+    assert!(profile.lines().nth(1).unwrap().ends_with("[newline added]"));
+    assert!(!profile.contains("GOROOT"), "setup sets no GOROOT");
+    // Backups of the originals, before the first edit.
+    let backups = home.gvx_home().join("backups");
+    assert_eq!(fs::read(backups.join(".bashrc")).unwrap(), files[0].1);
+    assert_eq!(fs::read(backups.join(".zshrc")).unwrap(), files[2].1);
+
+    let first = (tree(&home.home()), tree(&home.gvx_home()));
+    home.gvx()
+        .arg("setup")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("nothing to change"));
+    assert_eq!((tree(&home.home()), tree(&home.gvx_home())), first);
+
+    home.gvx().args(["setup", "--undo"]).assert().success();
+    assert_eq!(tree(&home.home()), before);
+    home.gvx().args(["setup", "--undo"]).assert().success();
+    assert_eq!(tree(&home.home()), before);
+}
+
+#[test]
+fn a_read_only_rc_file_is_an_error_and_nothing_changes() {
+    let home = TestHome::new();
+    originals(&home);
+    let bashrc = home.home().join(".bashrc");
+    let mut permissions = fs::metadata(&bashrc).unwrap().permissions();
+    permissions.set_readonly(true);
+    fs::set_permissions(&bashrc, permissions).unwrap();
+    let before = tree(&home.home());
+
+    home.gvx()
+        .arg("setup")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "error: cannot change ~/.bashrc: the file is read-only",
+        ))
+        .stderr(predicate::str::contains("hint: gvx setup changed nothing"));
+    assert_eq!(tree(&home.home()), before);
+    assert!(!home.gvx_home().join("backups").exists());
+}
+
+#[test]
+fn dry_run_prints_the_exact_edits_and_writes_nothing() {
+    let home = TestHome::new();
+    originals(&home);
+    let before = tree(&home.home());
+    let out = home.gvx().args(["setup", "--dry-run"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(tree(&home.home()), before);
+    assert!(!home.gvx_home().join("backups").exists());
+    let bin = home.gvx_home().join("bin");
+    for expected in [
+        "edit ~/.profile (",
+        "  (adds the newline at the end of line 1)\n+# >>> gvx >>>",
+        "create ~/.zshenv (every zsh",
+        "create ~/.config/fish/conf.d/gvx.fish (every fish)\n  @@ line 1\n+# Written by `gvx setup`",
+        "contents: the output of `gvx completions zsh`",
+        &format!(
+            "+export PATH={}\"${{_gvx_path:+:$_gvx_path}}\"",
+            bin.display()
+        ),
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    // What the dry run shows is what setup then writes.
+    home.gvx().arg("setup").assert().success();
+    let zshenv = String::from_utf8(read(&home, ".zshenv")).unwrap();
+    let shown: String = text
+        .split("create ~/.zshenv")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('+'))
+        .map(|l| format!("{}\n", &l[1..]))
+        .collect();
+    assert_eq!(zshenv, shown);
+}
+
+#[test]
+fn lines_that_fight_gvx_are_reported_with_file_line_and_fix() {
+    let home = TestHome::new();
+    fs::write(
+        home.home().join(".zshrc"),
+        "setopt autocd\nexport GOROOT=/usr/local/go\nexport PATH=/usr/local/go/bin:$PATH\nexport PATH=$PATH:$HOME/go/bin\n",
+    )
+    .unwrap();
+    home.gvx()
+        .arg("setup")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: ~/.zshrc:2: export GOROOT=/usr/local/go\n  sets GOROOT",
+        ))
+        .stderr(predicate::str::contains(
+            "warning: ~/.zshrc:3: export PATH=/usr/local/go/bin:$PATH\n  puts /usr/local/go/bin ahead of the gvx shims on PATH\n  fix: delete this line",
+        ))
+        .stderr(predicate::str::contains(":4:").not());
+    // Reported, never deleted; and the block (appended after them) still puts gvx first.
+    let zshrc = fs::read_to_string(home.home().join(".zshrc")).unwrap();
+    assert!(zshrc.starts_with("setopt autocd\nexport GOROOT=/usr/local/go\n"));
+    let path = stdout_of(&mut new_shell(
+        &home,
+        &["zsh", "-i", "-c", "print -r -- $PATH"],
+    ));
+    assert!(
+        path.starts_with(&format!("{}:", home.gvx_home().join("bin").display())),
+        "{path}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_rc_file_is_edited_through_the_link() {
+    let home = TestHome::new();
+    let dotfiles = home.root().join("dotfiles");
+    fs::create_dir_all(&dotfiles).unwrap();
+    fs::write(dotfiles.join("bashrc"), "alias g=git\n").unwrap();
+    std::os::unix::fs::symlink(dotfiles.join("bashrc"), home.home().join(".bashrc")).unwrap();
+
+    home.gvx().arg("setup").assert().success();
+    let link = home.home().join(".bashrc");
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let target = fs::read_to_string(dotfiles.join("bashrc")).unwrap();
+    assert!(target.starts_with("alias g=git\n# >>> gvx >>>"));
+
+    home.gvx().args(["setup", "--undo"]).assert().success();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        fs::read_to_string(dotfiles.join("bashrc")).unwrap(),
+        "alias g=git\n"
+    );
+}
+
+#[test]
+fn a_file_gvx_did_not_write_is_left_alone() {
+    let home = TestHome::new();
+    let mine = home.home().join(".config/fish/conf.d/gvx.fish");
+    fs::create_dir_all(mine.parent().unwrap()).unwrap();
+    fs::write(&mine, "# my own gvx set-up\n").unwrap();
+    for args in [&["setup"][..], &["setup", "--undo"]] {
+        home.gvx()
+            .args(args)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(
+                "warning: ~/.config/fish/conf.d/gvx.fish: it was not written by gvx setup",
+            ));
+        assert_eq!(fs::read_to_string(&mine).unwrap(), "# my own gvx set-up\n");
+    }
+}
+
+#[test]
+fn login_bash_gets_its_block_in_bash_profile_when_there_is_one() {
+    let home = TestHome::new();
+    fs::write(home.home().join(".bash_profile"), "umask 022\n").unwrap();
+    home.gvx().arg("setup").assert().success();
+    for name in [".bash_profile", ".bashrc", ".profile"] {
+        let text = fs::read_to_string(home.home().join(name)).unwrap();
+        assert!(text.contains("# >>> gvx >>>"), "{name}");
+    }
+    assert!(!Path::new(&home.home().join(".bash_login")).exists());
+    let path = stdout_of(&mut new_shell(&home, &["bash", "-l", "-c", "echo $PATH"]));
+    assert!(path.starts_with(&home.gvx_home().join("bin").display().to_string()));
+}
