@@ -11,6 +11,8 @@
 #   GVX_WINEPREFIX        prepared wine prefix                (scripts/wine-prefix.sh)
 #   GVX_TEST_WINDOWS_BIN  <target dir>/x86_64-pc-windows-gnu/release (gvx.exe, gvx-shim.exe)
 #
+# The host binaries (gvx, gvx-shim) are built too, before `cargo test`.
+#
 # Tests that need these variables fail (not skip) without them, so this
 # script always sets them. Respects CARGO_TARGET_DIR.
 set -euo pipefail
@@ -64,5 +66,9 @@ export GVX_TEST_WINDOWS_BIN
 
 printf '\nGVX_TEST_SDKS=%s\nGVX_WINEPREFIX=%s\nGVX_TEST_WINDOWS_BIN=%s\n' \
     "$GVX_TEST_SDKS" "$GVX_WINEPREFIX" "$GVX_TEST_WINDOWS_BIN" >&2
+
+# The integration tests run target/release/gvx, which expects gvx-shim (another
+# package's binary, which `cargo test` alone does not build) beside it.
+step "host binaries" cargo build --release --workspace --bins
 
 step "cargo test" cargo test --workspace --release --no-fail-fast "$@"

@@ -1,0 +1,152 @@
+//! Check 1: every `go` on PATH, in order, with its version and origin; the first must be the
+//! gvx shim. This is about the running session; the start-up files that make the next one
+//! are the `shells` check's, the Windows registry halves the `windows` check's.
+
+use super::machine::{self, Machine};
+use super::model::{Action, Check, Fix, Item, Source};
+use super::others;
+use crate::shell::Shell;
+use std::path::PathBuf;
+
+/// A `go` found on PATH.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// 1-based PATH entry.
+    pub index: usize,
+    pub dir: PathBuf,
+    pub exe: PathBuf,
+    pub shim: bool,
+    pub version: Option<String>,
+    pub origin: String,
+}
+
+/// Every `go` on this process's PATH, in order.
+pub fn found(m: &Machine) -> Vec<Found> {
+    let bin = m.store().bin_dir();
+    let mut found = Vec::new();
+    for (i, dir) in m.path.iter().enumerate() {
+        if dir.as_os_str().is_empty() || dir.is_relative() {
+            continue;
+        }
+        let exe = Machine::go_in(dir);
+        if !machine::is_executable(&exe) {
+            continue;
+        }
+        let shim = machine::same_dir(dir, &bin);
+        let version = if shim {
+            m.selected_name()
+        } else {
+            machine::binary_version(&exe)
+        };
+        found.push(Found {
+            index: i + 1,
+            origin: others::origin(m, dir, &exe),
+            dir: dir.clone(),
+            exe,
+            shim,
+            version,
+        });
+    }
+    found
+}
+
+/// The line that puts the shims first in this shell.
+pub fn session_command() -> String {
+    match Shell::detect() {
+        Shell::Fish => "gvx env --shell fish | source".into(),
+        Shell::Powershell => "gvx env --shell powershell | Out-String | Invoke-Expression".into(),
+        Shell::Nu => "gvx env --shell nu | save -f ~/.gvx-env.nu; source ~/.gvx-env.nu".into(),
+        _ => "eval \"$(gvx env)\"".into(),
+    }
+}
+
+fn describe(f: &Found) -> String {
+    format!(
+        "{} ({}, {})",
+        f.exe.display(),
+        f.version.as_deref().unwrap_or("version unknown"),
+        f.origin
+    )
+}
+
+pub fn check(m: &Machine) -> Check {
+    let mut check = Check::new("path", "go on PATH");
+    let gos = found(m);
+    let bin = m.store().bin_dir();
+    let shown_bin = m.show(&bin);
+    let on_path = m.on_path(&bin);
+    let shim_file = machine::is_executable(&Machine::go_in(&bin));
+    let first_shim = gos.iter().position(|g| g.shim);
+    let session_fix = Fix::manual(
+        "make this shell use the shims now (new terminals get them from the start-up files)",
+        Some(session_command()),
+    );
+
+    let summary = match (on_path, shim_file, first_shim) {
+        (Some(_), false, _) => {
+            check.push(
+                Item::fail(format!("{shown_bin} is on PATH but holds no go shim"))
+                    .evidence(shown_bin.clone(), Source::PathEntry {
+                        index: on_path.unwrap_or(0),
+                    })
+                    .detail("`go` runs whatever comes next on PATH, or is not found at all")
+                    .fix(
+                        Fix::auto("recreate the go and gofmt shims", Action::Reshim)
+                            .command("gvx reshim"),
+                    ),
+            );
+            format!("no go shim in {shown_bin}")
+        }
+        (None, _, _) => {
+            let mut item = Item::fail(format!("{shown_bin} is not on PATH"))
+                .detail(match gos.first() {
+                    Some(first) => format!(
+                        "`go` is {}, not the gvx shim, so pins and the default are ignored",
+                        describe(first)
+                    ),
+                    None => "`go` is not found at all".into(),
+                })
+                .fix(session_fix.clone());
+            for go in &gos {
+                item = item.evidence(describe(go), Source::PathEntry { index: go.index });
+            }
+            check.push(item);
+            format!("{shown_bin} is not on PATH")
+        }
+        (Some(_), true, Some(0)) => {
+            format!(
+                "the gvx shim comes first ({})",
+                gos[0].version.as_deref().unwrap_or("no SDK selected")
+            )
+        }
+        (Some(_), true, at) => {
+            let ahead = &gos[..at.unwrap_or(gos.len())];
+            for go in ahead {
+                let mut item = Item::fail(format!(
+                    "{} comes before the gvx shim on PATH",
+                    go.exe.display()
+                ))
+                .evidence(describe(go), Source::PathEntry { index: go.index })
+                .detail(format!(
+                    "`go` runs {} here, not the SDK gvx selects ({})",
+                    go.version.as_deref().unwrap_or("another Go"),
+                    m.selected_name().as_deref().unwrap_or("none")
+                ));
+                for source in m.rc.path_mentions(m, &go.dir) {
+                    item = item.evidence(format!("puts {} on PATH", go.dir.display()), source);
+                }
+                check.push(item.fix(session_fix.clone()));
+            }
+            format!("{} go ahead of the gvx shim", ahead.len())
+        }
+    };
+    for go in gos.iter().filter(|g| !g.shim) {
+        if first_shim.is_some_and(|at| go.index > gos[at].index) {
+            check.push(
+                Item::ok(format!("{} comes after the shim (never run as `go`)", go.exe.display()))
+                    .evidence(describe(go), Source::PathEntry { index: go.index }),
+            );
+        }
+    }
+    check.summary(summary)
+}
