@@ -5,11 +5,13 @@
 #
 # Where gvx comes from (the first that applies):
 #   GVX_INSTALL_FROM=DIR  a directory holding already built `gvx` and `gvx-shim`
+#   GVX_INSTALL_URL=URL   a release archive: a .tar.gz holding `gvx` and `gvx-shim` at its
+#                         root, verified against GVX_INSTALL_SHA256, else against the
+#                         sidecar URL.sha256 (sha256sum's format)
 #   a gvx checkout        this script next to gvx's Cargo.toml: `cargo build --release
 #                         --workspace --bins` (respects CARGO_TARGET_DIR)
-#   GVX_INSTALL_URL=URL   a release archive (default: the GitHub release for this machine):
-#                         a .tar.gz holding `gvx` and `gvx-shim` at its root, verified
-#                         against GVX_INSTALL_SHA256, else against the sidecar URL.sha256
+#   otherwise             the GitHub release asset gvx-<arch>-<os>.tar.gz (latest, or
+#                         --version's), verified the same way
 #
 # Both binaries go to <GVX_HOME>/bin (GVX_HOME defaults to ~/.gvx), each copied to a
 # temporary name and renamed into place. Then `gvx reshim` creates the go and gofmt shims
@@ -275,7 +277,7 @@ main() {
     trap 'cleanup; exit 130' INT TERM
     if [ -n "${GVX_INSTALL_FROM:-}" ]; then
         from_dir=$GVX_INSTALL_FROM
-    elif checkout=$(find_checkout); then
+    elif [ -z "${GVX_INSTALL_URL:-}" ] && checkout=$(find_checkout); then
         build_checkout
     else
         need_cmd tar

@@ -38,6 +38,7 @@ pub enum Command {
     Reshim(commands::reshim::Reshim),
     Setup(commands::setup::Setup),
     Completions(commands::completions::Completions),
+    Doctor(commands::doctor::Doctor),
 }
 
 pub fn main() -> ExitCode {
@@ -67,5 +68,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reshim(c) => c.run(&cx),
         Command::Setup(c) => c.run(&cx),
         Command::Completions(c) => c.run(&cx),
+        Command::Doctor(c) => c.run(&cx),
     }
 }

@@ -367,4 +367,24 @@ mod tests {
         assert!(index("{not json").is_err());
         assert!(index(r#"{"version":"go1.22.0"}"#).is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_index_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256)) {
+            let _ = Index::parse("http://x/dl", &bytes, &HOST);
+        }
+
+        #[test]
+        fn arbitrary_release_fields_never_panic(version in ".{0,12}", filename in ".{0,40}", sha in "[0-9a-fA-FxZ]{0,70}", os in "(linux|windows|)", size in 0u64..u64::MAX) {
+            let json = serde_json::json!([{"version": version, "stable": true, "files": [{"filename": filename, "os": os, "arch": "amd64", "sha256": sha, "size": size, "kind": "archive"}]}]);
+            if let Ok(index) = Index::parse("http://x/dl", json.to_string().as_bytes(), &HOST) {
+                for release in &index.releases {
+                    if let Some(archive) = &release.archive {
+                        proptest::prop_assert!(!archive.filename.contains('/') && !archive.filename.contains(".."));
+                        proptest::prop_assert!(archive.sha256.as_ref().is_none_or(|s| s.len() == 64));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -195,6 +195,8 @@ fn put_in_place(
     fs_err::create_dir(&sdk)?;
     fetch(staging.path(), &sdk)?;
     check_tree(&sdk, &version)?;
+    // The file list `gvx doctor` checks the tree against (outside the SDK's own tree).
+    crate::doctor::manifest::write(store, &version, &sdk)?;
     let target = store.sdk(&version);
     if target.exists() {
         platform::rename(&target, &staging.path().join("replaced"))?;

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod default;
+pub mod doctor;
 pub mod env;
 pub mod error;
 pub mod http;

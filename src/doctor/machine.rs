@@ -43,7 +43,10 @@ impl<'a> Machine<'a> {
     pub fn load(cx: &'a Context, online: bool, quick: bool) -> Machine<'a> {
         let root = std::env::var_os(ROOT_VAR)
             .filter(|v| !v.is_empty())
-            .map_or_else(|| PathBuf::from(std::path::MAIN_SEPARATOR_STR), PathBuf::from);
+            .map_or_else(
+                || PathBuf::from(std::path::MAIN_SEPARATOR_STR),
+                PathBuf::from,
+            );
         let env_file = goenv::env_file();
         let env_lines = env_file
             .as_deref()
@@ -161,7 +164,10 @@ impl<'a> Machine<'a> {
 
     /// True when `dir` is one of this process's PATH entries.
     pub fn on_path(&self, dir: &Path) -> Option<usize> {
-        self.path.iter().position(|p| same_dir(p, dir)).map(|i| i + 1)
+        self.path
+            .iter()
+            .position(|p| same_dir(p, dir))
+            .map(|i| i + 1)
     }
 
     /// Where the user's home directory is, for `$HOME`/`~` in start-up file lines.
@@ -283,7 +289,10 @@ pub enum Writable {
     /// Missing, but its nearest existing parent is writable, so Go creates it.
     Creatable,
     /// Missing, and `parent` (the nearest existing one) is not writable.
-    No { at: PathBuf, why: String },
+    No {
+        at: PathBuf,
+        why: String,
+    },
 }
 
 /// Tries to write in `dir` (or its nearest existing parent) with a temporary file.

@@ -265,6 +265,12 @@ pub enum Action {
         name: String,
         value: Option<String>,
     },
+    /// The user PATH in the registry (Windows): move `front` to the front, add `back` at the
+    /// end, and store it as `REG_EXPAND_SZ`.
+    UserPath {
+        front: Option<PathBuf>,
+        back: Option<PathBuf>,
+    },
 }
 
 /// One change `--fix` made.
@@ -320,11 +326,7 @@ impl Report {
                 Status::Fail => counts.fail += 1,
             }
         }
-        let status = checks
-            .iter()
-            .map(|c| c.status)
-            .max()
-            .unwrap_or(Status::Ok);
+        let status = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
         Report {
             format: 1,
             status,

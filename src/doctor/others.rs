@@ -18,7 +18,10 @@ pub fn origin(m: &Machine, dir: &Path, go: &Path) -> String {
     let home_sdk = m.home.as_ref().map(|h| h.join("sdk"));
     let either = |needle: &str| lower.contains(needle) || real_lower.contains(needle);
     if home_sdk.is_some_and(|sdk| dir.starts_with(sdk)) {
-        return format!("a golang.org/dl download ({})", m.show(dir.parent().unwrap_or(dir)));
+        return format!(
+            "a golang.org/dl download ({})",
+            m.show(dir.parent().unwrap_or(dir))
+        );
     }
     if either("/cellar/go") || either("/homebrew/") || either("/linuxbrew/") {
         return "Homebrew".into();
@@ -135,7 +138,11 @@ fn kind(m: &Machine, dir: &Path) -> &'static str {
     let text = m.unroot(dir).display().to_string().replace('\\', "/");
     if text.contains("golang.org/toolchain@") {
         "downloaded by Go's own GOTOOLCHAIN switching"
-    } else if m.home.as_ref().is_some_and(|h| dir.starts_with(h.join("sdk"))) {
+    } else if m
+        .home
+        .as_ref()
+        .is_some_and(|h| dir.starts_with(h.join("sdk")))
+    {
         "golang.org/dl"
     } else if text.contains("homebrew") || text.contains("/usr/local/opt/") {
         "Homebrew"
@@ -159,7 +166,12 @@ pub fn check(m: &Machine) -> Check {
     for dir in &found {
         let version = machine::sdk_version(dir).unwrap_or_else(|| "unknown version".into());
         check.push(
-            Item::ok(format!("{version} in {} ({})", m.show(&m.unroot(dir)), kind(m, dir))).evidence(
+            Item::ok(format!(
+                "{version} in {} ({})",
+                m.show(&m.unroot(dir)),
+                kind(m, dir)
+            ))
+            .evidence(
                 version.clone(),
                 Source::Disk {
                     path: dir.join("VERSION"),
@@ -169,8 +181,6 @@ pub fn check(m: &Machine) -> Check {
     }
     check.summary(match found.len() {
         0 => "none besides gvx's".to_owned(),
-        n => format!(
-            "{n} found; gvx does not use them (remove them once nothing needs them)"
-        ),
+        n => format!("{n} found; gvx does not use them (remove them once nothing needs them)"),
     })
 }

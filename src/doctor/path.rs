@@ -86,9 +86,12 @@ pub fn check(m: &Machine) -> Check {
         (Some(_), false, _) => {
             check.push(
                 Item::fail(format!("{shown_bin} is on PATH but holds no go shim"))
-                    .evidence(shown_bin.clone(), Source::PathEntry {
-                        index: on_path.unwrap_or(0),
-                    })
+                    .evidence(
+                        shown_bin.clone(),
+                        Source::PathEntry {
+                            index: on_path.unwrap_or(0),
+                        },
+                    )
                     .detail("`go` runs whatever comes next on PATH, or is not found at all")
                     .fix(
                         Fix::auto("recreate the go and gofmt shims", Action::Reshim)
@@ -143,8 +146,11 @@ pub fn check(m: &Machine) -> Check {
     for go in gos.iter().filter(|g| !g.shim) {
         if first_shim.is_some_and(|at| go.index > gos[at].index) {
             check.push(
-                Item::ok(format!("{} comes after the shim (never run as `go`)", go.exe.display()))
-                    .evidence(describe(go), Source::PathEntry { index: go.index }),
+                Item::ok(format!(
+                    "{} comes after the shim (never run as `go`)",
+                    go.exe.display()
+                ))
+                .evidence(describe(go), Source::PathEntry { index: go.index }),
             );
         }
     }

@@ -36,12 +36,14 @@ pub fn home_with_sdks() -> (TestServer, TestHome) {
 }
 
 /// `install.sh -y` run by `shell` (e.g. `["busybox", "sh"]`) with the test build's binaries.
+/// PATH holds no `cargo`, so a mistake can never start a release build of the workspace.
 pub fn run_install_sh(home: &TestHome, shell: &[&str], args: &[&str]) -> assert_cmd::Command {
     let mut cmd = home.cmd_path(shell[0]);
     cmd.args(&shell[1..])
         .arg(install_sh())
         .arg("-y")
         .args(args)
+        .env("PATH", SYSTEM_PATH)
         .env("GVX_INSTALL_FROM", built_binaries());
     cmd
 }

@@ -119,6 +119,10 @@ fn setup_installs_completions_where_each_shell_looks() {
     )
     .unwrap();
     home.gvx().arg("setup").assert().success();
+    // fish completes only commands it can find: put a gvx where setup's PATH entry points.
+    let bin = home.gvx_home().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    fs::copy(assert_cmd::cargo::cargo_bin("gvx"), bin.join("gvx")).unwrap();
 
     let zsh = stdout_of(&mut new_shell(
         &home,

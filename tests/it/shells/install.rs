@@ -27,6 +27,7 @@ fn install_from_url(home: &TestHome, url: &str) -> assert_cmd::Command {
     cmd.arg(install_sh())
         .arg("-y")
         .env("GVX_INSTALL_URL", url)
+        .env("PATH", super::SYSTEM_PATH)
         .env_remove("GVX_INSTALL_FROM");
     cmd
 }
@@ -221,6 +222,7 @@ fn a_truncated_install_sh_runs_nothing() {
         let mut cmd = home.cmd_path("sh");
         cmd.arg(&cut_file)
             .arg("-y")
+            .env("PATH", super::SYSTEM_PATH)
             .env("GVX_INSTALL_FROM", super::built_binaries());
         let _ = cmd.output().unwrap();
         assert!(tree(&home.gvx_home()).is_empty(), "cut at {cut}");

@@ -1,0 +1,115 @@
+//! `gvx doctor`: diagnoses the Go environment — the selected SDK, every `go` on PATH, GOROOT,
+//! GOPATH, GOBIN, Go's own settings, pins, the shells' start-up files and (on Windows) the
+//! registry — and repairs what is safe to repair in the user's own scope.
+//!
+//! Checks are data ([`model`]): each finding carries its evidence (the value and where it
+//! comes from) and its fix. [`machine::Machine`] gathers the facts once; one file per group of
+//! checks turns them into findings; [`fix`] applies the automatic fixes; [`render`] prints.
+//! Nothing here uses the network unless asked (`--online`).
+
+mod fix;
+mod gopath;
+mod goroot;
+mod machine;
+pub mod manifest;
+pub mod model;
+mod others;
+mod path;
+mod pins;
+mod rc;
+mod render;
+mod sdk;
+mod settings;
+mod shells;
+#[cfg(any(windows, test))]
+mod windows;
+
+use crate::context::Context;
+use gvx_shims::select::Outcome;
+use machine::Machine;
+use model::{Check, Report, Selected};
+
+pub use machine::ROOT_VAR;
+
+/// What one run does.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    pub fix: bool,
+    pub online: bool,
+    /// Skip what only adds detail (for `--quiet` at shell start-up).
+    pub quick: bool,
+}
+
+/// How to print the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Quiet,
+    Json,
+}
+
+/// Every check, in report order.
+fn diagnose(m: &Machine) -> Vec<Check> {
+    let mut checks = vec![
+        sdk::check(m),
+        path::check(m),
+        goroot::check(m),
+        gopath::check_gopath(m),
+        gopath::check_gobin(m),
+        settings::gotoolchain(m),
+        settings::dirs(m),
+        settings::proxy(m),
+        pins::check(m),
+        shells::check(m),
+    ];
+    #[cfg(windows)]
+    checks.push(windows::check(m));
+    checks.push(others::check(m));
+    checks
+}
+
+fn selected(m: &Machine) -> Option<Selected> {
+    let selection = m.selection.as_ref().ok()?;
+    let (version, installed, goroot) = match selection.outcome {
+        Outcome::Run(v) => (v.to_string(), true, Some(m.store().sdk(&v))),
+        Outcome::Install(r) => (r.to_string(), false, None),
+    };
+    Some(Selected {
+        version,
+        source: selection.source.to_string(),
+        installed,
+        goroot,
+    })
+}
+
+/// Runs the checks (and, with `fix`, the fixes, then the checks again); returns the report
+/// and its text.
+pub fn run(cx: &Context, options: Options, format: Format) -> (Report, String) {
+    let m = Machine::load(cx, options.online, options.quick);
+    let mut report = Report::new(selected(&m), diagnose(&m));
+    if !options.fix {
+        let text = render_as(&m, &report, format);
+        return (report, text);
+    }
+    let actions = report.actions();
+    let (applied, errors) = if actions.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        fix::apply(&m, &actions)
+    };
+    drop(m);
+    let m = Machine::load(cx, options.online, options.quick);
+    report = Report::new(selected(&m), diagnose(&m));
+    report.fixed = Some(applied);
+    report.fix_errors = errors;
+    let text = render_as(&m, &report, format);
+    (report, text)
+}
+
+fn render_as(m: &Machine, report: &Report, format: Format) -> String {
+    match format {
+        Format::Human => render::human(m, report),
+        Format::Quiet => render::quiet(report),
+        Format::Json => render::json(report),
+    }
+}

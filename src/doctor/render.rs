@@ -1,0 +1,173 @@
+//! The report as text: the full human report, `--quiet` (problems only, nothing when all is
+//! well), and `--json`.
+
+use super::machine::Machine;
+use super::model::{Check, Fix, Item, Report, Status};
+
+const WIDTH: usize = 100;
+
+fn wrap(text: &str, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && indent + line.len() + 1 + word.len() > WIDTH {
+            out.push_str(&format!("{pad}{line}\n"));
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&format!("{pad}{line}\n"));
+    }
+}
+
+fn fix_text(fix: &Fix) -> String {
+    let tag = if fix.automatic {
+        " [--fix]"
+    } else if fix.elevated {
+        " [elevated prompt]"
+    } else {
+        ""
+    };
+    format!("fix{tag}: {}", fix.description)
+}
+
+fn item(m: &Machine, item: &Item, out: &mut String) {
+    let mark = match item.status {
+        Status::Ok => "-",
+        Status::Warn => "!",
+        Status::Fail => "x",
+    };
+    out.push_str(&format!("      {mark} {}\n", item.message));
+    for evidence in &item.evidence {
+        out.push_str(&format!(
+            "          {}  [{}]\n",
+            evidence.value,
+            m.describe(&evidence.source)
+        ));
+    }
+    if item.status != Status::Ok || item.detail.is_some() {
+        if let Some(detail) = &item.detail {
+            wrap(detail, 8, out);
+        }
+    }
+    if let Some(fix) = &item.fix {
+        wrap(&fix_text(fix), 8, out);
+        if let Some(command) = &fix.command {
+            out.push_str(&format!("            {command}\n"));
+        }
+    }
+}
+
+fn check(m: &Machine, check: &Check, out: &mut String) {
+    out.push_str(&format!(
+        "{:<5} {}: {}\n",
+        check.status.label(),
+        check.title,
+        check.summary
+    ));
+    for it in &check.items {
+        item(m, it, out);
+    }
+}
+
+/// The full report.
+pub fn human(m: &Machine, report: &Report) -> String {
+    let mut out = String::new();
+    if let Some(fixed) = &report.fixed {
+        if fixed.is_empty() && report.fix_errors.is_empty() {
+            out.push_str("gvx doctor --fix: nothing to change\n\n");
+        } else {
+            out.push_str("gvx doctor --fix changed:\n");
+            for applied in fixed {
+                out.push_str(&format!("  {}\n", applied.change));
+                if let Some(backup) = &applied.backup {
+                    out.push_str(&format!("    backup: {}\n", m.show(backup)));
+                }
+            }
+            for error in &report.fix_errors {
+                out.push_str(&format!("  not changed: {error}\n"));
+            }
+            if !fixed.is_empty() {
+                out.push_str("  open a new terminal: running shells keep their old environment\n");
+            }
+            out.push('\n');
+        }
+    }
+    match &report.selected {
+        Some(selected) => out.push_str(&format!(
+            "gvx doctor: go{}{} selected here ({})\n\n",
+            selected.version,
+            if selected.installed {
+                ""
+            } else {
+                " (not installed)"
+            },
+            selected.source
+        )),
+        None => out.push_str("gvx doctor: no Go version is selected here\n\n"),
+    }
+    for c in &report.checks {
+        check(m, c, &mut out);
+    }
+    let auto = report.actions().len();
+    let elevated = report
+        .checks
+        .iter()
+        .flat_map(|c| c.problems())
+        .filter(|i| i.fix.as_ref().is_some_and(|f| f.elevated))
+        .count();
+    out.push_str(&format!(
+        "\n{} failed, {} warning{}, {} ok.",
+        report.counts.fail,
+        report.counts.warn,
+        if report.counts.warn == 1 { "" } else { "s" },
+        report.counts.ok
+    ));
+    if auto > 0 {
+        out.push_str(&format!(
+            " `gvx doctor --fix` makes the {auto} change{} marked [--fix].",
+            if auto == 1 { "" } else { "s" }
+        ));
+    }
+    if elevated > 0 {
+        out.push_str(" Changes marked [elevated prompt] affect every user: run their commands as root or Administrator.");
+    }
+    out.push('\n');
+    out
+}
+
+/// Problems only, one line each with its fix; empty when nothing is wrong.
+pub fn quiet(report: &Report) -> String {
+    let mut out = String::new();
+    for check in &report.checks {
+        for item in check.problems() {
+            out.push_str(&format!(
+                "gvx doctor: {} {}: {}\n",
+                item.status.label(),
+                check.title,
+                item.message
+            ));
+            if let Some(fix) = &item.fix {
+                out.push_str(&format!("  {}", fix_text(fix)));
+                if let Some(command) = &fix.command {
+                    out.push_str(&format!(": {command}"));
+                }
+                out.push('\n');
+            }
+        }
+    }
+    if let Some(fixed) = &report.fixed {
+        for applied in fixed {
+            out.push_str(&format!("gvx doctor --fix: {}\n", applied.change));
+        }
+    }
+    out
+}
+
+pub fn json(report: &Report) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default()
+}

@@ -1,0 +1,137 @@
+//! Check 6: the selected SDK is installed, runs, says the version its directory names, and its
+//! tree still matches the manifest recorded at install time.
+
+use super::machine::{self, Machine};
+use super::manifest::{self, Verified};
+use super::model::{Check, Fix, Item, Source};
+use gvx_shims::select::Outcome;
+
+pub fn check(m: &Machine) -> Check {
+    let mut check = Check::new("sdk", "selected SDK");
+    let selection = match &m.selection {
+        Ok(selection) => selection,
+        Err(e) => {
+            check.push(
+                Item::fail(format!(
+                    "no Go version can be selected here: {}",
+                    e.message()
+                ))
+                .maybe_fix(e.hint_text().map(|h| Fix::manual(h, None))),
+            );
+            return check.summary("nothing selected");
+        }
+    };
+    let why = selection.source.to_string();
+    let version = match selection.outcome {
+        Outcome::Install(request) => {
+            check.push(
+                Item::warn(format!("go{request} is selected ({why}) but not installed"))
+                    .detail("the go shim installs it on first use, which needs the network")
+                    .fix(Fix::manual(
+                        "install it now",
+                        Some(format!("gvx install {request}")),
+                    )),
+            );
+            return check.summary(format!("go{request}, not installed"));
+        }
+        Outcome::Run(version) => version,
+    };
+    let store = m.store();
+    let root = store.sdk(&version);
+    let name = version.name();
+    let reinstall = || {
+        Fix::manual(
+            "reinstall it (downloads and verifies it again)",
+            Some(format!("gvx install --force {version}")),
+        )
+    };
+    match machine::sdk_version(&root) {
+        Some(found) if found == name => {}
+        found => check.push(
+            Item::fail(format!(
+                "{}/VERSION says {}, not {name}",
+                m.show(&root),
+                found.as_deref().unwrap_or("nothing")
+            ))
+            .evidence(
+                found.unwrap_or_default(),
+                Source::Disk {
+                    path: root.join("VERSION"),
+                },
+            )
+            .fix(reinstall()),
+        ),
+    }
+    let go = store.tool(&version, "go");
+    match machine::go_version(&go, Some(&root)) {
+        Ok(found) if found == name => {
+            check.push(Item::ok(format!("`go version` says {found}")).evidence(
+                found,
+                Source::Command {
+                    command: format!("{} version", go.display()),
+                },
+            ))
+        }
+        Ok(found) => check.push(
+            Item::fail(format!("{} says it is {found}, not {name}", go.display())).fix(reinstall()),
+        ),
+        Err(e) => check.push(
+            Item::fail(format!("{} does not run: {e}", go.display()))
+                .detail("every go command fails")
+                .fix(reinstall()),
+        ),
+    }
+    match manifest::verify(store, &version, &root) {
+        Verified::Intact { files } => {
+            check.push(Item::ok(format!(
+                "all {files} files recorded at install time are intact"
+            )));
+        }
+        Verified::Unrecorded => check.push(
+            Item::warn(format!(
+                "{name} has no install manifest, so its tree cannot be checked"
+            ))
+            .detail("it was installed by an older gvx")
+            .fix(Fix::manual(
+                "reinstall it to record one",
+                Some(format!("gvx install --force {version}")),
+            )),
+        ),
+        Verified::Unreadable(e) => check.push(
+            Item::warn(format!(
+                "the install manifest of {name} cannot be read: {e}"
+            ))
+            .fix(reinstall()),
+        ),
+        Verified::Damaged {
+            files,
+            missing,
+            changed,
+        } => {
+            let mut item = Item::fail(format!(
+                "{} of {files} files are missing or changed since install",
+                missing.len() + changed.len()
+            ))
+            .detail("builds may fail in odd ways (a deleted package, a truncated tool)")
+            .fix(reinstall());
+            for name in missing.iter().take(5) {
+                item = item.evidence(
+                    format!("missing: {name}"),
+                    Source::Disk {
+                        path: root.join(name),
+                    },
+                );
+            }
+            for name in changed.iter().take(5) {
+                item = item.evidence(
+                    format!("size changed: {name}"),
+                    Source::Disk {
+                        path: root.join(name),
+                    },
+                );
+            }
+            check.push(item);
+        }
+    }
+    check.summary(format!("{name} ({why})"))
+}
