@@ -80,7 +80,8 @@ impl Index {
             let Ok(version) = GoVersion::parse(&release.version) else {
                 continue;
             };
-            if !release.version.starts_with("go")
+            // `go1` is a pseudo-release holding bootstrap files, not a toolchain.
+            if !release.version.starts_with("go1.")
                 || !version.is_toolchain()
                 || releases.iter().any(|r| r.version == version)
             {

@@ -39,7 +39,6 @@ pub struct RcLine {
     pub scope: Scope,
     pub kind: Kind,
     pub problem: String,
-    pub fix: String,
 }
 
 impl RcLine {
@@ -184,7 +183,6 @@ pub fn scan(m: &Machine) -> Scan {
                 scope,
                 kind,
                 problem: conflict.problem,
-                fix: conflict.fix,
             });
         }
         scan.files.push(RcFile {

@@ -49,10 +49,8 @@ fn item(m: &Machine, item: &Item, out: &mut String) {
             m.describe(&evidence.source)
         ));
     }
-    if item.status != Status::Ok || item.detail.is_some() {
-        if let Some(detail) = &item.detail {
-            wrap(detail, 8, out);
-        }
+    if let Some(detail) = &item.detail {
+        wrap(detail, 8, out);
     }
     if let Some(fix) = &item.fix {
         wrap(&fix_text(fix), 8, out);

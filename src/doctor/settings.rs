@@ -97,7 +97,7 @@ fn user_cache_dir() -> Option<PathBuf> {
 
 pub fn dirs(m: &Machine) -> Check {
     let mut check = Check::new("go-dirs", "Go's caches and env file");
-    let mut writable =
+    let writable =
         |check: &mut Check, what: &str, dir: PathBuf, setting: Option<Setting>, fails: &str| {
             match machine::writable(&dir) {
                 Writable::Yes | Writable::Creatable => {}
