@@ -69,32 +69,55 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gvx-wine-prefix.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-
-# Start from scratch if it is a (stale) prefix of ours; never delete a
-# directory we did not make.
-if [ -e "$prefix" ]; then
-    if [ -f "$marker" ]; then
-        timed "wait for wineserver" wineserver -k 2>/dev/null || true
-        rm -rf "$prefix"
-    elif [ -n "$(ls -A "$prefix")" ]; then
-        log "$prefix exists and was not made by this script; updating it in place"
+new_prefix=$prefix.new.$$
+cleanup() {
+    if [ -d "$new_prefix" ]; then
+        WINEPREFIX=$new_prefix wineserver -k 2>/dev/null || true
+        rm -rf "$new_prefix"
     fi
-fi
-mkdir -p "$prefix"
-: >"$marker"
-rm -f "$stamp"
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
 
-# mscoree/mshtml disabled: no "install Wine Mono/Gecko" prompts (and no
-# network to fetch them anyway).
+# Never delete a directory this script did not make.
+if [ -e "$prefix" ] && [ ! -f "$marker" ] && [ -n "$(ls -A "$prefix")" ]; then
+    die "$prefix exists and was not made by this script; remove it or set GVX_WINEPREFIX elsewhere"
+fi
+
+# Build the new prefix beside the old one and swap it in only when complete,
+# so that a test run copying the current prefix never sees a half-made one.
+# (A wine prefix holds no absolute path of itself: it can be moved/copied.)
 log "creating prefix $prefix"
-timed "wineboot -i" env WINEDLLOVERRIDES='mscoree,mshtml=' wineboot -i
-timed "wineserver -w (registry flushed)" wineserver -w
+rm -rf "$new_prefix"
+mkdir -p "$new_prefix"
+: >"$new_prefix/${marker##*/}"
+
+wineboot_init() {
+    # mscoree/mshtml disabled: no "install Wine Mono/Gecko" prompts (and no
+    # network to fetch them anyway). Its chatter (e.g. about the missing
+    # 32-bit syswow64\rundll32.exe) is shown only if it fails.
+    WINEPREFIX=$new_prefix WINEDLLOVERRIDES='mscoree,mshtml=' wineboot -i >"$tmp/wineboot.log" 2>&1 || {
+        cat "$tmp/wineboot.log" >&2
+        return 1
+    }
+    # Wait until the wineserver has exited, i.e. has written the registry.
+    WINEPREFIX=$new_prefix wineserver -w
+}
+timed "wineboot -i" wineboot_init
 
 timed "build bcryptprimitives.dll" \
     x86_64-w64-mingw32-gcc -shared -O2 -o "$tmp/bcryptprimitives.dll" \
     "$here/processprng.c" -ladvapi32 -Wl,--kill-at
-install -m 0644 "$tmp/bcryptprimitives.dll" "$dll"
+install -m 0644 "$tmp/bcryptprimitives.dll" "$new_prefix/${dll#"$prefix"/}"
+
+if [ -e "$prefix" ]; then
+    # An old prefix of ours: stop its wineserver, then swap.
+    wineserver -k 2>/dev/null || true
+    rm -rf "$prefix.old"
+    mv "$prefix" "$prefix.old"
+fi
+mv "$new_prefix" "$prefix"
+rm -rf "$prefix.old"
 
 # Self-check: a program importing ProcessPrng statically (like Rust std and
 # the Go runtime) loads the DLL from system32 and gets random bytes.

@@ -138,9 +138,10 @@ fn go_get_go_switches_to_an_installed_sdk_through_its_per_version_shim() {
         .assert()
         .success();
     // `go get go@V` checks the toolchain module exists in GOPROXY; a file proxy holding only its
-    // .info proves the switch itself comes from the gvx store (nothing here could be downloaded).
+    // list and .info proves the switch itself comes from the gvx store (nothing here could be downloaded).
     let proxy = home.root().join("proxy/golang.org/toolchain/@v");
     fs::create_dir_all(&proxy).unwrap();
+    fs::write(proxy.join("list"), "v0.0.1-go1.23.9.linux-amd64\n").unwrap();
     fs::write(
         proxy.join("v0.0.1-go1.23.9.linux-amd64.info"),
         "{\"Version\":\"v0.0.1-go1.23.9.linux-amd64\",\"Time\":\"2025-05-06T00:00:00Z\"}\n",
