@@ -8,6 +8,11 @@
 #     which Rust >= 1.78 std and Go >= 1.22 need for ProcessPrng;
 #  3. check it: a tiny mingw program that imports ProcessPrng runs in the prefix.
 #
+# No DllOverrides entry is needed: wine 8.0 has no builtin bcryptprimitives,
+# so the native DLL in system32 is what loads (WINEDEBUG=+loaddll shows
+# "C:\windows\system32\bcryptprimitives.dll ... native").
+# The prefix is built beside the old one and swapped in when complete.
+#
 # Idempotent (a stamp file in the prefix); prints the prefix on the last line
 # of stdout. Tests should `cp -a` the prefix for a clean registry per run and
 # set WINEPREFIX to the copy, with WINEDEBUG=-all.
@@ -43,9 +48,12 @@ stamp=$prefix/.gvx-prefix-ready
 marker=$prefix/.gvx-test-prefix
 dll=$prefix/drive_c/windows/system32/bcryptprimitives.dll
 
+# Bump when the way the prefix is made changes (invalidates existing ones).
+prefix_format=1
 fingerprint=$({
+    echo "$prefix_format"
     wine --version
-    cat "$0" "$here/processprng.c"
+    cat "$here/processprng.c"
 } | sha256sum | cut -d' ' -f1)
 
 ready() {

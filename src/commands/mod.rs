@@ -15,8 +15,8 @@ pub mod which;
 
 use crate::context::Context;
 use crate::error::{Error, Exit, Result};
-use crate::install::{Installed, Options};
-use gvx_shims::select::{self, Inputs, Outcome, Selection};
+use crate::install::Options;
+use gvx_shims::select::{self, Inputs, Selection};
 use gvx_shims::{GoVersion, VersionRequest};
 
 /// Parses a version argument, with the examples in the error.
@@ -35,30 +35,8 @@ pub fn installed_or_install(cx: &Context, request: &VersionRequest) -> Result<Go
 }
 
 /// The selection for the working directory, as the shim computes it.
-pub fn selection(_cx: &Context) -> Result<Selection> {
+pub fn selection(cx: &Context) -> Result<Selection> {
     let cwd = std::env::current_dir()?;
     let inputs = Inputs::from_env(cwd, &gvx_shims::goenv::GoEnv::load());
-    Ok(select::select(&inputs, &_cx.store)?)
-}
-
-/// The selected SDK, installing what the selection needs (as the shim would).
-pub fn selected_installing(cx: &Context) -> Result<(GoVersion, Selection)> {
-    for _ in 0..3 {
-        let selection = selection(cx)?;
-        match selection.outcome {
-            Outcome::Run(version) => return Ok((version, selection)),
-            Outcome::Install(request) => {
-                if let Installed::Already(_) =
-                    crate::install::install(cx, &request, Options::default())?
-                {
-                    break;
-                }
-            }
-        }
-    }
-    Err(Error::new(
-        Exit::Failure,
-        "the installed SDKs do not satisfy the selection",
-    )
-    .hint("run `gvx current` to see what is selected and why"))
+    Ok(select::select(&inputs, &cx.store)?)
 }

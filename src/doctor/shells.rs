@@ -33,35 +33,43 @@ pub fn check(m: &Machine) -> Check {
                 .maybe_fix(e.hint_text().map(|h| Fix::manual(h, None))),
         ),
         Ok(plan) => {
-            for change in plan.changes.iter().filter(|c| c.target.summary.is_none()) {
-                missing += 1;
-                let shown = m.show(&change.path);
-                let reader = &change.target.reader;
-                let has_block = change
-                    .before
-                    .as_deref()
-                    .is_some_and(|b| matches!(block::find(b), Ok(Some(_))));
-                let message = if has_block {
-                    format!("the gvx block in {shown} is out of date ({reader})")
-                } else {
-                    format!("no gvx block in {shown} ({reader})")
+            let lacking: Vec<_> = plan
+                .changes
+                .iter()
+                .filter(|c| c.target.summary.is_none())
+                .collect();
+            missing = lacking.len();
+            if !lacking.is_empty() {
+                let message = match lacking.as_slice() {
+                    [one] => format!("no up-to-date gvx block in {}", m.show(&one.path)),
+                    many => format!("{} start-up files lack an up-to-date gvx block", many.len()),
                 };
-                let item = if in_session.is_some() {
-                    Item::warn(message)
-                        .detail("this shell has the shims, but new shells of this kind will not")
+                let mut item = if in_session.is_some() {
+                    Item::warn(message).detail(
+                        "this shell has the shims, but new shells that read these files will not",
+                    )
                 } else {
                     Item::fail(message)
-                        .detail("new shells of this kind do not put the gvx shims on PATH")
+                        .detail("new shells that read these files do not put the gvx shims on PATH")
                 };
-                check.push(
-                    item.evidence(
-                        change.path.display().to_string(),
+                for change in lacking {
+                    let has_block = change
+                        .before
+                        .as_deref()
+                        .is_some_and(|b| matches!(block::find(b), Ok(Some(_))));
+                    let state = match (&change.before, has_block) {
+                        (None, _) => "missing",
+                        (Some(_), true) => "gvx block out of date",
+                        (Some(_), false) => "no gvx block",
+                    };
+                    item = item.evidence(
+                        format!("{state}: {}", change.target.reader),
                         Source::Disk {
                             path: change.path.clone(),
                         },
-                    )
-                    .fix(setup_fix()),
-                );
+                    );
+                }
+                check.push(item.fix(setup_fix()));
             }
             for target in plan.unchanged.iter().filter(|t| t.summary.is_none()) {
                 set_up += 1;

@@ -42,15 +42,15 @@ const PATH_REFS: &[&str] = &["$path", "${path", "$env.path", "$env:path"];
 
 pub fn scan(path: &Path, text: &[u8], store_home: &Path) -> Vec<Conflict> {
     let skip = match block::find(text) {
-        Ok(Some(found)) => found.first_line..=found.last_line,
-        Ok(None) => 1..=0,
+        Ok(Some(found)) => Some(found.first_line..=found.last_line),
+        Ok(None) => None,
         Err(_) => return Vec::new(),
     };
     let store = store_home.display().to_string().to_ascii_lowercase();
     let mut found = Vec::new();
     for (index, raw) in text.split(|&b| b == b'\n').enumerate() {
         let number = index + 1;
-        if skip.contains(&number) {
+        if skip.as_ref().is_some_and(|s| s.contains(&number)) {
             continue;
         }
         let raw = String::from_utf8_lossy(raw);
