@@ -57,8 +57,19 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def peak_rss_mib(cmd, env=None, cwd=None):
+    """Peak RSS of one run of cmd, measured by GNU time (a fork of this Python process would
+    count Python's own pages)."""
+    if not os.path.exists("/usr/bin/time"):
+        return float("nan")
+    with tempfile.NamedTemporaryFile("r") as out:
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *cmd], env=env, cwd=cwd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return int(out.read().split()[-1]) / 1024
+
+
 def timed(cmd, env=None, cwd=None, shell=False):
-    """Runs cmd; returns (seconds, peak RSS in KiB of the process tree's largest child)."""
+    """Runs cmd; returns (seconds, ru_maxrss), ru_maxrss being unused: see peak_rss_mib."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, shell=shell, executable="/bin/bash" if shell else None,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -87,12 +98,12 @@ def alternate(runs, a, b):
     return ra, rb
 
 
-def row(name, ra, rb, unit=1.0, label="s"):
+def row(name, ra, rb, unit=1.0, label="s", rss=None):
     ma = statistics.median(t for t, _ in ra) * unit
     mb = statistics.median(t for t, _ in rb) * unit
-    rss = max(r for _, r in ra) / 1024
+    memory = f"   gvx peak RSS {rss:5.1f} MiB" if rss is not None else ""
     print(f"  {name:<34} gvx {ma:8.2f} {label}   baseline {mb:8.2f} {label}   ratio {ma / mb:5.2f}x"
-          f"   +{ma - mb:7.2f} {label}   gvx peak RSS {rss:5.1f} MiB")
+          f"   {ma - mb:+8.2f} {label}{memory}")
     return ma, mb
 
 
@@ -123,7 +134,10 @@ def bench_install(release, url, runs):
                 return result
 
             ra, rb = alternate(runs, a, b)
-            row(f"{label}: gvx install vs pipeline", ra, rb)
+            rss_home = os.path.join(work, "rss")
+            rss = peak_rss_mib([gvx, "install", "--quiet", VERSION], env=dict(env, GVX_HOME=rss_home))
+            shutil.rmtree(rss_home, ignore_errors=True)
+            row(f"{label}: gvx install vs pipeline", ra, rb, rss=rss)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -158,11 +172,11 @@ def bench_shim(release, url, runs):
                            lambda: timed([direct, "build", "-o", os.devnull, "."], env=env, cwd=project))
         row("go build (cached)", ra, rb, unit=1000, label="ms")
         # With the recursion guard tripped the shim selects nothing and exits: its own footprint.
-        guard = subprocess.Popen([shim, "version"], env=dict(env, GVX_SHIM_DEPTH="9"), cwd=project,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, _, usage = os.wait4(guard.pid, 0)
+        alone = peak_rss_mib([shim, "version"], env=dict(env, GVX_SHIM_DEPTH="9"), cwd=project)
         size = os.path.getsize(shim) / 1024
-        print(f"  shim binary {size:.0f} KiB; shim alone peak RSS {usage.ru_maxrss / 1024:.1f} MiB")
+        print(f"  shim binary {size:.0f} KiB; shim alone peak RSS {alone:.1f} MiB;"
+              f" go version through it {peak_rss_mib([shim, 'version'], env=env, cwd=project):.1f} MiB,"
+              f" directly {peak_rss_mib([direct, 'version'], env=env, cwd=project):.1f} MiB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -93,7 +93,7 @@ fn fish(dir: &str, home: Option<&str>) -> String {
     }
     let d = fish_quote(dir);
     text.push_str(&format!(
-        "while set -l i (contains -i -- {d} $PATH)\n    set -e PATH[$i]\nend\nset -gx PATH {d} $PATH\n"
+        "while contains -- {d} $PATH\n    set -e PATH[(contains -i -- {d} $PATH)]\nend\nset -gx PATH {d} $PATH\n"
     ));
     text
 }

@@ -98,7 +98,8 @@ fn say_done(
 }
 
 fn report_conflicts(site: &Site) {
-    for conflict in setup::find_conflicts(site) {
+    let conflicts = setup::find_conflicts(site);
+    for conflict in &conflicts {
         report::warn(&format!(
             "{}:{}: {}\n  {}\n  fix: {}",
             site.show(&conflict.path),
@@ -107,5 +108,8 @@ fn report_conflicts(site: &Site) {
             conflict.problem,
             conflict.fix
         ));
+    }
+    if !conflicts.is_empty() {
+        report::status("`gvx doctor --fix` applies these fixes (backing up each file first)");
     }
 }

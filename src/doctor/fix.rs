@@ -311,6 +311,7 @@ fn reinstall(
         return Err("no installed SDK is selected to run `go install` with".into());
     };
     let go = Machine::go_in(&root.join("bin"));
+    fs_err::create_dir_all(gobin).map_err(|e| e.to_string())?;
     machine::run(
         &go,
         &["install", spec],

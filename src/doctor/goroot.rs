@@ -5,7 +5,6 @@ use super::machine::{self, Machine};
 use super::model::{Action, Check, Fix, Item, Scope, Source, Status};
 use super::rc::Kind;
 use crate::shell::Shell;
-use std::path::PathBuf;
 
 /// Why a GOROOT setting hurts although the shim overrides it.
 pub const WHY: &str = "The go shim sets GOROOT for every command it runs, so `go` itself is \
@@ -125,13 +124,7 @@ pub fn unset_command(name: &str) -> String {
 
 /// How bad a GOROOT value is, and why.
 fn assess(m: &Machine, value: &str) -> (Status, String) {
-    let Some(path) = m.expand(value).map(|p| {
-        if p.is_absolute() {
-            p
-        } else {
-            PathBuf::from(value)
-        }
-    }) else {
+    let Some(path) = m.expand(value).map(|p| m.on_machine(&p)) else {
         return (Status::Warn, format!("GOROOT is set to `{value}`"));
     };
     let selected = m.sdk();
@@ -172,8 +165,9 @@ pub fn check(m: &Machine) -> Check {
     if found.is_empty() {
         return check.summary("not set anywhere (the shim sets it for each command)");
     }
-    for sighting in &found {
+    for (n, sighting) in found.iter().enumerate() {
         let (status, message) = assess(m, &sighting.value);
+        let why = if n == 0 { WHY } else { "" };
         let mut item = Item::new(
             status,
             format!("{message} ({})", m.describe(&sighting.source)),
@@ -182,8 +176,10 @@ pub fn check(m: &Machine) -> Check {
             format!("GOROOT={}", sighting.value),
             sighting.source.clone(),
         )
-        .detail(WHY)
         .maybe_fix(sighting.fix.clone());
+        if n == 0 {
+            item = item.detail(WHY);
+        }
         if sighting.source == Source::Environment {
             let setters: Vec<&Sighting> = found
                 .iter()
@@ -191,7 +187,7 @@ pub fn check(m: &Machine) -> Check {
                 .collect();
             if setters.is_empty() {
                 item = item.detail(format!(
-                    "{WHY} No start-up file or go env file sets it (any more): this shell inherited it from whatever started it (an older terminal, a terminal profile, an IDE or CI runner setting)."
+                    "{why} No start-up file or go env file sets it (any more): this shell inherited it from whatever started it (an older terminal, a terminal profile, an IDE or CI runner setting)."
                 ));
             }
             for setter in setters {

@@ -92,6 +92,18 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// An absolute path named in a file or setting, as found under the root prefix.
+    pub fn on_machine(&self, path: &Path) -> PathBuf {
+        let elsewhere = path.starts_with(&self.root)
+            || path.starts_with(self.store().home())
+            || self.home.as_ref().is_some_and(|h| path.starts_with(h));
+        if self.root.parent().is_some() && path.is_absolute() && !elsewhere {
+            self.sys(&path.display().to_string())
+        } else {
+            path.to_owned()
+        }
+    }
+
     /// `~/...` for messages.
     pub fn show(&self, path: &Path) -> String {
         match &self.home {

@@ -91,17 +91,34 @@ pub fn run(cx: &Context, options: Options, format: Format) -> (Report, String) {
         let text = render_as(&m, &report, format);
         return (report, text);
     }
-    let actions = report.actions();
-    let (applied, errors) = if actions.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
-        fix::apply(&m, &actions)
-    };
-    drop(m);
-    let m = Machine::load(cx, options.online, options.quick);
-    report = Report::new(selected(&m), diagnose(&m));
+    // A fix can uncover the next problem (a setting removed, the one below it shows): repeat
+    // until nothing is left to do, so that a second `--fix` finds nothing.
+    let mut applied = Vec::new();
+    let mut errors = Vec::new();
+    let mut m = m;
+    for _ in 0..3 {
+        let actions = report.actions();
+        if actions.is_empty() {
+            break;
+        }
+        let (done, failed) = fix::apply(&m, &actions);
+        let progress = !done.is_empty();
+        applied.extend(done);
+        errors.extend(failed);
+        m = Machine::load(cx, options.online, options.quick);
+        report = Report::new(selected(&m), diagnose(&m));
+        if !progress {
+            break;
+        }
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for error in errors {
+        if !unique.contains(&error) {
+            unique.push(error);
+        }
+    }
     report.fixed = Some(applied);
-    report.fix_errors = errors;
+    report.fix_errors = unique;
     let text = render_as(&m, &report, format);
     (report, text)
 }

@@ -50,6 +50,41 @@ pub fn found(m: &Machine) -> Vec<Found> {
     found
 }
 
+/// The start-up file lines that put `dir` on PATH: lines naming it, and lines that put a Go
+/// ahead of the shims through `$GOROOT/bin` (with a GOROOT set to that SDK) or `$HOME/…`.
+fn put_there(m: &Machine, dir: &std::path::Path) -> Vec<(String, Source)> {
+    let wanted = m.unroot(dir);
+    let mut found: Vec<(String, Source)> = m
+        .rc
+        .path_mentions(m, dir)
+        .into_iter()
+        .map(|s| (format!("puts {} on PATH", wanted.display()), s))
+        .collect();
+    let mut goroots: Vec<String> = m.rc.assignments("GOROOT").into_iter().map(|a| a.value).collect();
+    goroots.extend(std::env::var("GOROOT").ok());
+    for conflict in &m.rc.conflicts {
+        let super::rc::Kind::PathAhead(token) = &conflict.kind else {
+            continue;
+        };
+        let mut candidates = vec![token.clone()];
+        for root in &goroots {
+            for var in ["${GOROOT}", "$GOROOT"] {
+                if token.contains(var) {
+                    candidates.push(token.replace(var, root));
+                }
+            }
+        }
+        let names = candidates.iter().filter_map(|c| m.expand(c)).any(|p| {
+            machine::same_dir(&m.on_machine(&p), dir) || machine::same_dir(&p, &wanted)
+        });
+        let source = conflict.source();
+        if names && !found.iter().any(|(_, s)| *s == source) {
+            found.push((conflict.text.clone(), source));
+        }
+    }
+    found
+}
+
 /// The line that puts the shims first in this shell.
 pub fn session_command() -> String {
     match Shell::detect() {
@@ -135,8 +170,8 @@ pub fn check(m: &Machine) -> Check {
                     go.version.as_deref().unwrap_or("another Go"),
                     m.selected_name().as_deref().unwrap_or("none")
                 ));
-                for source in m.rc.path_mentions(m, &go.dir) {
-                    item = item.evidence(format!("puts {} on PATH", go.dir.display()), source);
+                for (text, source) in put_there(m, &go.dir) {
+                    item = item.evidence(text, source);
                 }
                 check.push(item.fix(session_fix.clone()));
             }

@@ -2,26 +2,11 @@
 //! well), and `--json`.
 
 use super::machine::Machine;
-use super::model::{Check, Fix, Item, Report, Status};
+use super::model::{Check, Fix, Item, Report, Source, Status};
 
-const WIDTH: usize = 100;
-
+/// One indented line; the terminal wraps it, so each stays one line for grep.
 fn wrap(text: &str, indent: usize, out: &mut String) {
-    let pad = " ".repeat(indent);
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && indent + line.len() + 1 + word.len() > WIDTH {
-            out.push_str(&format!("{pad}{line}\n"));
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        out.push_str(&format!("{pad}{line}\n"));
-    }
+    out.push_str(&format!("{}{text}\n", " ".repeat(indent)));
 }
 
 fn fix_text(fix: &Fix) -> String {
@@ -43,11 +28,16 @@ fn item(m: &Machine, item: &Item, out: &mut String) {
     };
     out.push_str(&format!("      {mark} {}\n", item.message));
     for evidence in &item.evidence {
-        out.push_str(&format!(
-            "          {}  [{}]\n",
-            evidence.value,
-            m.describe(&evidence.source)
-        ));
+        let source = m.describe(&evidence.source);
+        let same = match &evidence.source {
+            Source::Disk { path } => evidence.value == path.display().to_string(),
+            _ => evidence.value == source,
+        };
+        if same {
+            out.push_str(&format!("          [{source}]\n"));
+        } else {
+            out.push_str(&format!("          {}  [{source}]\n", evidence.value));
+        }
     }
     if let Some(detail) = &item.detail {
         wrap(detail, 8, out);
@@ -79,18 +69,23 @@ pub fn human(m: &Machine, report: &Report) -> String {
         if fixed.is_empty() && report.fix_errors.is_empty() {
             out.push_str("gvx doctor --fix: nothing to change\n\n");
         } else {
-            out.push_str("gvx doctor --fix changed:\n");
+            if !fixed.is_empty() {
+                out.push_str("gvx doctor --fix changed:\n");
+            }
             for applied in fixed {
                 out.push_str(&format!("  {}\n", applied.change));
                 if let Some(backup) = &applied.backup {
                     out.push_str(&format!("    backup: {}\n", m.show(backup)));
                 }
             }
-            for error in &report.fix_errors {
-                out.push_str(&format!("  not changed: {error}\n"));
-            }
             if !fixed.is_empty() {
                 out.push_str("  open a new terminal: running shells keep their old environment\n");
+            }
+            if !report.fix_errors.is_empty() {
+                out.push_str("gvx doctor --fix could not change:\n");
+            }
+            for error in &report.fix_errors {
+                out.push_str(&format!("  {error}\n"));
             }
             out.push('\n');
         }

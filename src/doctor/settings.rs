@@ -44,20 +44,17 @@ pub fn gotoolchain(m: &Machine) -> Check {
         )),
         Policy::Exact(v) => {
             let installed = m.store().is_installed(&v);
+            let name = v.name();
             let really = if installed {
-                format!("go runs {} from the gvx store everywhere", v.name())
+                format!("go runs {name} from the gvx store everywhere, whatever .go-version, the global default and go.mod say")
             } else {
                 format!(
-                    "{} is not in the gvx store: the shim runs {selected}, whose go then looks for `{}` on PATH and, not finding it, downloads golang.org/toolchain@v0.0.1-{}.<os>-<arch> into the module cache behind gvx's back",
-                    v.name(),
-                    v.name(),
-                    v.name()
+                    "whatever .go-version, the global default and go.mod say: {name} is not in the gvx store, so the shim runs {selected}, whose go then looks for `{name}` on PATH and, not finding it, downloads golang.org/toolchain@v0.0.1-{name}.<os>-<arch> into the module cache behind gvx's back"
                 )
             };
             check.push(with_setting(
                 m,
-                Item::warn(format!("GOTOOLCHAIN={value} overrides gvx's selection"))
-                    .detail(format!("{really}, whatever .go-version, the global default and go.mod say")),
+                Item::warn(format!("GOTOOLCHAIN={value} overrides gvx's selection")).detail(really),
                 "GOTOOLCHAIN",
                 &setting,
                 true,
@@ -279,10 +276,14 @@ pub fn proxy(m: &Machine) -> Check {
     {
         let item = Item::warn(format!("GOSUMDB=off while downloading from the public proxy {public}"))
             .detail("nothing checks that the modules you get are the ones everyone else gets; set GONOSUMDB/GOPRIVATE for private modules instead");
-        check.push(match &sumdb {
-            Some(s) => with_setting(m, item, "GOSUMDB", s, true),
+        let item = match &sumdb {
+            Some(s) => with_setting(m, item, "GOSUMDB", s, false),
             None => item,
-        });
+        };
+        check.push(item.fix(Fix::manual(
+            "turn checksum verification back on (list private modules in GOPRIVATE or GONOSUMDB instead)",
+            Some("go env -u GOSUMDB".into()),
+        )));
     }
     for var in ["GOPRIVATE", "GONOPROXY", "GONOSUMDB"] {
         if let Some(setting) = m.setting(var)

@@ -27,6 +27,7 @@ pub fn check(m: &Machine) -> Check {
     };
     let mut set_up = 0;
     let mut missing = 0;
+    let mut late = 0;
     match setup::plan(site, false) {
         Err(e) => check.push(
             Item::fail(e.message().to_owned())
@@ -91,6 +92,7 @@ pub fn check(m: &Machine) -> Check {
         if !m.rc.runs_late(m, &conflict.path, conflict.line) {
             continue;
         }
+        late += 1;
         check.push(
             Item::fail(format!(
                 "{} puts {dir} ahead of the gvx shims after the gvx block",
@@ -129,6 +131,7 @@ pub fn check(m: &Machine) -> Check {
         );
     }
     let summary = match (set_up, missing) {
+        _ if late > 0 => format!("{late} line(s) put another Go ahead after the gvx block"),
         (0, 0) => "no start-up files to set up".to_owned(),
         (n, 0) => format!("gvx block in all {n} start-up files"),
         (_, n) => format!("{n} start-up file(s) without the gvx block"),

@@ -18,6 +18,21 @@ pub struct Conflict {
     pub text: String,
     pub problem: String,
     pub fix: String,
+    /// What the line does, for programs (`gvx doctor`); `problem` says it for people.
+    pub what: What,
+}
+
+/// The kinds of line that fight gvx.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum What {
+    /// Sets GOROOT.
+    Goroot,
+    /// A fish universal GOROOT (`fish_variables`).
+    FishGoroot,
+    /// Puts GOPATH inside an SDK or the store.
+    Gopath,
+    /// Puts this Go SDK directory (as written) ahead of the shims.
+    PathAhead(String),
 }
 
 /// Directories that hold a Go SDK's `go` (matched case-insensitively).
@@ -58,7 +73,7 @@ pub fn scan(path: &Path, text: &[u8], store_home: &Path) -> Vec<Conflict> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if let Some((problem, fix)) = check(line, &store) {
+        if let Some((what, problem, fix)) = check(line, &store) {
             let mut text = line.to_owned();
             if text.len() > 120 {
                 let cut = (0..=117)
@@ -74,18 +89,20 @@ pub fn scan(path: &Path, text: &[u8], store_home: &Path) -> Vec<Conflict> {
                 text,
                 problem,
                 fix,
+                what,
             });
         }
     }
     found
 }
 
-/// The problem and its fix, if `line` fights gvx.
-fn check(line: &str, store: &str) -> Option<(String, String)> {
+/// What `line` does, the problem and its fix, if it fights gvx.
+fn check(line: &str, store: &str) -> Option<(What, String, String)> {
     if let Some(rest) = line.strip_prefix("SETUVAR ") {
         let rest = rest.trim_start_matches("--export ");
         if rest.starts_with("GOROOT:") {
             return Some((
+                What::FishGoroot,
                 "fish keeps GOROOT as a universal variable, which sends tools past the gvx shims"
                     .into(),
                 "run `set -Ue GOROOT` in fish".into(),
@@ -95,6 +112,7 @@ fn check(line: &str, store: &str) -> Option<(String, String)> {
     }
     if assigned(line, "GOROOT").is_some() {
         return Some((
+            What::Goroot,
             "sets GOROOT: editors and tools that run $GOROOT/bin/go bypass the gvx shims, which \
              set GOROOT for each command themselves"
                 .into(),
@@ -111,6 +129,7 @@ fn check(line: &str, store: &str) -> Option<(String, String)> {
                 .any(|part| part == "/usr/local/go");
         if inside_sdk {
             return Some((
+                What::Gopath,
                 "puts GOPATH inside a Go SDK or the gvx store; the shims refuse to run go there"
                     .into(),
                 "delete this line (the default GOPATH, ~/go, is fine) or point it elsewhere".into(),
@@ -119,6 +138,7 @@ fn check(line: &str, store: &str) -> Option<(String, String)> {
     }
     let dir = path_ahead(line)?;
     Some((
+        What::PathAhead(dir.clone()),
         format!("puts {dir} ahead of the gvx shims on PATH"),
         format!("delete this line (gvx provides go), or add {dir} after $PATH instead"),
     ))
@@ -279,6 +299,9 @@ mod tests {
         }
         let found = problems("export PATH=\"$HOME/sdk/go1.22.1/bin:$PATH\"");
         assert!(found[0].1.starts_with("puts $HOME/sdk/go1.22.1/bin ahead"));
+        let text = b"export PATH=\"$HOME/sdk/go1.22.1/bin:$PATH\"";
+        let what = &scan(Path::new("rc"), text, Path::new("/h"))[0].what;
+        assert_eq!(*what, What::PathAhead("$HOME/sdk/go1.22.1/bin".into()));
         let found = problems("$env:Path = 'C:\\Program Files\\Go\\bin;' + $env:Path");
         assert!(
             found[0]

@@ -1,5 +1,5 @@
 //! Carrying out a [`Plan`]: every file or none. Read-only files are refused before anything is
-//! written; a file's first edit is backed up to `<GVX_HOME>/backups/`; each new text is staged
+//! written; a file's first edit is backed up to `<GVX_HOME>/backups/setup/`; each new text is staged
 //! in a temporary file beside the real one (symlinks such as a dotfiles-managed `~/.bashrc` are
 //! followed, never replaced) and renamed over it once all are staged. Also `--dry-run`'s view.
 
@@ -40,22 +40,26 @@ pub fn apply(site: &Site, plan: &Plan) -> Result<Applied> {
         }
     }
     let mut done: Vec<String> = Vec::new();
-    let unfinished = |e: std::io::Error, done: &[String]| {
+    let unfinished = |message: String, done: &[String]| {
         let hint = if done.is_empty() {
             "gvx setup changed nothing".to_owned()
         } else {
             format!("already changed: {}", done.join(", "))
         };
-        Error::new(Exit::Failure, e.to_string()).hint(hint)
+        Error::new(Exit::Failure, message).hint(hint)
     };
     for (temp, real) in staged {
-        temp.persist(&real)
-            .map_err(|e| unfinished(e.error, &done))?;
+        temp.persist(&real).map_err(|e| {
+            unfinished(
+                format!("cannot write {}: {}", site.show(&real), e.error),
+                &done,
+            )
+        })?;
         done.push(site.show(&real));
     }
     for (change, real) in plan.changes.iter().zip(&real) {
         if change.after.is_none() && change.before.is_some() {
-            fs_err::remove_file(real).map_err(|e| unfinished(e, &done))?;
+            fs_err::remove_file(real).map_err(|e| unfinished(e.to_string(), &done))?;
             done.push(site.show(real));
         }
     }
@@ -108,7 +112,8 @@ fn writable(site: &Site, change: &Change, undo: bool) -> Result<PathBuf> {
     Ok(real)
 }
 
-/// Copies a user's file to `<GVX_HOME>/backups/<path under home>` before gvx first edits it.
+/// Copies a user's file to `<GVX_HOME>/backups/setup/<path under home>` before gvx first edits
+/// it.
 fn backup(site: &Site, change: &Change) -> Result<Option<PathBuf>> {
     let (Some(before), Some(_)) = (&change.before, &change.after) else {
         return Ok(None);
@@ -124,7 +129,12 @@ fn backup(site: &Site, change: &Change) -> Result<Option<PathBuf>> {
             .filter(|c| matches!(c, std::path::Component::Normal(_)))
             .collect(),
     };
-    let backup = site.store.home().join("backups").join(relative);
+    let backup = site
+        .store
+        .home()
+        .join("backups")
+        .join("setup")
+        .join(relative);
     if let Some(dir) = backup.parent() {
         fs_err::create_dir_all(dir)?;
     }

@@ -26,6 +26,8 @@ pub struct Machine {
     pub home: TestHome,
     /// The PATH of every command run through [`Machine::run`].
     path: RefCell<String>,
+    /// More variables for those commands.
+    env: RefCell<Vec<(String, String)>>,
 }
 
 /// What one `gvx doctor` run printed and returned.
@@ -59,20 +61,12 @@ impl Run {
 
     #[track_caller]
     pub fn code(&self, code: i32) -> &Run {
-        assert_eq!(self.code, code, "exit code; report:\n{}\nstderr:\n{}", self.out, self.err);
+        assert_eq!(
+            self.code, code,
+            "exit code; report:\n{}\nstderr:\n{}",
+            self.out, self.err
+        );
         self
-    }
-
-    /// The line of the report for check `title`.
-    pub fn status_of(&self, title: &str) -> String {
-        self.out
-            .lines()
-            .find(|l| l.split_once(' ').is_some_and(|(_, rest)| rest.trim_start().starts_with(&format!("{title}:"))))
-            .unwrap_or_else(|| panic!("no `{title}` check in:\n{}", self.out))
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .to_owned()
     }
 }
 
@@ -103,6 +97,7 @@ impl Machine {
             server,
             home,
             path: RefCell::new(String::new()),
+            env: RefCell::new(Vec::new()),
         };
         machine.set_path(&[]);
         machine.gvx(&["install", "1.22.10"]).code(0);
@@ -155,6 +150,13 @@ impl Machine {
         self.set_path_dirs(&dirs);
     }
 
+    /// Sets a variable for every later command run through [`Machine::run`].
+    pub fn set_env(&self, key: &str, value: &str) {
+        let mut env = self.env.borrow_mut();
+        env.retain(|(k, _)| k != key);
+        env.push((key.to_owned(), value.to_owned()));
+    }
+
     pub fn set_path_dirs(&self, dirs: &[PathBuf]) {
         let path = std::env::join_paths(dirs).unwrap();
         *self.path.borrow_mut() = path.to_string_lossy().into_owned();
@@ -183,6 +185,9 @@ impl Machine {
 
     pub fn run(&self, mut cmd: assert_cmd::Command) -> Run {
         cmd.env("PATH", self.path.borrow().as_str());
+        for (key, value) in self.env.borrow().iter() {
+            cmd.env(key, value);
+        }
         let out = cmd.output().unwrap();
         Run {
             code: out.status.code().unwrap_or(-1),
@@ -234,8 +239,15 @@ pub fn redact(machine: &Machine, text: &str) -> String {
     for line in text.lines() {
         let line = match line.find("doctor-") {
             Some(at) => {
-                let digits = line[at + 7..].chars().take_while(char::is_ascii_digit).count();
-                format!("{}doctor-[TIME]{}", &line[..at + 7], &line[at + 7 + digits..])
+                let digits = line[at + 7..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .count();
+                format!(
+                    "{}doctor-[TIME]{}",
+                    &line[..at + 7],
+                    &line[at + 7 + digits..]
+                )
             }
             None => line.to_owned(),
         };
@@ -243,10 +255,6 @@ pub fn redact(machine: &Machine, text: &str) -> String {
         out.push('\n');
     }
     out
-}
-
-pub fn exists(path: &Path) -> bool {
-    path.exists()
 }
 
 #[test]
@@ -287,7 +295,19 @@ fn json_report_shape() {
     let ids: Vec<&str> = checks.iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
-        ["sdk", "path", "goroot", "gopath", "gobin", "gotoolchain", "go-dirs", "proxy", "pins", "shells", "other-sdks"]
+        [
+            "sdk",
+            "path",
+            "goroot",
+            "gopath",
+            "gobin",
+            "gotoolchain",
+            "go-dirs",
+            "proxy",
+            "pins",
+            "shells",
+            "other-sdks"
+        ]
     );
     let goroot = &checks[2];
     assert_eq!(goroot["status"], "fail");
@@ -307,8 +327,18 @@ fn json_report_shape() {
     assert_eq!(json["status"], "ok");
     let changes = json["fixed"].as_array().unwrap();
     assert_eq!(changes.len(), 1, "{changes:?}");
-    assert!(changes[0]["change"].as_str().unwrap().starts_with("removed GOROOT from"));
-    assert!(changes[0]["backup"].as_str().unwrap().contains("backups/doctor-"));
+    assert!(
+        changes[0]["change"]
+            .as_str()
+            .unwrap()
+            .starts_with("removed GOROOT from")
+    );
+    assert!(
+        changes[0]["backup"]
+            .as_str()
+            .unwrap()
+            .contains("backups/doctor-")
+    );
 }
 
 #[test]

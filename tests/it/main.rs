@@ -1,5 +1,6 @@
 //! gvx integration tests: one binary, one module per area, all against a loopback server.
 
+mod doctor;
 mod install;
 mod real_sdk;
 mod shells;

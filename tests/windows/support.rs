@@ -149,11 +149,16 @@ impl World {
 
         // One wine server for the whole run, kept alive between tests; then start wine once so
         // the first test does not pay for booting the prefix.
-        run_ok(
-            Command::new("wineserver")
-                .arg("-p30")
-                .env("WINEPREFIX", &world.prefix),
-        );
+        // (No pipes: the daemonized server would hold them open.)
+        let server = Command::new("wineserver")
+            .arg("-p30")
+            .env("WINEPREFIX", &world.prefix)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run wineserver: {e}"));
+        assert!(server.success(), "wineserver -p30 failed: {server}");
         world.wine("cmd").args(["/c", "exit 0"]).run().success();
         note(&format!(
             "wine test world ready in {:.1} s: {}",

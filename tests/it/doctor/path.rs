@@ -29,13 +29,18 @@ fn a_tarball_go_ahead_of_the_shim_is_named_with_its_origin_and_rc_line() {
 
     // A new login shell still puts the tarball first: the line runs after the block.
     machine.set_path(&[]);
-    machine.doctor_in_new_shell(&[]).code(1).has("1 go ahead of the gvx shim");
+    machine
+        .doctor_in_new_shell(&[])
+        .code(1)
+        .has("1 go ahead of the gvx shim");
 
     let fixed = machine.fix_twice(&[]);
     fixed.has(&format!("commented out line {line} of ~/.profile"));
     let profile = machine.read("~/.profile");
     assert!(
-        profile.ends_with("# [gvx doctor --fix] export PATH=\"$GVX_DOCTOR_ROOT/usr/local/go/bin:$PATH\"\n"),
+        profile.ends_with(
+            "# [gvx doctor --fix] export PATH=\"$GVX_DOCTOR_ROOT/usr/local/go/bin:$PATH\"\n"
+        ),
         "{profile}"
     );
     let backups = machine.home.gvx_home().join("backups");
@@ -46,7 +51,11 @@ fn a_tarball_go_ahead_of_the_shim_is_named_with_its_origin_and_rc_line() {
         .expect("a doctor backup directory")
         .path()
         .join(".profile");
-    assert!(std::fs::read_to_string(backup).unwrap().ends_with("$GVX_DOCTOR_ROOT/usr/local/go/bin:$PATH\"\n"));
+    assert!(
+        std::fs::read_to_string(backup)
+            .unwrap()
+            .ends_with("$GVX_DOCTOR_ROOT/usr/local/go/bin:$PATH\"\n")
+    );
 
     // The repaired state: a new login shell puts the shim first and everything passes.
     machine.set_path(&["/usr/local/go/bin"]);

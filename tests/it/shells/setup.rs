@@ -65,7 +65,7 @@ fn setup_twice_changes_nothing_and_undo_restores_the_originals() {
     assert!(profile.lines().nth(1).unwrap().ends_with("[newline added]"));
     assert!(!profile.contains("GOROOT"), "setup sets no GOROOT");
     // Backups of the originals, before the first edit.
-    let backups = home.gvx_home().join("backups");
+    let backups = home.gvx_home().join("backups/setup");
     assert_eq!(fs::read(backups.join(".bashrc")).unwrap(), files[0].1);
     assert_eq!(fs::read(backups.join(".zshrc")).unwrap(), files[2].1);
 
