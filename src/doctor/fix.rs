@@ -45,7 +45,12 @@ impl Backups {
                 .filter(|c| matches!(c, std::path::Component::Normal(_)))
                 .collect(),
         };
-        let copy = self.dir.join(relative);
+        let mut copy = self.dir.join(&relative);
+        let mut n = 1;
+        while copy.exists() {
+            copy = self.dir.join(format!("{}.{n}", relative.display()));
+            n += 1;
+        }
         if let Some(parent) = copy.parent() {
             fs_err::create_dir_all(parent)?;
         }

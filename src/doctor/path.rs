@@ -54,13 +54,16 @@ pub fn found(m: &Machine) -> Vec<Found> {
 /// ahead of the shims through `$GOROOT/bin` (with a GOROOT set to that SDK) or `$HOME/…`.
 fn put_there(m: &Machine, dir: &std::path::Path) -> Vec<(String, Source)> {
     let wanted = m.unroot(dir);
-    let mut found: Vec<(String, Source)> = m
-        .rc
-        .path_mentions(m, dir)
-        .into_iter()
-        .map(|s| (format!("puts {} on PATH", wanted.display()), s))
-        .collect();
-    let mut goroots: Vec<String> = m.rc.assignments("GOROOT").into_iter().map(|a| a.value).collect();
+    let mut found: Vec<(String, Source)> =
+        m.rc.path_mentions(m, dir)
+            .into_iter()
+            .map(|s| (format!("puts {} on PATH", wanted.display()), s))
+            .collect();
+    let mut goroots: Vec<String> =
+        m.rc.assignments("GOROOT")
+            .into_iter()
+            .map(|a| a.value)
+            .collect();
     goroots.extend(std::env::var("GOROOT").ok());
     for conflict in &m.rc.conflicts {
         let super::rc::Kind::PathAhead(token) = &conflict.kind else {
@@ -74,9 +77,10 @@ fn put_there(m: &Machine, dir: &std::path::Path) -> Vec<(String, Source)> {
                 }
             }
         }
-        let names = candidates.iter().filter_map(|c| m.expand(c)).any(|p| {
-            machine::same_dir(&m.on_machine(&p), dir) || machine::same_dir(&p, &wanted)
-        });
+        let names = candidates
+            .iter()
+            .filter_map(|c| m.expand(c))
+            .any(|p| machine::same_dir(&m.on_machine(&p), dir) || machine::same_dir(&p, &wanted));
         let source = conflict.source();
         if names && !found.iter().any(|(_, s)| *s == source) {
             found.push((conflict.text.clone(), source));
@@ -112,8 +116,16 @@ pub fn check(m: &Machine) -> Check {
     let on_path = m.on_path(&bin);
     let shim_file = machine::is_executable(&Machine::go_in(&bin));
     let first_shim = gos.iter().position(|g| g.shim);
+    let files_ok = m.rc.files.iter().any(|f| f.block.is_some())
+        && !m.rc.conflicts.iter().any(|c| {
+            matches!(c.kind, super::rc::Kind::PathAhead(_)) && m.rc.runs_late(m, &c.path, c.line)
+        });
     let session_fix = Fix::manual(
-        "make this shell use the shims now (new terminals get them from the start-up files)",
+        if files_ok {
+            "your start-up files put the shims first: open a new terminal, or run this in this one"
+        } else {
+            "make this shell use the shims now; fix the start-up files (see `shell start-up files`) for new ones"
+        },
         Some(session_command()),
     );
 

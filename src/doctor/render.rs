@@ -72,10 +72,12 @@ pub fn human(m: &Machine, report: &Report) -> String {
             if !fixed.is_empty() {
                 out.push_str("gvx doctor --fix changed:\n");
             }
+            let mut shown: Vec<&std::path::PathBuf> = Vec::new();
             for applied in fixed {
                 out.push_str(&format!("  {}\n", applied.change));
-                if let Some(backup) = &applied.backup {
+                if let Some(backup) = applied.backup.as_ref().filter(|b| !shown.contains(b)) {
                     out.push_str(&format!("    backup: {}\n", m.show(backup)));
+                    shown.push(backup);
                 }
             }
             if !fixed.is_empty() {

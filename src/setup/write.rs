@@ -176,8 +176,10 @@ pub fn describe(site: &Site, plan: &Plan) -> String {
             site.show(&change.path),
             change.target.reader
         ));
-        if let (Some(summary), Some(_)) = (&change.target.summary, &change.after) {
-            out.push_str(&format!("  contents: {summary}\n"));
+        if let Some(summary) = &change.target.summary {
+            if change.after.is_some() {
+                out.push_str(&format!("  contents: {summary}\n"));
+            }
             continue;
         }
         let before = change.before.as_deref().unwrap_or_default();

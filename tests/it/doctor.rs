@@ -243,11 +243,7 @@ pub fn redact(machine: &Machine, text: &str) -> String {
                     .chars()
                     .take_while(char::is_ascii_digit)
                     .count();
-                format!(
-                    "{}doctor-[TIME]{}",
-                    &line[..at + 7],
-                    &line[at + 7 + digits..]
-                )
+                format!("{}doctor-[TIME]{}", &line[..at], &line[at + 7 + digits..])
             }
             None => line.to_owned(),
         };

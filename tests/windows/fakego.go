@@ -9,7 +9,7 @@
 //	interrupt  write the pids like sleep, then exit 7 on Ctrl+C (9 if none comes within 30 s)
 //	spawn      run os.Args[1:] with FAKEGO_MODE=$FAKEGO_CHILD_MODE, Path=$FAKEGO_PATH as the only
 //	           Path-like variable and $FAKEGO_SET ("K=V") added; wait; exit with its code
-//	detach     start os.Args[1:] like spawn, without std handles, and exit 0 at once
+//	detach     start os.Args[1:] like spawn, with NUL as std handles, and exit 0 at once
 package main
 
 import (
@@ -62,7 +62,11 @@ func main() {
 		}
 		os.Exit(state.ExitCode())
 	case "detach":
-		start(nil).Release()
+		null, err := os.Open(os.DevNull)
+		if err != nil {
+			fail(err.Error())
+		}
+		start([]*os.File{null, null, null}).Release()
 	default:
 		for _, arg := range os.Args[1:] {
 			os.Stdout.WriteString(strconv.Quote(arg) + "\n")

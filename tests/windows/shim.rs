@@ -187,18 +187,13 @@ fn exit_codes_keep_all_32_bits() {
     let w = world();
     let dir = w.scratch("exit32");
     let shim = format!("\"{}\"", w.win(&w.home().join("bin/go.exe")));
-    let mut lines = vec!["@echo off"];
-    let steps: Vec<String> = ["0xC000013A", "256", "0xFFFFFFFF", "3"]
-        .iter()
-        .flat_map(|code| {
-            [
-                format!("set FAKEGO_EXIT={code}"),
-                shim.clone(),
-                "echo code=%ERRORLEVEL%".to_owned(),
-            ]
-        })
-        .collect();
-    lines.extend(steps.iter().map(String::as_str));
+    let mut lines = vec!["@echo off".to_owned()];
+    for code in ["0xC000013A", "256", "0xFFFFFFFF", "3"] {
+        lines.push(format!("set FAKEGO_EXIT={code}"));
+        lines.push(shim.clone());
+        lines.push("echo code=%ERRORLEVEL%".to_owned());
+    }
+    lines.push("exit /b 0".to_owned());
     let out = w
         .batch(&dir, &lines)
         .env("GVX_GO_VERSION", FAKE)

@@ -237,7 +237,7 @@ impl World {
     }
 
     /// Runs a batch file (CRLF line ends added) with `wine cmd /c`, from `dir`.
-    pub fn batch(&self, dir: &Path, lines: &[&str]) -> Wine {
+    pub fn batch(&self, dir: &Path, lines: &[String]) -> Wine {
         let file = dir.join("run.bat");
         let mut text = String::new();
         for line in lines {
