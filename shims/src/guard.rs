@@ -49,7 +49,7 @@ pub fn go_dirs(goenv: &GoEnv) -> Vec<GoDir> {
 }
 
 /// Checks every Go directory against the store (which holds every SDK) and the SDK to be run.
-pub fn check(dirs: &[GoDir], store_home: &Path, sdk_root: &Path) -> Result<(), Overlap> {
+pub fn check(dirs: &[GoDir], store_home: &Path, sdk_root: &Path) -> Result<(), Box<Overlap>> {
     for dir in dirs {
         for (owned, what) in [(sdk_root, OwnedKind::Sdk), (store_home, OwnedKind::Store)] {
             let relation = if same(&dir.path, owned) {
@@ -61,12 +61,12 @@ pub fn check(dirs: &[GoDir], store_home: &Path, sdk_root: &Path) -> Result<(), O
             } else {
                 continue;
             };
-            return Err(Overlap {
+            return Err(Box::new(Overlap {
                 dir: dir.clone(),
                 owned: owned.to_owned(),
                 what,
                 relation,
-            });
+            }));
         }
     }
     Ok(())

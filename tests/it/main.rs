@@ -1,4 +1,9 @@
 //! gvx integration tests: one binary, one module per area, all against a loopback server.
+//!
+//! Unix only: the fake SDKs' `go` is a shell script. Windows behaviour is tested by running the
+//! cross-built binaries under wine (`tests/windows/`).
+
+#![cfg(unix)]
 
 mod doctor;
 mod install;
