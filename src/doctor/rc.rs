@@ -261,10 +261,10 @@ impl Scan {
                 if file.block.is_some_and(|(a, b)| (a..=b).contains(&number)) {
                     continue;
                 }
-                let names = trimmed.contains(&wanted)
+                let names = names_dir(trimmed, &wanted)
                     || (tilde.starts_with('~')
-                        && (trimmed.contains(&tilde)
-                            || trimmed.contains(&tilde.replacen('~', "$HOME", 1))));
+                        && (names_dir(trimmed, &tilde)
+                            || names_dir(trimmed, &tilde.replacen('~', "$HOME", 1))));
                 if names && trimmed.to_ascii_lowercase().contains("path") {
                     found.push(Source::File {
                         path: file.path.clone(),
@@ -318,6 +318,21 @@ impl Scan {
             _ => true,
         }
     }
+}
+
+/// True when `line` names the directory `dir` as a whole PATH entry (not a longer path that
+/// starts or ends with it).
+fn names_dir(line: &str, dir: &str) -> bool {
+    let boundary = |c: Option<char>| c.is_none_or(|c| ":;\"'= \t()".contains(c));
+    line.match_indices(dir).any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + dir.len()..].chars().next();
+        let var = line[..at]
+            .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || "_{}".contains(c))
+            .ends_with('$');
+        let before_ok = boundary(before) || var;
+        before_ok && (boundary(after) || after == Some('/') && line[at + dir.len() + 1..].starts_with([':', '"', '\'', ' ']))
+    })
 }
 
 /// macOS `path_helper` lists: `/etc/paths` and `/etc/paths.d/*`.
@@ -398,6 +413,15 @@ fn unquote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_directories_only() {
+        assert!(names_dir("export PATH=/usr/local/go/bin:$PATH", "/usr/local/go/bin"));
+        assert!(names_dir("PATH=\"$GVX_DOCTOR_ROOT/usr/local/go/bin:$PATH\"", "/usr/local/go/bin"));
+        assert!(names_dir("/usr/local/go/bin", "/usr/local/go/bin"));
+        assert!(!names_dir("export PATH=/usr/local/go/bin2:$PATH", "/usr/local/go/bin"));
+        assert!(!names_dir("export PATH=/usr/bin/x:$PATH", "/usr/bin"));
+    }
 
     #[test]
     fn assignments_in_every_syntax() {

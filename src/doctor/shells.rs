@@ -25,6 +25,7 @@ pub fn check(m: &Machine) -> Check {
         )
         .command("gvx setup")
     };
+    let manual = manual_setup(m);
     let mut set_up = 0;
     let mut missing = 0;
     let mut late = 0;
@@ -45,7 +46,11 @@ pub fn check(m: &Machine) -> Check {
                     [one] => format!("no up-to-date gvx block in {}", m.show(&one.path)),
                     many => format!("{} start-up files lack an up-to-date gvx block", many.len()),
                 };
-                let mut item = if in_session.is_some() {
+                let mut item = if in_session.is_some() && !manual.is_empty() {
+                    Item::ok(message).detail(
+                        "your start-up files put the shims on PATH themselves (`gvx env`, below); `gvx setup` would manage it for you",
+                    )
+                } else if in_session.is_some() {
                     Item::warn(message).detail(
                         "this shell has the shims, but new shells that read these files will not",
                     )
@@ -69,6 +74,9 @@ pub fn check(m: &Machine) -> Check {
                             path: change.path.clone(),
                         },
                     );
+                }
+                for source in &manual {
+                    item = item.evidence("puts the shims on PATH", source.clone());
                 }
                 check.push(item.fix(setup_fix()));
             }
@@ -137,4 +145,32 @@ pub fn check(m: &Machine) -> Check {
         (_, n) => format!("{n} start-up file(s) without the gvx block"),
     };
     check.summary(summary)
+}
+
+/// Lines outside any gvx block that put the shims on PATH by hand (`eval "$(gvx env)"`, or the
+/// store's bin directory on a PATH line): users who chose `install.sh --no-modify-path`.
+fn manual_setup(m: &Machine) -> Vec<Source> {
+    let bin = m.store().bin_dir().display().to_string();
+    let tilde = m.show(&m.store().bin_dir());
+    let mut found = Vec::new();
+    for file in m.rc.files.iter().filter(|f| f.scope == super::model::Scope::User) {
+        for (i, line) in file.lines.iter().enumerate() {
+            let number = i + 1;
+            let text = line.trim();
+            let in_block = file.block.is_some_and(|(a, b)| (a..=b).contains(&number));
+            if in_block || text.starts_with('#') {
+                continue;
+            }
+            let by_hand = text.contains("gvx env")
+                || (text.contains("PATH") && (text.contains(&bin) || text.contains(&tilde)));
+            if by_hand {
+                found.push(Source::File {
+                    path: file.path.clone(),
+                    line: number,
+                    scope: file.scope,
+                });
+            }
+        }
+    }
+    found
 }

@@ -333,7 +333,7 @@ fn normal_exit_spares_detached_grandchildren() {
     let w = world();
     let dir = w.scratch("job-detach");
     let (pids, beat) = (dir.join("pids"), dir.join("beat"));
-    let out = w
+    let status = w
         .shim("go.exe")
         .arg(w.win(&w.sdk(FAKE).join("bin/go.exe")))
         .env("GVX_GO_VERSION", FAKE)
@@ -342,8 +342,8 @@ fn normal_exit_spares_detached_grandchildren() {
         .env("FAKEGO_PATH", r"C:\windows\system32;C:\windows")
         .env("FAKEGO_PIDFILE", w.win(&pids))
         .env("FAKEGO_BEAT", w.win(&beat))
-        .run();
-    out.success();
+        .status();
+    assert_eq!(status.code(), Some(0), "the shim failed");
     let text = wait_for_text(&pids, Duration::from_secs(60));
     let (grandchild, _) = text.trim().split_once(' ').unwrap();
     let alive = still_beating(&beat, Duration::from_millis(1500));

@@ -115,25 +115,44 @@ impl World {
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(root.join("home")).unwrap();
         let prefix = root.join("prefix");
-        run_ok(Command::new("cp").arg("-a").arg(&wineprefix).arg(&prefix));
         let home = prefix.join("drive_c/users/First Last/.gvx");
         let world = World { root, prefix, home };
+        let cache = base.join("cache");
 
+        // In parallel: copy the prefix, unpack the SDKs (cached), build fakego (cached).
         let fakego = thread::scope(|s| {
-            let extracting: Vec<_> = WINDOWS_SDKS
+            let copying = s.spawn(|| {
+                let t = Instant::now();
+                run_ok(
+                    Command::new("cp")
+                        .arg("-a")
+                        .arg(&wineprefix)
+                        .arg(&world.prefix),
+                );
+                note(&format!(
+                    "copied the wine prefix in {:.1} s",
+                    t.elapsed().as_secs_f64()
+                ));
+            });
+            let sdks: Vec<_> = WINDOWS_SDKS
                 .iter()
                 .zip(&zips)
-                .map(|(version, zip)| s.spawn(|| extract_zip(zip, &world.sdk(version))))
+                .map(|(version, zip)| s.spawn(|| sdk_tree(&cache, version, zip)))
                 .collect();
-            let fakego = s.spawn(|| fakego_exe(&base, &world.root, &linux_go));
-            for handle in extracting {
-                handle
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            let fakego = s.spawn(|| fakego_exe(&cache, &world.root, &linux_go));
+            join(copying);
+            for (version, sdk) in WINDOWS_SDKS.iter().zip(sdks) {
+                let tree = join(sdk);
+                // Hard links: nothing writes into an SDK (Go ≥ 1.20 installs nothing in GOROOT).
+                fs::create_dir_all(world.home.join("sdk")).unwrap();
+                run_ok(
+                    Command::new("cp")
+                        .arg("-al")
+                        .arg(&tree)
+                        .arg(world.sdk(version)),
+                );
             }
-            fakego
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            join(fakego)
         });
         for (version, exe) in [(FAKE, &fakego), (LOOP, &shim)] {
             let sdk = world.sdk(version);
@@ -161,7 +180,7 @@ impl World {
         assert!(server.success(), "wineserver -p30 failed: {server}");
         world.wine("cmd").args(["/c", "exit 0"]).run().success();
         note(&format!(
-            "wine test world ready in {:.1} s: {}",
+            "the wine test world was ready in {:.1} s: {}",
             started.elapsed().as_secs_f64(),
             world.root.display()
         ));
@@ -292,6 +311,15 @@ impl Wine {
             .unwrap_or_else(|e| panic!("cannot start wine {}: {e}", self.shown))
     }
 
+    /// Runs it to completion (at most [`TIMEOUT`]) with its output discarded: for commands that
+    /// leave processes behind, which would hold a capturing pipe open.
+    pub fn status(self) -> ExitStatus {
+        let shown = self.shown.clone();
+        let mut child = self.spawn();
+        wait_until(&mut child, Instant::now() + TIMEOUT)
+            .unwrap_or_else(|| panic!("wine {shown} did not finish within {} s", TIMEOUT.as_secs()))
+    }
+
     /// Runs it to completion (at most [`TIMEOUT`]), capturing its output.
     pub fn run(mut self) -> Output {
         let started = Instant::now();
@@ -417,85 +445,146 @@ fn run_ok(cmd: &mut Command) {
     );
 }
 
-/// Deletes the run directories of test processes that have ended.
+/// Deletes what test processes that have ended left behind: `run-<pid>` directories and
+/// unfinished `cache/.<name>.<pid>` entries.
 fn remove_finished_runs(base: &Path) {
-    let Ok(entries) = fs::read_dir(base) else {
-        return;
+    let ended = |pid: &str| {
+        pid.bytes().all(|b| b.is_ascii_digit())
+            && pid != std::process::id().to_string()
+            && !Path::new("/proc").join(pid).exists()
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("run-")) else {
+    for (dir, prefix) in [(base.to_owned(), "run-"), (base.join("cache"), ".")] {
+        let Ok(entries) = fs::read_dir(&dir) else {
             continue;
         };
-        if pid != std::process::id().to_string() && !Path::new("/proc").join(pid).exists() {
-            let _ = fs::remove_dir_all(entry.path());
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str().and_then(|n| n.strip_prefix(prefix)) else {
+                continue;
+            };
+            let pid = if prefix == "." {
+                name.rsplit('.').next().unwrap_or("")
+            } else {
+                name
+            };
+            if ended(pid) {
+                let _ = fs::remove_dir_all(entry.path());
+                let _ = fs::remove_file(entry.path());
+            }
         }
     }
 }
 
-/// Extracts an official SDK zip (`go/…`) into `dest` without the `go/` prefix.
-fn extract_zip(zip: &Path, dest: &Path) {
-    let staging = dest.with_extension("unzip");
-    let _ = fs::remove_dir_all(&staging);
-    let file = fs::File::open(zip).unwrap();
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).unwrap();
-    archive
-        .extract(&staging)
-        .unwrap_or_else(|e| panic!("cannot extract {}: {e}", zip.display()));
-    fs::create_dir_all(dest.parent().unwrap()).unwrap();
-    fs::rename(staging.join("go"), dest).unwrap();
-    fs::remove_dir_all(&staging).unwrap();
+fn join<T>(handle: thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
-/// `fakego.go` built for windows/amd64 by the real Linux go from `GVX_TEST_SDKS`; cached in the
-/// target dir by the hash of its source and the Go archive, since building costs ~20 s.
-fn fakego_exe(base: &Path, root: &Path, linux_go: &Path) -> PathBuf {
+/// A short key for a cache entry: the hash of its inputs.
+fn cache_key(parts: &[&[u8]]) -> String {
     let mut hasher = Sha256::new();
-    hasher.update(FAKEGO_SOURCE);
-    hasher.update(linux_go.file_name().unwrap().as_encoded_bytes());
-    hasher.update(fs::metadata(linux_go).unwrap().len().to_le_bytes());
-    let key = format!("{:x}", hasher.finalize());
-    let cache = base.join("cache");
-    let exe = cache.join(format!("fakego-{}.exe", &key[..16]));
-    if exe.is_file() {
-        return exe;
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
     }
-    let goroot_parent = root.join("linux-go");
-    fs::create_dir_all(&goroot_parent).unwrap();
-    run_ok(
-        Command::new("tar")
-            .arg("-xzf")
-            .arg(linux_go)
-            .arg("-C")
-            .arg(&goroot_parent),
-    );
-    let src = root.join("fakego-src");
-    fs::create_dir_all(&src).unwrap();
-    fs::write(src.join("main.go"), FAKEGO_SOURCE).unwrap();
-    fs::write(src.join("go.mod"), "module example.com/fakego\n\ngo 1.21\n").unwrap();
-    fs::create_dir_all(&cache).unwrap();
-    let tmp = cache.join(format!("fakego-{}.{}.tmp", &key[..16], std::process::id()));
-    run_ok(
-        Command::new(goroot_parent.join("go/bin/go"))
-            .args(["build", "-trimpath", "-o"])
-            .arg(&tmp)
-            .arg(".")
-            .current_dir(&src)
-            .env_clear()
-            .env("PATH", "/usr/bin:/bin")
-            .env("HOME", root.join("home"))
-            .env("GOCACHE", cache.join("linux-gocache"))
-            .env("GOPATH", root.join("linux-gopath"))
-            .env("GOOS", "windows")
-            .env("GOARCH", "amd64")
-            .env("CGO_ENABLED", "0")
-            .env("GOTOOLCHAIN", "local")
-            .env("GOFLAGS", "-mod=mod")
-            .env("GOPROXY", "off"),
-    );
-    fs::rename(&tmp, &exe).unwrap();
-    let _ = fs::remove_dir_all(&goroot_parent);
-    exe
+    format!("{:x}", hasher.finalize())[..16].to_owned()
+}
+
+/// Builds `cache/<name>` with `make` (given a scratch path to fill) unless it exists; the
+/// finished entry appears atomically, so concurrent test runs at worst build it twice.
+fn cached(cache: &Path, name: &str, make: impl FnOnce(&Path)) -> PathBuf {
+    let entry = cache.join(name);
+    if entry.exists() {
+        return entry;
+    }
+    fs::create_dir_all(cache).unwrap();
+    let scratch = cache.join(format!(".{name}.{}", std::process::id()));
+    let _ = fs::remove_dir_all(&scratch);
+    let _ = fs::remove_file(&scratch);
+    make(&scratch);
+    if fs::rename(&scratch, &entry).is_err() {
+        assert!(
+            entry.exists(),
+            "cannot move {} into place",
+            scratch.display()
+        );
+    }
+    entry
+}
+
+/// The unpacked SDK from an official zip (its `go/` directory), extracted with the zip crate once
+/// and cached by the archive's name and size.
+fn sdk_tree(cache: &Path, version: &str, zip: &Path) -> PathBuf {
+    let size = fs::metadata(zip).unwrap().len();
+    let key = cache_key(&[
+        zip.file_name().unwrap().as_encoded_bytes(),
+        &size.to_le_bytes(),
+    ]);
+    let entry = cached(cache, &format!("go{version}-windows-{key}"), |dest| {
+        let t = Instant::now();
+        let file = fs::File::open(zip).unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).unwrap();
+        archive
+            .extract(dest)
+            .unwrap_or_else(|e| panic!("cannot extract {}: {e}", zip.display()));
+        note(&format!(
+            "unpacked {} in {:.1} s",
+            zip.display(),
+            t.elapsed().as_secs_f64()
+        ));
+    });
+    entry.join("go")
+}
+
+/// `fakego.go` built for windows/amd64 by the real Linux go from `GVX_TEST_SDKS` (unpacked for
+/// the purpose, then deleted); cached by the hash of its source and the Go archive.
+fn fakego_exe(cache: &Path, root: &Path, linux_go: &Path) -> PathBuf {
+    let size = fs::metadata(linux_go).unwrap().len();
+    let key = cache_key(&[
+        FAKEGO_SOURCE.as_bytes(),
+        linux_go.file_name().unwrap().as_encoded_bytes(),
+        &size.to_le_bytes(),
+    ]);
+    cached(cache, &format!("fakego-{key}.exe"), |exe| {
+        let t = Instant::now();
+        let goroot_parent = root.join("linux-go");
+        fs::create_dir_all(&goroot_parent).unwrap();
+        run_ok(
+            Command::new("tar")
+                .arg("-xzf")
+                .arg(linux_go)
+                .arg("-C")
+                .arg(&goroot_parent),
+        );
+        let src = root.join("fakego-src");
+        fs::create_dir_all(&src).unwrap();
+        fs::write(src.join("main.go"), FAKEGO_SOURCE).unwrap();
+        fs::write(src.join("go.mod"), "module example.com/fakego\n\ngo 1.21\n").unwrap();
+        run_ok(
+            Command::new(goroot_parent.join("go/bin/go"))
+                .args(["build", "-trimpath", "-o"])
+                .arg(exe)
+                .arg(".")
+                .current_dir(&src)
+                .env_clear()
+                .env("PATH", "/usr/bin:/bin")
+                .env("HOME", root.join("home"))
+                .env("GOCACHE", cache.join("linux-gocache"))
+                .env("GOPATH", root.join("linux-gopath"))
+                .env("GOOS", "windows")
+                .env("GOARCH", "amd64")
+                .env("CGO_ENABLED", "0")
+                .env("GOTOOLCHAIN", "local")
+                .env("GOFLAGS", "-mod=mod")
+                .env("GOPROXY", "off"),
+        );
+        let _ = fs::remove_dir_all(&goroot_parent);
+        note(&format!(
+            "built fakego.exe in {:.1} s",
+            t.elapsed().as_secs_f64()
+        ));
+    })
 }
 
 /// UTF-16LE with a byte-order mark, as Windows editors and PowerShell 5 write text.
