@@ -44,6 +44,7 @@ pub fn install(cx: &Context, request: &VersionRequest, options: Options) -> Resu
         && cx.store.is_installed(version)
         && !options.force
     {
+        repair(cx, *version)?;
         return Ok(Installed::Already(*version));
     }
     let index = cx.index()?;
@@ -180,10 +181,14 @@ fn put_in_place(
     check_store_location(&cx.store)?;
     let store = &cx.store;
     if store.is_installed(&version) && !options.force {
+        repair(cx, version)?;
         return Ok(Installed::Already(version));
     }
     let _lock = lock::lock(store)?;
     if store.is_installed(&version) && !options.force {
+        if needs_repair(store, &version)? {
+            finish(cx, version)?;
+        }
         return Ok(Installed::Already(version));
     }
     let started = Instant::now();
@@ -212,6 +217,14 @@ fn put_in_place(
         started.elapsed().as_secs_f64(),
         target.display()
     ));
+    finish(cx, version)?;
+    Ok(Installed::New(version))
+}
+
+/// The steps after the rename: the shims, and the global default when there is none yet.
+/// Callers hold the lock.
+fn finish(cx: &Context, version: GoVersion) -> Result<()> {
+    let store = &cx.store;
     shimfarm::refresh(store)?;
     if store.read_default()?.is_none() {
         crate::default::set(store, &version)?;
@@ -220,7 +233,28 @@ fn put_in_place(
             version.name()
         ));
     }
-    Ok(Installed::New(version))
+    Ok(())
+}
+
+/// Whether an install killed between its rename and [`finish`] left shims or the default out.
+fn needs_repair(store: &Store, version: &GoVersion) -> Result<bool> {
+    let bin = store.bin_dir();
+    let missing_shim = ["go", "gofmt", &version.name()].iter().any(|name| {
+        !bin.join(format!("{name}{}", gvx_shims::store::EXE_SUFFIX))
+            .is_file()
+    });
+    Ok(missing_shim || store.read_default()?.is_none())
+}
+
+/// Completes an already installed SDK whose install was killed after its rename.
+fn repair(cx: &Context, version: GoVersion) -> Result<()> {
+    if needs_repair(&cx.store, &version)? {
+        let _lock = lock::lock(&cx.store)?;
+        if needs_repair(&cx.store, &version)? {
+            finish(cx, version)?;
+        }
+    }
+    Ok(())
 }
 
 /// Removes what killed installs left behind; callers hold the lock.

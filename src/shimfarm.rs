@@ -76,17 +76,17 @@ fn replaced_name(bin: &Path, name: &str) -> PathBuf {
     bin.join(format!(".replaced-{nanos}-{name}"))
 }
 
-/// Deletes shims renamed aside earlier; those still running stay until next time.
+/// Deletes shims renamed aside earlier (those still running stay until next time) and shims
+/// half-written by a killed refresh.
 fn sweep_replaced(bin: &Path) {
     let Ok(entries) = fs_err::read_dir(bin) else {
         return;
     };
     for entry in entries.flatten() {
-        if entry
-            .file_name()
-            .to_string_lossy()
-            .starts_with(".replaced-")
-        {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // `.new-*`: a shim half-written by a killed refresh (every refresh holds the lock).
+        if name.starts_with(".replaced-") || name.starts_with(".new-") {
             let _ = fs_err::remove_file(entry.path());
         }
     }

@@ -52,6 +52,14 @@ impl Uninstall {
                 .prefix("remove-")
                 .tempdir_in(store.staging_dir())?;
             let sdk = store.sdk(&version);
+            let users = platform::processes_using(&sdk);
+            if !users.is_empty() {
+                return Err(Error::new(
+                    Exit::Store,
+                    format!("{} is in use by process {}", version.name(), users.join(", ")),
+                )
+                .hint("removing it now would break those programs; let them finish (or stop them), then run `gvx uninstall` again"));
+            }
             platform::rename(&sdk, &trash.path().join("go")).map_err(|e| {
                 Error::new(Exit::Store, format!("cannot remove {}", sdk.display()))
                     .source(e)

@@ -3,7 +3,7 @@
 //! against what was diagnosed (a line that changed since is left alone), and each is
 //! idempotent: a second run finds nothing to do.
 
-use super::gopath::APPEND_MARK;
+use super::gobin::APPEND_MARK;
 use super::machine::{self, Machine};
 use super::model::{Action, Applied};
 use crate::setup::{self, Kind};

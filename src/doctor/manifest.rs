@@ -140,8 +140,14 @@ mod tests {
         write(&store, &v, &sdk).unwrap();
         let text = fs_err::read_to_string(path(&store, &v)).unwrap();
         assert!(text.ends_with("10\tVERSION\n2\tbin/go\n"), "{text}");
-        assert_eq!(verify(&store, &v, &sdk, false), Verified::Intact { files: 2 });
-        assert_eq!(verify(&store, &v, &sdk, true), Verified::Intact { files: 2 });
+        assert_eq!(
+            verify(&store, &v, &sdk, false),
+            Verified::Intact { files: 2 }
+        );
+        assert_eq!(
+            verify(&store, &v, &sdk, true),
+            Verified::Intact { files: 2 }
+        );
         fs_err::write(sdk.join("VERSION"), "x").unwrap();
         fs_err::remove_file(sdk.join("bin/go")).unwrap();
         assert_eq!(

@@ -8,6 +8,7 @@
 //! Nothing here uses the network unless asked (`--online`).
 
 mod fix;
+mod gobin;
 mod gopath;
 mod goroot;
 mod machine;
@@ -16,6 +17,7 @@ pub mod model;
 mod others;
 mod path;
 mod pins;
+mod probe;
 mod rc;
 mod render;
 mod sdk;
@@ -55,7 +57,7 @@ fn diagnose(m: &Machine) -> Vec<Check> {
         path::check(m),
         goroot::check(m),
         gopath::check_gopath(m),
-        gopath::check_gobin(m),
+        gobin::check(m),
         settings::gotoolchain(m),
         settings::dirs(m),
         settings::proxy(m),

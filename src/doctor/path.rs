@@ -59,6 +59,8 @@ fn put_there(m: &Machine, dir: &std::path::Path) -> Vec<(String, Source)> {
             .into_iter()
             .map(|s| (format!("puts {} on PATH", wanted.display()), s))
             .collect();
+    #[cfg(windows)]
+    found.extend(super::windows::path_sources(dir));
     let mut goroots: Vec<String> =
         m.rc.assignments("GOROOT")
             .into_iter()

@@ -84,7 +84,9 @@ pub fn check(m: &Machine) -> Check {
     match manifest::verify(store, &version, &root, m.quick) {
         Verified::Intact { files } => {
             check.push(Item::ok(if m.quick {
-                format!("the {files} files checked (tools and a sample) are as recorded at install time")
+                format!(
+                    "the {files} files checked (tools and a sample) are as recorded at install time"
+                )
             } else {
                 format!("all {files} files recorded at install time are intact")
             }));

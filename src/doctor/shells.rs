@@ -153,7 +153,11 @@ fn manual_setup(m: &Machine) -> Vec<Source> {
     let bin = m.store().bin_dir().display().to_string();
     let tilde = m.show(&m.store().bin_dir());
     let mut found = Vec::new();
-    for file in m.rc.files.iter().filter(|f| f.scope == super::model::Scope::User) {
+    for file in
+        m.rc.files
+            .iter()
+            .filter(|f| f.scope == super::model::Scope::User)
+    {
         for (i, line) in file.lines.iter().enumerate() {
             let number = i + 1;
             let text = line.trim();

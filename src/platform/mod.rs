@@ -59,6 +59,47 @@ pub fn rename(from: &Path, to: &Path) -> io::Result<()> {
     fs_err::rename(from, to)
 }
 
+/// Other processes running a program from `dir` or holding a file in it open, as
+/// `pid (command)`, so an SDK in use is not deleted under them. Linux reads `/proc` (processes
+/// it may not inspect are skipped); elsewhere the list is empty (on Windows the rename of a
+/// directory holding a running program fails by itself).
+pub fn processes_using(dir: &Path) -> Vec<String> {
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(dir) = fs_err::canonicalize(dir) else {
+            return Vec::new();
+        };
+        let Ok(procs) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        let me = std::process::id().to_string();
+        let mut users = Vec::new();
+        for proc in procs.flatten() {
+            let pid = proc.file_name().to_string_lossy().into_owned();
+            if pid == me || !pid.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let base = proc.path();
+            let inside = |link: &Path| std::fs::read_link(link).is_ok_and(|t| t.starts_with(&dir));
+            let open_file = || {
+                std::fs::read_dir(base.join("fd"))
+                    .map(|fds| fds.flatten().any(|fd| inside(&fd.path())))
+                    .unwrap_or(false)
+            };
+            if inside(&base.join("exe")) || open_file() {
+                let comm = std::fs::read_to_string(base.join("comm")).unwrap_or_default();
+                users.push(format!("{pid} ({})", comm.trim()));
+            }
+        }
+        users
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        Vec::new()
+    }
+}
+
 #[cfg(unix)]
 mod unix;
 #[cfg(windows)]

@@ -17,7 +17,7 @@ use crate::support::{FakeSdk, TestHome, TestServer, publish};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A machine: Go 1.22.10 installed by gvx (the default), 1.23.4 and 1.21.13 published, `gvx
 /// setup` done for sh and bash, and a PATH that starts with the shims.

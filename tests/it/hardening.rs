@@ -19,6 +19,11 @@ use std::path::{Path, PathBuf};
 /// Left out: `cache/` (the index cache is rewritten by design), `gvx.lock`, and the scratch
 /// directory `sdk/.staging` (see [`assert_no_leftovers`]).
 pub fn snapshot(home: &TestHome) -> BTreeMap<String, String> {
+    snapshot_of(&home.gvx_home())
+}
+
+/// [`snapshot`] of the store at `store`.
+pub fn snapshot_of(store: &Path) -> BTreeMap<String, String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
         let Ok(entries) = fs::read_dir(dir) else {
             return;
@@ -48,7 +53,7 @@ pub fn snapshot(home: &TestHome) -> BTreeMap<String, String> {
         }
     }
     let mut out = BTreeMap::new();
-    walk(&home.gvx_home(), &home.gvx_home(), &mut out);
+    walk(store, store, &mut out);
     out
 }
 
@@ -109,13 +114,10 @@ pub fn assert_complete(dir: &Path, sdk: &FakeSdk) {
     }
 }
 
-/// Puts gvx and gvx-shim into `<GVX_HOME>/bin`, as install.sh does, and returns the bin dir.
-pub fn install_gvx(home: &TestHome) -> PathBuf {
-    let bin = home.gvx_home().join("bin");
-    fs::create_dir_all(&bin).unwrap();
-    fs::copy(assert_cmd::cargo::cargo_bin("gvx"), bin.join("gvx")).unwrap();
-    fs::copy(crate::support::shim_bin(), bin.join("gvx-shim")).unwrap();
-    bin
+/// `<GVX_HOME>/bin`, where installs put the `go` shim (a copy of the gvx-shim beside the
+/// gvx that ran). gvx itself is not needed there: these tests turn auto-install off.
+pub fn bin(home: &TestHome) -> PathBuf {
+    home.gvx_home().join("bin")
 }
 
 /// Says on stderr (without failing) that part of a test could not run here.

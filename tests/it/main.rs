@@ -6,6 +6,7 @@
 #![cfg(unix)]
 
 mod doctor;
+mod hardening;
 mod install;
 mod real_sdk;
 mod shells;

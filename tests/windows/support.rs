@@ -1,19 +1,24 @@
 //! The wine world the Windows tests share, built once per test run:
 //!
 //! ```text
-//! <target>/tmp/gvx-windows/run-<pid>/
-//!   prefix/                       a copy of $GVX_WINEPREFIX (clean registry per run)
-//!     drive_c/users/First Last/.gvx/     GVX_HOME, "C:\users\First Last\.gvx" (a space in it)
-//!       bin/go.exe, bin/gofmt.exe        copies of gvx-shim.exe
-//!       sdk/go1.22.10, sdk/go1.21.13     the real Windows SDKs from $GVX_TEST_SDKS
-//!       sdk/go1.99.0/bin/go.exe          fakego.go, cross-built with the real Linux go
-//!       sdk/go1.98.0/bin/go.exe          another copy of the shim (a loop)
-//!       default                          1.22.10
-//!     drive_c/t/<test>/                  each test's own directory
+//! <target>/tmp/gvx-windows/
+//!   cache/                          kept between runs, keyed by the hash of their inputs:
+//!     go1.22.10-windows-<key>/go      the SDK zips unpacked with the zip crate
+//!     go1.21.13-windows-<key>/go
+//!     fakego-<key>.exe                fakego.go, cross-built with the real Linux go (~20 s)
+//!   run-<pid>/
+//!     prefix/                       a copy of $GVX_WINEPREFIX (clean registry per run)
+//!       drive_c/users/First Last/.gvx/   GVX_HOME, `C:\users\First Last\.gvx` (a space in it)
+//!         bin/go.exe, bin/gofmt.exe      copies of gvx-shim.exe
+//!         sdk/go1.22.10, sdk/go1.21.13   hard links to the cached SDK trees
+//!         sdk/go1.99.0/bin/go.exe        fakego (+ VERSION)
+//!         sdk/go1.98.0/bin/go.exe        another copy of the shim: a loop
+//!         default                        1.22.10
+//!       drive_c/t/<test>/                each test's own directory
 //! ```
-//! Runs left behind by earlier (finished) test processes are deleted when the next one starts.
-//! All tests use one wine server (one prefix); the ones that compile with the real Go take
-//! [`go_compile_lock`] so they share the Go build cache instead of fighting for two cores.
+//! A run directory is deleted by the first run after its process has ended. All tests share one
+//! wine server (one prefix); the ones that compile with the real Go take [`go_compile_lock`], so
+//! they share the Go build cache instead of fighting over two cores.
 
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -166,6 +171,11 @@ impl World {
         }
         fs::write(world.home.join("default"), format!("{DEFAULT}\n")).unwrap();
 
+        note(&format!(
+            "the store was ready after {:.1} s",
+            started.elapsed().as_secs_f64()
+        ));
+
         // One wine server for the whole run, kept alive between tests; then start wine once so
         // the first test does not pay for booting the prefix.
         // (No pipes: the daemonized server would hold them open.)
@@ -178,7 +188,10 @@ impl World {
             .status()
             .unwrap_or_else(|e| panic!("cannot run wineserver: {e}"));
         assert!(server.success(), "wineserver -p30 failed: {server}");
-        world.wine("cmd").args(["/c", "exit 0"]).run().success();
+        // Without pipes too: the first wine process starts wine's own services, which inherit
+        // its Unix stdout and stderr and would keep a capturing pipe open for half a minute.
+        let warm = world.wine("cmd").args(["/c", "exit 0"]).status();
+        assert!(warm.success(), "wine cmd /c exit 0 failed: {warm}");
         note(&format!(
             "the wine test world was ready in {:.1} s: {}",
             started.elapsed().as_secs_f64(),
@@ -340,6 +353,13 @@ impl Wine {
             )
         });
         let [stdout, stderr] = readers.map(|r| r.map(|r| r.join().unwrap()).unwrap_or_default());
+        if started.elapsed() > Duration::from_secs(5) {
+            note(&format!(
+                "wine {} took {:.1} s",
+                self.shown,
+                started.elapsed().as_secs_f64()
+            ));
+        }
         Output {
             what: self.shown,
             status,
@@ -445,14 +465,16 @@ fn run_ok(cmd: &mut Command) {
     );
 }
 
-/// Deletes what test processes that have ended left behind: `run-<pid>` directories and
-/// unfinished `cache/.<name>.<pid>` entries.
+/// Deletes what test processes that have ended left behind (`run-<pid>` directories and
+/// unfinished `cache/.<name>.<pid>` entries), in the background: a run is ~1 GB of small files.
+/// Whatever is not deleted before this process ends is found again by the next run.
 fn remove_finished_runs(base: &Path) {
     let ended = |pid: &str| {
         pid.bytes().all(|b| b.is_ascii_digit())
             && pid != std::process::id().to_string()
             && !Path::new("/proc").join(pid).exists()
     };
+    let mut leftovers = Vec::new();
     for (dir, prefix) in [(base.to_owned(), "run-"), (base.join("cache"), ".")] {
         let Ok(entries) = fs::read_dir(&dir) else {
             continue;
@@ -468,11 +490,16 @@ fn remove_finished_runs(base: &Path) {
                 name
             };
             if ended(pid) {
-                let _ = fs::remove_dir_all(entry.path());
-                let _ = fs::remove_file(entry.path());
+                leftovers.push(entry.path());
             }
         }
     }
+    thread::spawn(move || {
+        for path in leftovers {
+            let _ = fs::remove_dir_all(&path);
+            let _ = fs::remove_file(&path);
+        }
+    });
 }
 
 fn join<T>(handle: thread::ScopedJoinHandle<'_, T>) -> T {

@@ -67,8 +67,9 @@ unsafe extern "system" fn ignore_ctrl_event(_ctrl_type: u32) -> BOOL {
     TRUE
 }
 
-/// Keeps the shim alive through Ctrl+C and Ctrl+Break. A handler, not `SetConsoleCtrlHandler(NULL,
-/// TRUE)`: that form is inherited and would make `go` ignore Ctrl+C as well.
+/// Keeps the shim alive through Ctrl+C and Ctrl+Break. A handler, not
+/// `SetConsoleCtrlHandler(NULL, TRUE)`: that form is inherited and would make `go` ignore
+/// Ctrl+C as well.
 fn ignore_console_ctrl() {
     // SAFETY: registers a handler that is a plain `extern "system"` function with the signature
     // `PHANDLER_ROUTINE` requires; it touches no state and lives for the whole process.

@@ -95,3 +95,16 @@ fn fish_and_zsh_lines_that_run_after_the_block() {
     );
     machine.doctor(&[]).code(0);
 }
+
+#[test]
+fn start_up_files_that_run_gvx_env_themselves_are_fine() {
+    let machine = Machine::new();
+    machine.gvx(&["setup", "--undo"]).code(0);
+    machine.write("~/.bashrc", "alias ll='ls -l'\neval \"$(gvx env)\"\n");
+    machine
+        .doctor(&[])
+        .code(0)
+        .has("OK    shell start-up files")
+        .has("your start-up files put the shims on PATH themselves")
+        .has("puts the shims on PATH  [~/.bashrc:2]");
+}

@@ -4,7 +4,7 @@
 //! leave the store byte for byte as it was, with nothing written outside it.
 
 use super::{assert_complete, assert_no_leftovers, snapshot, text};
-use crate::support::archive::{RawEntry, gzip_with_zeros, tar_bytes};
+use crate::support::archive::{RawEntry, gzip_with_zeros, tar_bytes, tar_gz_bytes};
 use crate::support::{FakeSdk, IndexRelease, TestHome, TestServer, hostile, sha256_hex};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -102,11 +102,31 @@ fn hostile_zips_are_refused_through_install_archive() {
     let sdk = FakeSdk::new("1.22.10");
     let evil = |name: &str| RawEntry::file(name, 0o644, "evil\n");
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("..\\evil", hostile::zip_backslash_dotdot(&sdk), "refusing archive entry"),
-        ("go/../evil", hostile::zip_dotdot(&sdk), "refusing archive entry"),
-        ("C:\\evil", hostile::zip_drive_letter(&sdk), "refusing archive entry"),
-        ("UNC path", hostile::zip_unc_path(&sdk), "refusing archive entry"),
-        ("/abs/evil", hostile::zip_absolute(&sdk), "refusing archive entry"),
+        (
+            "..\\evil",
+            hostile::zip_backslash_dotdot(&sdk),
+            "refusing archive entry",
+        ),
+        (
+            "go/../evil",
+            hostile::zip_dotdot(&sdk),
+            "refusing archive entry",
+        ),
+        (
+            "C:\\evil",
+            hostile::zip_drive_letter(&sdk),
+            "refusing archive entry",
+        ),
+        (
+            "UNC path",
+            hostile::zip_unc_path(&sdk),
+            "refusing archive entry",
+        ),
+        (
+            "/abs/evil",
+            hostile::zip_absolute(&sdk),
+            "refusing archive entry",
+        ),
         ("symlink", hostile::zip_symlink(&sdk), "symbolic link"),
         (
             "file where a directory is expected",
@@ -115,7 +135,10 @@ fn hostile_zips_are_refused_through_install_archive() {
         ),
         (
             "duplicate",
-            hostile::zip_with(&sdk, vec![RawEntry::file("go/bin/go", 0o755, "evil\n").into()]),
+            hostile::zip_with(
+                &sdk,
+                vec![RawEntry::file("go/bin/go", 0o755, "evil\n").into()],
+            ),
             "appears twice",
         ),
         (
@@ -167,6 +190,15 @@ fn served(bytes: Vec<u8>) -> (TestServer, TestHome) {
     (server, home)
 }
 
+/// A regular file `go/src` right after `go/`, then the SDK's `go/src/` directory and files.
+/// (`hostile::tar_file_where_dir_expected` repeats `go/` too, so it is refused as a
+/// duplicate before the clash is reached.)
+fn file_where_dir_expected(sdk: &FakeSdk) -> Vec<u8> {
+    let mut entries = sdk.entries();
+    entries.insert(1, RawEntry::file("go/src", 0o644, "evil\n"));
+    tar_gz_bytes(&entries)
+}
+
 #[test]
 fn more_hostile_tarballs_are_refused_and_the_store_is_unchanged() {
     let sdk = FakeSdk::new("1.22.10");
@@ -175,16 +207,24 @@ fn more_hostile_tarballs_are_refused_and_the_store_is_unchanged() {
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         (
             "file where a directory is expected",
-            hostile::tar_file_where_dir_expected(&sdk),
+            file_where_dir_expected(&sdk),
             "both as a file and as a directory",
         ),
-        ("backslashes", hostile::tar_backslash(&sdk), "refusing archive entry"),
+        (
+            "backslashes",
+            hostile::tar_backslash(&sdk),
+            "refusing archive entry",
+        ),
         (
             "symlink then a write through it",
             hostile::tar_symlink_write_through(&sdk, &outside_path),
             "symbolic link",
         ),
-        ("relative hard link", hostile::tar_hardlink_escape(&sdk), "hard link"),
+        (
+            "relative hard link",
+            hostile::tar_hardlink_escape(&sdk),
+            "hard link",
+        ),
         ("fifo", hostile::tar_fifo(&sdk), "named pipe"),
         (
             "bomb: one entry over the 1 GiB file cap",

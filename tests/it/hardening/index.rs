@@ -2,7 +2,7 @@
 //! only source of file names and sha256s, so everything it says is checked before it is used.
 
 use super::{assert_no_leftovers, skip, snapshot, text};
-use crate::support::{Fault, FakeSdk, IndexRelease, TestHome, TestServer, publish};
+use crate::support::{FakeSdk, Fault, IndexRelease, TestHome, TestServer, publish};
 use predicates::prelude::*;
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -113,12 +113,7 @@ fn a_duplicated_version_uses_its_first_listing_and_never_a_second_opinion() {
         .success()
         .stdout("1.22.10\n");
     home.gvx().args(["install", "1.22.10"]).assert().success();
-    assert!(
-        !home
-            .gvx_home()
-            .join("sdk/go1.22.10/src/evil.go")
-            .exists()
-    );
+    assert!(!home.gvx_home().join("sdk/go1.22.10/src/evil.go").exists());
 
     // Listed the other way round, the mirror's (good) bytes no longer match the first
     // listing: refused, even though the second listing would have matched them.
@@ -221,7 +216,10 @@ fn an_index_over_64_mib_is_refused_after_reading_at_most_the_cap() {
         // socket buffers held, far from the endless body.
         std::thread::sleep(Duration::from_millis(100));
         let sent = hose.sent.load(Ordering::SeqCst);
-        assert!(sent > CAP && sent < CAP + (32 << 20), "{len:?}: sent {sent}");
+        assert!(
+            sent > CAP && sent < CAP + (32 << 20),
+            "{len:?}: sent {sent}"
+        );
         assert!(started.elapsed() < Duration::from_secs(20));
         assert!(
             !home.gvx_home().join("cache").exists()
@@ -246,7 +244,10 @@ fn a_redirect_loop_is_bounded_and_a_redirect_to_another_host_is_followed() {
         text(&out)
     );
     let hits = server.request_count(&path);
-    assert!((2..=11).contains(&hits), "a loop is cut off: {hits} requests");
+    assert!(
+        (2..=11).contains(&hits),
+        "a loop is cut off: {hits} requests"
+    );
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(super::sdk_dirs(&home).is_empty());
     assert_no_leftovers(&home);
@@ -257,7 +258,10 @@ fn a_redirect_loop_is_bounded_and_a_redirect_to_another_host_is_followed() {
     publish(&other, &[FakeSdk::new("1.22.10"), FakeSdk::new("1.21.13")]);
     let port = other.url().rsplit(':').next().unwrap().to_owned();
     let elsewhere = format!("http://localhost:{port}");
-    server.set_fault("/dl/", Fault::Redirect(format!("{elsewhere}/dl/?mode=json")));
+    server.set_fault(
+        "/dl/",
+        Fault::Redirect(format!("{elsewhere}/dl/?mode=json")),
+    );
     server.set_fault(&path, Fault::Redirect(format!("{elsewhere}{path}")));
     home.gvx()
         .args(["install", "--refresh", "1.22.10"])
@@ -299,21 +303,64 @@ impl TlsServer {
         )
         .unwrap();
         let ok = openssl(&[
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-            "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=gvx test CA",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=gvx test CA",
         ]) && openssl(&[
-            "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-            "leaf.key", "-out", "leaf.csr", "-subj", "/CN=127.0.0.1",
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
+            "-subj",
+            "/CN=127.0.0.1",
         ]) && openssl(&[
-            "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "ext",
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext",
         ]);
         if !ok {
             return None;
         }
         fs::create_dir_all(dir.join("www/go")).unwrap();
         let mut child = Command::new("openssl")
-            .args(["s_server", "-accept", "127.0.0.1:0", "-HTTP", "-naccept", "20"])
+            .args([
+                "s_server",
+                "-accept",
+                "127.0.0.1:0",
+                "-HTTP",
+                "-naccept",
+                "20",
+            ])
             .args(["-cert", "../leaf.pem", "-key", "../leaf.key"])
             .current_dir(dir.join("www"))
             .stdin(Stdio::null())
@@ -324,7 +371,11 @@ impl TlsServer {
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let port = lines.find_map(|line| {
             let line = line.ok()?;
-            line.strip_prefix("ACCEPT ")?.rsplit(':').next()?.parse().ok()
+            line.strip_prefix("ACCEPT ")?
+                .rsplit(':')
+                .next()?
+                .parse()
+                .ok()
         });
         // Keep draining its stdout so it never blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
