@@ -201,7 +201,7 @@ fn put_in_place(
     fetch(staging.path(), &sdk)?;
     check_tree(&sdk, &version)?;
     // The file list `gvx doctor` checks the tree against (outside the SDK's own tree).
-    crate::doctor::manifest::write(store, &version, &sdk)?;
+    crate::manifest::write(store, &version, &sdk)?;
     let target = store.sdk(&version);
     if target.exists() {
         platform::rename(&target, &staging.path().join("replaced"))?;

@@ -14,6 +14,7 @@ pub mod http;
 pub mod index;
 pub mod install;
 pub mod lock;
+pub mod manifest;
 pub mod platform;
 pub mod report;
 pub mod setup;

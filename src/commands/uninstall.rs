@@ -66,6 +66,7 @@ impl Uninstall {
                     .hint("a program may be using it; close it and try again")
             })?;
             drop(trash);
+            let _ = fs_err::remove_file(crate::manifest::path(store, &version));
             cx.status(&format!("removed {} ({})", version.name(), sdk.display()));
             if store.read_default()?.as_deref() == Some(version.to_string().as_str()) {
                 crate::report::warn(&format!(

@@ -12,7 +12,6 @@ mod gobin;
 mod gopath;
 mod goroot;
 mod machine;
-pub mod manifest;
 pub mod model;
 mod others;
 mod path;

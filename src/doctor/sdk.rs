@@ -2,8 +2,8 @@
 //! tree still matches the manifest recorded at install time.
 
 use super::machine::{self, Machine};
-use super::manifest::{self, Verified};
 use super::model::{Check, Fix, Item, Source};
+use crate::manifest::{self, Verified};
 use gvx_shims::select::Outcome;
 
 pub fn check(m: &Machine) -> Check {

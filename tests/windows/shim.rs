@@ -66,16 +66,19 @@ fn utf16_go_version_file_pins_a_project() {
     assert_eq!(out.success(), go_version_line(DEFAULT), "{out}");
 }
 
+const HELLO_PROGRAM: &str = r#"package main
+
+import "fmt"
+
+func main() { fmt.Println("hello from", "go") }
+"#;
+
 #[test]
 fn go_build_through_the_shim_makes_a_working_exe() {
     let w = world();
     let dir = w.scratch("build");
     fs::write(dir.join("go.mod"), "module example.com/hello\n\ngo 1.21\n").unwrap();
-    fs::write(
-        dir.join("main.go"),
-        "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello from\", \"go\") }\n",
-    )
-    .unwrap();
+    fs::write(dir.join("main.go"), HELLO_PROGRAM).unwrap();
     let _lock = go_compile_lock();
     let out = w
         .shim("go.exe")
@@ -95,17 +98,28 @@ fn go_build_through_the_shim_makes_a_working_exe() {
 /// them, the shim passes its raw tail on, `go run` re-quotes them for the program.
 const ARGS: [&str; 5] = ["a b", "c\"d", "ü", "", "&^%<>"];
 
+/// Prints its arguments as `fakego` does.
+const ARGS_PROGRAM: &str = r#"package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+)
+
+func main() {
+	for _, a := range os.Args[1:] {
+		fmt.Println(strconv.Quote(a))
+	}
+}
+"#;
+
 #[test]
 fn arguments_round_trip_through_go_run() {
     let w = world();
     let dir = w.scratch("args");
     fs::write(dir.join("go.mod"), "module example.com/args\n\ngo 1.21\n").unwrap();
-    fs::write(
-        dir.join("main.go"),
-        "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"strconv\"\n)\n\n\
-         func main() {\n\tfor _, a := range os.Args[1:] {\n\t\tfmt.Println(strconv.Quote(a))\n\t}\n}\n",
-    )
-    .unwrap();
+    fs::write(dir.join("main.go"), ARGS_PROGRAM).unwrap();
     let _lock = go_compile_lock();
     let through = w
         .shim("go.exe")

@@ -85,9 +85,10 @@ fn required_dir(var: &str) -> PathBuf {
             Path::new(&v).display()
         ),
         _ => panic!(
-            "{var} is not set. The Windows tests run the cross-built binaries under wine; run them through \
-             scripts/test.sh, which prepares the wine prefix (GVX_WINEPREFIX), the Windows binaries \
-             (GVX_TEST_WINDOWS_BIN) and the Go SDK archives (GVX_TEST_SDKS)"
+            "{var} is not set. The Windows tests run the cross-built binaries under wine; \
+             run them through scripts/test.sh, which prepares the wine prefix \
+             (GVX_WINEPREFIX), the Windows binaries (GVX_TEST_WINDOWS_BIN) and the Go SDK \
+             archives (GVX_TEST_SDKS)"
         ),
     }
 }
