@@ -201,25 +201,17 @@ pub fn scan(m: &Machine) -> Scan {
 
 /// What a conflict found by `setup::conflicts` is about, from its problem text.
 fn classify(conflict: &conflicts::Conflict) -> Option<Kind> {
-    let problem = conflict.problem.as_str();
-    if problem.starts_with("fish keeps GOROOT") {
-        let value = conflict
-            .text
-            .split_once("GOROOT:")
-            .map(|(_, v)| v.trim().to_owned());
-        return Some(Kind::FishGoroot(value));
-    }
-    if problem.starts_with("sets GOROOT") {
-        return Some(Kind::Goroot(assigned(&conflict.text, "GOROOT")));
-    }
-    if problem.contains("puts GOPATH") {
-        return Some(Kind::Gopath);
-    }
-    let dir = problem
-        .strip_prefix("puts ")?
-        .split_once(" ahead of the gvx shims")?
-        .0;
-    Some(Kind::PathAhead(dir.to_owned()))
+    Some(match &conflict.what {
+        conflicts::What::FishGoroot => Kind::FishGoroot(
+            conflict
+                .text
+                .split_once("GOROOT:")
+                .map(|(_, v)| v.trim().to_owned()),
+        ),
+        conflicts::What::Goroot => Kind::Goroot(assigned(&conflict.text, "GOROOT")),
+        conflicts::What::Gopath => Kind::Gopath,
+        conflicts::What::PathAhead(dir) => Kind::PathAhead(dir.clone()),
+    })
 }
 
 impl Scan {
