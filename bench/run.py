@@ -1,14 +1,23 @@
 #!/usr/bin/env python3
-"""gvx benchmarks: each case runs gvx (A) and its baseline (B) alternately in one run and prints
-medians, the ratio A/B and peak RSS. Nothing here is a pass/fail test; targets are printed beside
+"""gvx benchmarks against running the SDK's `go` directly and against mise, side by side in one
+run: every case runs its variants alternately (rotating the order each round) and reports
+medians, ratios and peak RSS. Nothing here is a pass/fail test; the targets are printed with
 the figures.
 
-  bench/run.py              # all cases
-  bench/run.py install      # install vs curl | tee >(sha256sum) | tar xz, on tmpfs and on disk
-  bench/run.py shim         # go version / go build through the shim vs the SDK's go directly
+  bench/run.py                 # everything
+  bench/run.py shim            # go version / go env GOROOT / go list -m / go build, 100 in a row
+  bench/run.py install         # gvx install vs curl | tee >(sha256sum) | tar xz vs mise install
+  bench/run.py cli             # gvx list --remote, gvx current, eval "$(gvx env)" (and mise's)
 
-Needs the real SDK archives (scripts/real-sdks.sh prepares them; GVX_TEST_SDKS overrides the
-directory) and builds gvx in release mode.
+Environment: BENCH_SHIM_RUNS (default 40), BENCH_LOOP_RUNS (5), BENCH_RUNS (installs, 5),
+BENCH_CLI_RUNS (30); GVX_TEST_SDKS (the real SDK archives, else scripts/real-sdks.sh prepares
+them); MISE_BIN (a mise binary; else `mise` on PATH, else npm installs @jdxcode/mise-linux-x64
+into ~/.cache/gvx-bench/mise); BENCH_NO_MISE=1 leaves mise out.
+
+Every variant is served from the same loopback mirror. mise is pointed at it with
+MISE_GO_DOWNLOAD_MIRROR and gets its version list offline from MISE_GO_REPO=file://<a local bare
+git repository holding only go1.x tags> with MISE_USE_VERSIONS_HOST=false. Peak RSS comes from
+GNU time (`/usr/bin/time -f %M`); for a shell pipeline that is its largest single process.
 """
 
 import functools
@@ -25,10 +34,16 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VERSION = "1.22.10"
 ARCHIVE = f"go{VERSION}.linux-amd64.tar.gz"
+MISE_NPM = "@jdxcode/mise-linux-x64@2026.9.15"
+DEEP = 8  # directories between the temp root and the project
 
 
 def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw).stdout.strip()
+
+
+def load():
+    return "load average %.2f %.2f %.2f" % os.getloadavg()
 
 
 def sdks_dir():
@@ -45,7 +60,7 @@ def build():
 
 
 def serve(directory):
-    """A loopback HTTP server for the SDK archives and index.json; returns its base URL."""
+    """A loopback HTTP server for the SDK archives, their .sha256 sidecars and index.json."""
     handler = functools.partial(QuietHandler, directory=directory)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -57,139 +72,383 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def peak_rss_mib(cmd, env=None, cwd=None):
-    """Peak RSS of one run of cmd, measured by GNU time (a fork of this Python process would
-    count Python's own pages)."""
+# --- measuring -------------------------------------------------------------------------------
+
+ERRFILE = tempfile.NamedTemporaryFile(prefix="gvx-bench-err-", delete=False).name
+
+
+def run_once(argv, env, cwd=None):
+    """Seconds for one run of argv (an absolute path), stdin/stdout on /dev/null, spawned with
+    posix_spawn (cheaper and steadier than subprocess)."""
+    previous = os.getcwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 2, ERRFILE, os.O_WRONLY | os.O_TRUNC | os.O_CREAT, 0o600),
+        ]
+        start = time.perf_counter()
+        pid = os.posix_spawn(argv[0], argv, env, file_actions=actions)
+        _, status = os.waitpid(pid, 0)
+        elapsed = time.perf_counter() - start
+    finally:
+        os.chdir(previous)
+    if os.waitstatus_to_exitcode(status) != 0:
+        with open(ERRFILE) as f:
+            raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {argv}\n{f.read()}")
+    return elapsed
+
+
+def bash(script, *args):
+    return ["/bin/bash", "--norc", "--noprofile", "-c", script, "bash", *args]
+
+
+def peak_rss_mib(argv, env, cwd=None):
+    """Peak RSS of one run, from GNU time (a fork of this Python process would count Python's
+    own pages). Linux keeps the high-water mark across exec, so a shim that execs go reports
+    the larger of the two."""
     if not os.path.exists("/usr/bin/time"):
         return float("nan")
     with tempfile.NamedTemporaryFile("r") as out:
-        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *cmd], env=env, cwd=cwd,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *argv], env=env, cwd=cwd,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return int(out.read().split()[-1]) / 1024
 
 
-def timed(cmd, env=None, cwd=None, shell=False):
-    """Runs cmd; returns (seconds, ru_maxrss), ru_maxrss being unused: see peak_rss_mib."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, shell=shell, executable="/bin/bash" if shell else None,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode()
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {cmd}\n{err}")
-    return elapsed, usage.ru_maxrss
+def rounds(n, variants):
+    """Runs each variant (name -> callable returning seconds) n times, alternating and rotating
+    the order every round; returns name -> median seconds."""
+    names = list(variants)
+    samples = {name: [] for name in names}
+    for i in range(n):
+        order = names[i % len(names):] + names[:i % len(names)]
+        for name in order:
+            samples[name].append(variants[name]())
+    return {name: statistics.median(s) for name, s in samples.items()}
 
 
-def alternate(runs, a, b):
-    """Runs a() and b() alternately; returns the lists of (seconds, rss) of each."""
-    ra, rb = [], []
-    for i in range(runs):
-        first, second = (a, b) if i % 2 == 0 else (b, a)
-        x = first()
-        y = second()
-        if first is a:
-            ra.append(x)
-            rb.append(y)
-        else:
-            ra.append(y)
-            rb.append(x)
-    return ra, rb
+class Table:
+    def __init__(self, title, columns):
+        self.title, self.columns, self.rows = title, columns, []
+
+    def add(self, *cells):
+        self.rows.append([str(c) for c in cells])
+
+    def print(self):
+        print(f"\n### {self.title}\n")
+        print("| " + " | ".join(self.columns) + " |")
+        print("|" + "|".join("---" for _ in self.columns) + "|")
+        for row in self.rows:
+            print("| " + " | ".join(row) + " |")
+        sys.stdout.flush()
 
 
-def row(name, ra, rb, unit=1.0, label="s", rss=None):
-    ma = statistics.median(t for t, _ in ra) * unit
-    mb = statistics.median(t for t, _ in rb) * unit
-    memory = f"   gvx peak RSS {rss:5.1f} MiB" if rss is not None else ""
-    print(f"  {name:<34} gvx {ma:8.2f} {label}   baseline {mb:8.2f} {label}   ratio {ma / mb:5.2f}x"
-          f"   {ma - mb:+8.2f} {label}{memory}")
-    return ma, mb
+def ms(seconds):
+    return f"{seconds * 1000:.2f} ms"
 
 
-def bench_install(release, url, runs):
-    print(f"install go{VERSION} from a loopback mirror (median of {runs}, alternated; target: <= 0.70x the pipeline, RSS < 20 MB)")
+def ratio(a, b):
+    return f"{a / b:.2f}x"
+
+
+def added(a, b):
+    return f"{(a - b) * 1000:+.2f} ms"
+
+
+# --- mise ------------------------------------------------------------------------------------
+
+
+def find_mise():
+    """A mise binary, or (None, why not)."""
+    if os.environ.get("BENCH_NO_MISE"):
+        return None, "BENCH_NO_MISE is set"
+    explicit = os.environ.get("MISE_BIN") or shutil.which("mise")
+    if explicit:
+        return explicit, None
+    prefix = os.path.join(os.path.expanduser("~/.cache/gvx-bench/mise"))
+    binary = os.path.join(prefix, "node_modules/@jdxcode/mise-linux-x64/bin/mise")
+    if not os.path.exists(binary):
+        if not shutil.which("npm"):
+            return None, "no mise on PATH, no MISE_BIN, and no npm to install @jdxcode/mise-linux-x64"
+        os.makedirs(prefix, exist_ok=True)
+        result = subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, MISE_NPM],
+                                capture_output=True, text=True)
+        if result.returncode != 0 or not os.path.exists(binary):
+            return None, f"`npm install {MISE_NPM}` failed: {result.stderr.strip()[-300:]}"
+    return binary, None
+
+
+class Mise:
+    """An isolated mise (its own data, config, cache, state and HOME under `base`) that reads
+    the Go version list from a local bare git repository and downloads from `url`."""
+
+    def __init__(self, binary, base, url, sdks):
+        self.binary, self.base = binary, base
+        self.repo = os.path.join(base, "go-tags.git")
+        if not os.path.isdir(self.repo):
+            make_tag_repo(self.repo, sdks)
+        self.env = dict(os.environ)
+        for key in list(self.env):
+            if key.startswith("MISE_") or key in ("GOROOT", "GOPATH", "GVX_GO_VERSION"):
+                del self.env[key]
+        self.env.update(
+            MISE_DATA_DIR=os.path.join(base, "data"), MISE_CONFIG_DIR=os.path.join(base, "config"),
+            MISE_CACHE_DIR=os.path.join(base, "cache"), MISE_STATE_DIR=os.path.join(base, "state"),
+            HOME=os.path.join(base, "home"), MISE_GO_DOWNLOAD_MIRROR=url,
+            MISE_GO_REPO=f"file://{self.repo}", MISE_USE_VERSIONS_HOST="false", MISE_YES="1",
+            MISE_HIDE_UPDATE_WARNING="1",
+        )
+        os.makedirs(self.env["HOME"], exist_ok=True)
+
+    def fresh(self, name):
+        """The environment of a mise with empty data, cache and state dirs under `name`."""
+        d = os.path.join(self.base, name)
+        return dict(self.env, MISE_DATA_DIR=os.path.join(d, "data"), MISE_CACHE_DIR=os.path.join(d, "cache"),
+                    MISE_STATE_DIR=os.path.join(d, "state"))
+
+    def run(self, *args, env=None):
+        return subprocess.run([self.binary, *args], env=env or self.env, check=True, capture_output=True, text=True)
+
+    def shim(self, tool="go"):
+        return os.path.join(self.env["MISE_DATA_DIR"], "shims", tool)
+
+
+def make_tag_repo(repo, sdks):
+    """A bare git repository holding one empty commit tagged go1.X.Y for each archive served
+    (git runs with an explicit GIT_DIR inside the benchmark's temp dir, nowhere else)."""
+    versions = sorted({f[2:].split(".linux-")[0] for f in os.listdir(sdks) if f.endswith(".linux-amd64.tar.gz")})
+    env = dict(os.environ, GIT_DIR=repo, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@localhost",
+               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@localhost", GIT_CONFIG_NOSYSTEM="1",
+               GIT_CONFIG_GLOBAL=os.devnull)
+    subprocess.run(["git", "init", "--quiet", "--bare", repo], env=env, check=True, cwd=os.path.dirname(repo))
+    tree = sh(["git", "mktree"], env=env, input="", cwd=repo)
+    commit = sh(["git", "commit-tree", tree, "-m", "go release tags"], env=env, cwd=repo)
+    for v in versions:
+        subprocess.run(["git", "tag", f"go{v}", commit], env=env, check=True, cwd=repo)
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+def gvx_env(home, url, work):
+    env = dict(os.environ, GVX_HOME=home, GVX_GO_INDEX=f"{url}/index.json", GVX_GO_MIRROR=url,
+               GOTOOLCHAIN="local", GOFLAGS="-mod=mod", GOPROXY="off", GOCACHE=os.path.join(work, "gocache"),
+               GOPATH=os.path.join(work, "gopath"))
+    for key in ("GOROOT", "GVX_GO_VERSION", "GVX_AUTO_INSTALL"):
+        env.pop(key, None)
+    return env
+
+
+def project(work):
+    path = os.path.join(work, *[f"d{i}" for i in range(DEEP)])
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, "go.mod"), "w") as f:
+        f.write("module example.com/hello\n\ngo 1.22\n")
+    with open(os.path.join(path, "main.go"), "w") as f:
+        f.write('package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n')
+    return path
+
+
+def bench_shim(release, url, sdks, mise_bin, why_not):
+    runs = int(os.environ.get("BENCH_SHIM_RUNS", "40"))
+    loops = int(os.environ.get("BENCH_LOOP_RUNS", "5"))
+    work = tempfile.mkdtemp(prefix="gvx-bench-shim-")
+    try:
+        home = os.path.join(work, "gvx")
+        os.makedirs(os.path.join(home, "bin"))
+        for name in ("gvx", "gvx-shim"):
+            shutil.copy2(os.path.join(release, name), os.path.join(home, "bin", name))
+        env = gvx_env(home, url, work)
+        subprocess.run([os.path.join(home, "bin", "gvx"), "install", "--quiet", VERSION], env=env, check=True)
+        proj = project(work)
+        direct = os.path.join(home, "sdk", f"go{VERSION}", "bin", "go")
+        gvx = os.path.join(home, "bin", "go")
+        variants = {"direct": (direct, env), "gvx": (gvx, env)}
+        mise = None
+        if mise_bin:
+            mise = Mise(mise_bin, os.path.join(work, "mise"), url, sdks)
+            mise.run("install", f"go@{VERSION}")
+            mise.run("use", "-g", f"go@{VERSION}")
+            mise.run("reshim")
+            menv = dict(mise.env, **{k: env[k] for k in ("GOTOOLCHAIN", "GOFLAGS", "GOPROXY", "GOCACHE", "GOPATH")})
+            variants["mise"] = (mise.shim(), menv)
+        for name, (program, e) in variants.items():
+            out = sh([program, "env", "GOROOT"], env=e, cwd=proj)
+            print(f"  {name:6} go env GOROOT -> {out}")
+
+        table = Table(f"Shim overhead: medians of {runs} runs (alternated), project {DEEP} directories deep",
+                      ["command", "direct go", "gvx shim", "gvx / direct", "gvx added",
+                       "mise shim", "mise / direct", "mise added", "mise added / gvx added"])
+        cases = [("go version", ["version"]), ("go env GOROOT", ["env", "GOROOT"]), ("go list -m", ["list", "-m"])]
+        run_once([direct, "build", "-o", os.devnull, "."], env, proj)  # warm the build cache
+        cases.append(("go build (cached)", ["build", "-o", os.devnull, "."]))
+        for label, args in cases:
+            n = runs if "build" not in label else max(5, runs // 4)
+            med = rounds(n, {name: (lambda p=p, e=e: run_once([p, *args], e, proj)) for name, (p, e) in variants.items()})
+            table.add(label, *shim_cells(med))
+        loop = 'for i in $(seq 100); do "$1" version >/dev/null; done'
+        med = rounds(loops, {name: (lambda p=p, e=e: run_once(bash(loop, p), e, proj)) for name, (p, e) in variants.items()})
+        table.add("100 x go version (bash loop, total)", *shim_cells(med))
+        table.print()
+        if not mise:
+            print(f"\n(mise left out: {why_not})")
+
+        rss = Table("Shim peak RSS (GNU time)", ["what", "peak RSS"])
+        rss.add("gvx shim alone (recursion guard tripped: selects, exits)",
+                f"{peak_rss_mib([gvx, 'version'], dict(env, GVX_SHIM_DEPTH='9'), proj):.1f} MiB")
+        rss.add("go version through the gvx shim", f"{peak_rss_mib([gvx, 'version'], env, proj):.1f} MiB")
+        rss.add("go version directly", f"{peak_rss_mib([direct, 'version'], env, proj):.1f} MiB")
+        if mise:
+            rss.add("go version through the mise shim", f"{peak_rss_mib([mise.shim(), 'version'], variants['mise'][1], proj):.1f} MiB")
+        rss.add("gvx-shim binary size", f"{os.path.getsize(gvx) / 1024:.0f} KiB")
+        rss.print()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def shim_cells(med):
+    d, g = med["direct"], med["gvx"]
+    cells = [ms(d), ms(g), ratio(g, d), added(g, d)]
+    if "mise" in med:
+        m = med["mise"]
+        over = (m - d) / (g - d) if g - d > 0.00001 else float("inf")
+        cells += [ms(m), ratio(m, d), added(m, d), f"{over:.0f}x" if over != float("inf") else "gvx adds ~0"]
+    else:
+        cells += ["n/a"] * 4
+    return cells
+
+
+def bench_install(release, url, sdks, mise_bin, why_not):
+    runs = int(os.environ.get("BENCH_RUNS", "5"))
     gvx = os.path.join(release, "gvx")
-    for label, base in (("tmpfs (/dev/shm)", "/dev/shm"), ("disk", tempfile.gettempdir())):
+    table = Table(f"Install go{VERSION}, cold (empty store each run), from the loopback mirror: medians of {runs}",
+                  ["filesystem", "curl | tee >(sha256sum) | tar xz", "gvx install", "gvx / pipeline",
+                   "mise install", "mise / pipeline", "gvx / mise"])
+    rss = Table("Install peak RSS (GNU time; the pipeline: its largest process)", ["filesystem", "pipeline", "gvx install", "mise install"])
+    for label, base in (("tmpfs (/dev/shm)", "/dev/shm"), ("disk (" + tempfile.gettempdir() + ")", tempfile.gettempdir())):
         if not os.path.isdir(base):
             continue
-        work = tempfile.mkdtemp(prefix="gvx-bench-", dir=base)
+        work = tempfile.mkdtemp(prefix="gvx-bench-install-", dir=base)
         try:
-            env = dict(os.environ, GVX_GO_INDEX=f"{url}/index.json", GVX_GO_MIRROR=url, GVX_INDEX_TTL="0")
             counter = iter(range(10**6))
+            env = dict(gvx_env(os.path.join(work, "unused"), url, work), GVX_INDEX_TTL="0")
+            mise = Mise(mise_bin, os.path.join(work, "mise"), url, sdks) if mise_bin else None
 
             def a():
                 home = os.path.join(work, f"a{next(counter)}")
-                result = timed([gvx, "install", "--quiet", VERSION], env=dict(env, GVX_HOME=home))
+                t = run_once([gvx, "install", "--quiet", VERSION], dict(env, GVX_HOME=home))
                 shutil.rmtree(home)
-                return result
+                return t
 
             def b():
                 dest = os.path.join(work, f"b{next(counter)}")
                 os.makedirs(dest)
-                pipeline = f"curl -sSf {url}/{ARCHIVE} | tee >(sha256sum > {dest}.sum) | tar xzf - -C {dest}"
-                result = timed(pipeline, shell=True)
+                t = run_once(bash(f"set -o pipefail; curl -sSf {url}/{ARCHIVE} | tee >(sha256sum > {dest}.sum) | tar xzf - -C {dest}"), env)
                 shutil.rmtree(dest)
                 os.remove(f"{dest}.sum")
-                return result
+                return t
 
-            ra, rb = alternate(runs, a, b)
-            rss_home = os.path.join(work, "rss")
-            rss = peak_rss_mib([gvx, "install", "--quiet", VERSION], env=dict(env, GVX_HOME=rss_home))
-            shutil.rmtree(rss_home, ignore_errors=True)
-            row(f"{label}: gvx install vs pipeline", ra, rb, rss=rss)
+            def c():
+                name = f"c{next(counter)}"
+                t = run_once([mise.binary, "install", "--quiet", f"go@{VERSION}"], mise.fresh(name))
+                shutil.rmtree(os.path.join(mise.base, name))
+                return t
+
+            variants = {"pipeline": b, "gvx": a}
+            if mise:
+                variants["mise"] = c
+            med = rounds(runs, variants)
+            p, g = med["pipeline"], med["gvx"]
+            row = [label, f"{p:.2f} s", f"{g:.2f} s", ratio(g, p)]
+            row += [f"{med['mise']:.2f} s", ratio(med["mise"], p), ratio(g, med["mise"])] if mise else ["n/a"] * 3
+            table.add(*row)
+
+            home = os.path.join(work, "rss-gvx")
+            rg = peak_rss_mib([gvx, "install", "--quiet", VERSION], dict(env, GVX_HOME=home))
+            dest = os.path.join(work, "rss-pipe")
+            os.makedirs(dest)
+            rp = peak_rss_mib(bash(f"curl -sSf {url}/{ARCHIVE} | tee >(sha256sum > /dev/null) | tar xzf - -C {dest}"), env)
+            rm = peak_rss_mib([mise.binary, "install", "--quiet", f"go@{VERSION}"], mise.fresh("rss")) if mise else None
+            rss.add(label, f"{rp:.1f} MiB", f"{rg:.1f} MiB", f"{rm:.1f} MiB" if rm else "n/a")
         finally:
             shutil.rmtree(work, ignore_errors=True)
+    table.print()
+    rss.print()
+    if not mise_bin:
+        print(f"\n(mise left out: {why_not})")
 
 
-def bench_shim(release, url, runs):
-    print(f"go through the shim vs the SDK's go, in a project 8 directories deep (median of {runs}, alternated;"
-          " target: <= 0.5 ms added, <= 1.25x on go version, <= 1.01x on go build)")
-    work = tempfile.mkdtemp(prefix="gvx-bench-shim-")
+def bench_cli(release, url, sdks, mise_bin, why_not):
+    runs = int(os.environ.get("BENCH_CLI_RUNS", "30"))
+    work = tempfile.mkdtemp(prefix="gvx-bench-cli-")
     try:
         home = os.path.join(work, "gvx")
-        env = dict(os.environ, GVX_HOME=home, GVX_GO_INDEX=f"{url}/index.json", GVX_GO_MIRROR=url,
-                   GOTOOLCHAIN="local", GOFLAGS="-mod=mod", GOPROXY="off", GOCACHE=os.path.join(work, "cache"))
-        for key in ("GOROOT", "GOPATH", "GVX_GO_VERSION"):
-            env.pop(key, None)
         os.makedirs(os.path.join(home, "bin"))
         for name in ("gvx", "gvx-shim"):
             shutil.copy2(os.path.join(release, name), os.path.join(home, "bin", name))
-        subprocess.run([os.path.join(home, "bin", "gvx"), "install", "--quiet", VERSION], env=env, check=True)
-        project = os.path.join(work, *[f"d{i}" for i in range(8)])
-        os.makedirs(project)
-        with open(os.path.join(project, "go.mod"), "w") as f:
-            f.write("module example.com/hello\n\ngo 1.22\n")
-        with open(os.path.join(project, "main.go"), "w") as f:
-            f.write('package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n')
-        shim = os.path.join(home, "bin", "go")
-        direct = os.path.join(home, "sdk", f"go{VERSION}", "bin", "go")
-        ra, rb = alternate(runs, lambda: timed([shim, "version"], env=env, cwd=project),
-                           lambda: timed([direct, "version"], env=env, cwd=project))
-        ma, mb = row("go version", ra, rb, unit=1000, label="ms")
-        timed([direct, "build", "-o", os.devnull, "."], env=env, cwd=project)  # warm the build cache
-        ra, rb = alternate(max(5, runs // 6), lambda: timed([shim, "build", "-o", os.devnull, "."], env=env, cwd=project),
-                           lambda: timed([direct, "build", "-o", os.devnull, "."], env=env, cwd=project))
-        row("go build (cached)", ra, rb, unit=1000, label="ms")
-        # With the recursion guard tripped the shim selects nothing and exits: its own footprint.
-        alone = peak_rss_mib([shim, "version"], env=dict(env, GVX_SHIM_DEPTH="9"), cwd=project)
-        size = os.path.getsize(shim) / 1024
-        print(f"  shim binary {size:.0f} KiB; shim alone peak RSS {alone:.1f} MiB;"
-              f" go version through it {peak_rss_mib([shim, 'version'], env=env, cwd=project):.1f} MiB,"
-              f" directly {peak_rss_mib([direct, 'version'], env=env, cwd=project):.1f} MiB")
+        env = gvx_env(home, url, work)
+        gvx = os.path.join(home, "bin", "gvx")
+        subprocess.run([gvx, "install", "--quiet", VERSION], env=env, check=True)
+        proj = project(work)
+        mise = None
+        if mise_bin:
+            mise = Mise(mise_bin, os.path.join(work, "mise"), url, sdks)
+            mise.run("install", f"go@{VERSION}")
+            mise.run("use", "-g", f"go@{VERSION}")
+            mise.run("ls-remote", "go")  # fills its version cache, as gvx's index cache is full
+        cases = [
+            ("list --remote (cached index)", [gvx, "list", "--remote"],
+             [mise_bin, "ls-remote", "go"] if mise else None),
+            ("list --remote --refresh (loopback fetch)", [gvx, "list", "--remote", "--refresh"], None),
+            ("current", [gvx, "current"], [mise_bin, "current", "go"] if mise else None),
+            ('eval "$(... env)" in bash', bash(f'eval "$({gvx} env --shell bash)"'),
+             bash(f'eval "$({mise_bin} activate bash --shims)"') if mise else None),
+            ("bash alone (reference for the eval row)", bash(":"), None),
+        ]
+        table = Table(f"CLI latency: medians of {runs} (alternated), peak RSS from GNU time",
+                      ["command", "gvx", "gvx peak RSS", "mise", "mise peak RSS"])
+        for label, g, m in cases:
+            variants = {"gvx": lambda g=g: run_once(g, env, proj)}
+            if m:
+                variants["mise"] = lambda m=m: run_once(m, mise.env, proj)
+            med = rounds(runs, variants)
+            rg = peak_rss_mib(g, env, proj)
+            cells = [label, ms(med["gvx"]), f"{rg:.1f} MiB"]
+            if m:
+                cells += [ms(med["mise"]), f"{peak_rss_mib(m, mise.env, proj):.1f} MiB"]
+            else:
+                cells += ["", ""]
+            table.add(*cells)
+        table.print()
+        print("\n(mise equivalents: `mise ls-remote go`, `mise current go`, `eval \"$(mise activate bash --shims)\"`)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def main():
-    cases = sys.argv[1:] or ["install", "shim"]
+    cases = sys.argv[1:] or ["shim", "install", "cli"]
     release = build()
-    url = serve(sdks_dir())
-    print(f"machine: {os.cpu_count()} cores, {sh(['uname', '-sr'])}; date {time.strftime('%Y-%m-%d')}")
-    if "install" in cases:
-        bench_install(release, url, int(os.environ.get("BENCH_RUNS", "5")))
+    sdks = sdks_dir()
+    url = serve(sdks)
+    mise_bin, why_not = find_mise()
+    mise_version = sh([mise_bin, "--version"]) if mise_bin else f"n/a ({why_not})"
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
+    print(f"machine: {os.cpu_count()} cores ({cpu}), {int(mem) // 1024} MiB RAM, {sh(['uname', '-sr'])}")
+    print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}; gvx {sh([os.path.join(release, 'gvx'), '--version'])}; mise {mise_version}")
+    print(f"start: {load()}")
+    started = time.time()
     if "shim" in cases:
-        bench_shim(release, url, int(os.environ.get("BENCH_SHIM_RUNS", "40")))
+        bench_shim(release, url, sdks, mise_bin, why_not)
+    if "install" in cases:
+        bench_install(release, url, sdks, mise_bin, why_not)
+    if "cli" in cases:
+        bench_cli(release, url, sdks, mise_bin, why_not)
+    print(f"\nend: {load()}; took {time.time() - started:.0f} s")
+    print("targets: shim <= 0.5 ms added per call, <= 1.25x direct on go version, <= 1.01x on go build,"
+          " >= 20x less added time than mise's shim; install <= 0.70x the pipeline; shim RSS a few MiB")
 
 
 if __name__ == "__main__":
