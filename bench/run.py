@@ -186,6 +186,7 @@ class Mise:
 
     def __init__(self, binary, base, url, sdks):
         self.binary, self.base = binary, base
+        os.makedirs(base, exist_ok=True)
         self.repo = os.path.join(base, "go-tags.git")
         if not os.path.isdir(self.repo):
             make_tag_repo(self.repo, sdks)
@@ -437,7 +438,7 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
     print(f"machine: {os.cpu_count()} cores ({cpu}), {int(mem) // 1024} MiB RAM, {sh(['uname', '-sr'])}")
-    print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}; gvx {sh([os.path.join(release, 'gvx'), '--version'])}; mise {mise_version}")
+    print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}; {sh([os.path.join(release, 'gvx'), '--version'])}; mise {mise_version}")
     print(f"start: {load()}")
     started = time.time()
     if "shim" in cases:

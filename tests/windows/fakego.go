@@ -2,6 +2,7 @@
 // what it does:
 //
 //	(unset)    print each argument, Go-quoted, one per line
+//	cmdline    print the raw command line after argv[0] (MSVC rules), Go-quoted
 //	exit       exit with the code in FAKEGO_EXIT (0x… allowed, all 32 bits)
 //	env        print the environment entries named Path or GOROOT (any case) and GVX_SHIM_DEPTH
 //	sleep      write "<pid> <parent pid>" to FAKEGO_PIDFILE, then append a byte to FAKEGO_BEAT
@@ -17,11 +18,15 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
+	"unsafe"
 )
 
 func main() {
 	switch os.Getenv("FAKEGO_MODE") {
+	case "cmdline":
+		os.Stdout.WriteString(strconv.Quote(argumentsTail(commandLine())) + "\n")
 	case "exit":
 		code, err := strconv.ParseUint(os.Getenv("FAKEGO_EXIT"), 0, 32)
 		if err != nil {
@@ -90,6 +95,31 @@ func start(files []*os.File) *os.Process {
 		fail(err.Error())
 	}
 	return proc
+}
+
+// commandLine is GetCommandLineW, the command line exactly as this process received it.
+func commandLine() string {
+	p := syscall.GetCommandLine()
+	n := 0
+	for ptr := unsafe.Pointer(p); *(*uint16)(ptr) != 0; ptr = unsafe.Add(ptr, 2) {
+		n++
+	}
+	return syscall.UTF16ToString(unsafe.Slice(p, n))
+}
+
+// argumentsTail drops argv[0] as the MSVC runtime reads it (up to a blank outside quotes) and
+// the blanks after it.
+func argumentsTail(line string) string {
+	inQuotes := false
+	i := 0
+	for ; i < len(line); i++ {
+		if line[i] == '"' {
+			inQuotes = !inQuotes
+		} else if !inQuotes && (line[i] == ' ' || line[i] == '\t') {
+			break
+		}
+	}
+	return strings.TrimLeft(line[i:], " \t")
 }
 
 func writePids() {

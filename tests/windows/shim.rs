@@ -182,6 +182,27 @@ fn arguments_reach_go_exe_byte_exact() {
 }
 
 #[test]
+fn command_line_tail_is_passed_on_raw() {
+    // cmd passes what follows the program on a batch line through as typed. Parsing and quoting
+    // again would turn this tail into `ab "c d" e\\f "" "gh i"` (the same argv, other bytes).
+    let w = world();
+    let dir = w.scratch("rawtail");
+    let tail = r#""a"b  "c d"   e\\f  ""  g"h i""#;
+    let lines = [
+        "@echo off".to_owned(),
+        format!("\"{}\" {tail}", w.win(&w.home().join("bin/go.exe"))),
+        format!("\"{}\" {tail}", w.win(&w.sdk(FAKE).join("bin/go.exe"))),
+    ];
+    let out = w
+        .batch(&dir, &lines)
+        .env("GVX_GO_VERSION", FAKE)
+        .env("FAKEGO_MODE", "cmdline")
+        .run();
+    let quoted = format!("{tail:?}\n");
+    assert_eq!(out.success(), format!("{quoted}{quoted}"), "{out}");
+}
+
+#[test]
 fn exit_codes_pass_through() {
     let w = world();
     for code in [0, 1, 3, 255] {
