@@ -93,18 +93,14 @@ fn build_shim(dir: &std::path::Path) {
             cmd.args(["--profile", profile]);
         }
     }
-    let parent = dir.parent();
-    if let Some(triple) = parent.and_then(|p| p.file_name()).and_then(|n| n.to_str()) {
-        // `<target-dir>/<triple>/<profile>` when cross-compiling.
-        if triple.matches('-').count() >= 2 {
-            cmd.args(["--target", triple]);
-            cmd.env(
-                "CARGO_TARGET_DIR",
-                parent.and_then(|p| p.parent()).expect("target dir"),
-            );
-        } else {
-            cmd.env("CARGO_TARGET_DIR", parent.expect("target dir"));
-        }
+    // `<target-dir>/<profile>`, or `<target-dir>/<triple>/<profile>` when cross-compiling: the
+    // target dir is the one holding cargo's CACHEDIR.TAG.
+    let parent = dir.parent().expect("target dir");
+    if parent.join("CACHEDIR.TAG").is_file() {
+        cmd.env("CARGO_TARGET_DIR", parent);
+    } else if let (Some(triple), Some(target_dir)) = (parent.file_name(), parent.parent()) {
+        cmd.arg("--target").arg(triple);
+        cmd.env("CARGO_TARGET_DIR", target_dir);
     }
     let status = cmd.status().expect("run cargo build for gvx-shim");
     assert!(
