@@ -59,6 +59,18 @@ def build():
     return os.path.join(target, "release")
 
 
+def build_static_shim():
+    """gvx-shim linked statically (glibc static-pie), in its own target dir: what the shim
+    would cost without the dynamic loader. Not what install.sh ships (yet); None if it fails."""
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    triple = "x86_64-unknown-linux-gnu"
+    env = dict(os.environ, RUSTFLAGS="-C target-feature=+crt-static", CARGO_TARGET_DIR=os.path.join(target, "bench-static"))
+    result = subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "gvx-shims", "--bin", "gvx-shim", "--target", triple],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    path = os.path.join(target, "bench-static", triple, "release", "gvx-shim")
+    return path if result.returncode == 0 and os.path.exists(path) else None
+
+
 def serve(directory):
     """A loopback HTTP server for the SDK archives, their .sha256 sidecars and index.json."""
     handler = functools.partial(QuietHandler, directory=directory)
@@ -117,16 +129,29 @@ def peak_rss_mib(argv, env, cwd=None):
         return int(out.read().split()[-1]) / 1024
 
 
+class Medians(dict):
+    """name -> median seconds, plus the per-round samples for paired differences."""
+
+    def __init__(self, samples):
+        super().__init__({name: statistics.median(s) for name, s in samples.items()})
+        self.samples = samples
+
+    def added(self, name, base):
+        """The median over rounds of (name - base) in the same round: steadier than the
+        difference of medians when the machine's load drifts."""
+        return statistics.median(a - b for a, b in zip(self.samples[name], self.samples[base]))
+
+
 def rounds(n, variants):
     """Runs each variant (name -> callable returning seconds) n times, alternating and rotating
-    the order every round; returns name -> median seconds."""
+    the order every round; returns their Medians."""
     names = list(variants)
     samples = {name: [] for name in names}
     for i in range(n):
         order = names[i % len(names):] + names[:i % len(names)]
         for name in order:
             samples[name].append(variants[name]())
-    return {name: statistics.median(s) for name, s in samples.items()}
+    return Medians(samples)
 
 
 class Table:
@@ -153,8 +178,8 @@ def ratio(a, b):
     return f"{a / b:.2f}x"
 
 
-def added(a, b):
-    return f"{(a - b) * 1000:+.2f} ms"
+def added(seconds):
+    return f"{seconds * 1000:+.2f} ms"
 
 
 # --- mise ------------------------------------------------------------------------------------
@@ -267,6 +292,11 @@ def bench_shim(release, url, sdks, mise_bin, why_not):
         direct = os.path.join(home, "sdk", f"go{VERSION}", "bin", "go")
         gvx = os.path.join(home, "bin", "go")
         variants = {"direct": (direct, env), "gvx": (gvx, env)}
+        static = build_static_shim()
+        if static:
+            os.makedirs(os.path.join(home, "static"))
+            shutil.copy2(static, os.path.join(home, "static", "go"))
+            variants["gvx-static"] = (os.path.join(home, "static", "go"), env)
         mise = None
         if mise_bin:
             mise = Mise(mise_bin, os.path.join(work, "mise"), url, sdks)
@@ -280,13 +310,14 @@ def bench_shim(release, url, sdks, mise_bin, why_not):
             print(f"  {name:6} go env GOROOT -> {out}")
 
         table = Table(f"Shim overhead: medians of {runs} runs (alternated), project {DEEP} directories deep",
-                      ["command", "direct go", "gvx shim", "gvx / direct", "gvx added",
-                       "mise shim", "mise / direct", "mise added", "mise added / gvx added"])
+                      ["command", "direct go", "gvx shim", "gvx / direct", "gvx added (paired)",
+                       "mise shim", "mise / direct", "mise added (paired)", "mise added / gvx added",
+                       "gvx shim, static build", "static added"])
         cases = [("go version", ["version"]), ("go env GOROOT", ["env", "GOROOT"]), ("go list -m", ["list", "-m"])]
         run_once([direct, "build", "-o", os.devnull, "."], env, proj)  # warm the build cache
         cases.append(("go build (cached)", ["build", "-o", os.devnull, "."]))
         for label, args in cases:
-            n = runs if "build" not in label else max(5, runs // 4)
+            n = runs if "build" not in label else max(10, runs // 2)
             med = rounds(n, {name: (lambda p=p, e=e: run_once([p, *args], e, proj)) for name, (p, e) in variants.items()})
             table.add(label, *shim_cells(med))
         loop = 'for i in $(seq 100); do "$1" version >/dev/null; done'
@@ -295,6 +326,8 @@ def bench_shim(release, url, sdks, mise_bin, why_not):
         table.print()
         if not mise:
             print(f"\n(mise left out: {why_not})")
+        if not static:
+            print("\n(the static shim could not be built: `rustup target add x86_64-unknown-linux-gnu`?)")
 
         rss = Table("Shim peak RSS (GNU time)", ["what", "peak RSS"])
         rss.add("gvx shim alone (recursion guard tripped: selects, exits)",
@@ -303,6 +336,8 @@ def bench_shim(release, url, sdks, mise_bin, why_not):
         rss.add("go version directly", f"{peak_rss_mib([direct, 'version'], env, proj):.1f} MiB")
         if mise:
             rss.add("go version through the mise shim", f"{peak_rss_mib([mise.shim(), 'version'], variants['mise'][1], proj):.1f} MiB")
+        if static:
+            rss.add("static gvx shim alone", f"{peak_rss_mib([variants['gvx-static'][0], 'version'], dict(env, GVX_SHIM_DEPTH='9'), proj):.1f} MiB")
         rss.add("gvx-shim binary size", f"{os.path.getsize(gvx) / 1024:.0f} KiB")
         rss.print()
     finally:
@@ -311,13 +346,18 @@ def bench_shim(release, url, sdks, mise_bin, why_not):
 
 def shim_cells(med):
     d, g = med["direct"], med["gvx"]
-    cells = [ms(d), ms(g), ratio(g, d), added(g, d)]
+    g_added = med.added("gvx", "direct")
+    cells = [ms(d), ms(g), ratio(g, d), added(g_added)]
     if "mise" in med:
-        m = med["mise"]
-        over = (m - d) / (g - d) if g - d > 0.00001 else float("inf")
-        cells += [ms(m), ratio(m, d), added(m, d), f"{over:.0f}x" if over != float("inf") else "gvx adds ~0"]
+        m, m_added = med["mise"], med.added("mise", "direct")
+        over = f"{m_added / g_added:.0f}x" if g_added > 0.00005 else "gvx adds ~0"
+        cells += [ms(m), ratio(m, d), added(m_added), over]
     else:
         cells += ["n/a"] * 4
+    if "gvx-static" in med:
+        cells += [ms(med["gvx-static"]), added(med.added("gvx-static", "direct"))]
+    else:
+        cells += ["n/a"] * 2
     return cells
 
 
@@ -325,7 +365,7 @@ def bench_install(release, url, sdks, mise_bin, why_not):
     runs = int(os.environ.get("BENCH_RUNS", "5"))
     gvx = os.path.join(release, "gvx")
     table = Table(f"Install go{VERSION}, cold (empty store each run), from the loopback mirror: medians of {runs}",
-                  ["filesystem", "curl | tee >(sha256sum) | tar xz", "gvx install", "gvx / pipeline",
+                  ["filesystem", "curl \\| tee >(sha256sum) \\| tar xz", "gvx install", "gvx / pipeline",
                    "mise install", "mise / pipeline", "gvx / mise"])
     rss = Table("Install peak RSS (GNU time; the pipeline: its largest process)", ["filesystem", "pipeline", "gvx install", "mise install"])
     for label, base in (("tmpfs (/dev/shm)", "/dev/shm"), ("disk (" + tempfile.gettempdir() + ")", tempfile.gettempdir())):
@@ -339,6 +379,7 @@ def bench_install(release, url, sdks, mise_bin, why_not):
 
             def a():
                 home = os.path.join(work, f"a{next(counter)}")
+                os.sync()  # earlier runs' writeback is not charged to this one
                 t = run_once([gvx, "install", "--quiet", VERSION], dict(env, GVX_HOME=home))
                 shutil.rmtree(home)
                 return t
@@ -346,6 +387,7 @@ def bench_install(release, url, sdks, mise_bin, why_not):
             def b():
                 dest = os.path.join(work, f"b{next(counter)}")
                 os.makedirs(dest)
+                os.sync()
                 t = run_once(bash(f"set -o pipefail; curl -sSf {url}/{ARCHIVE} | tee >(sha256sum > {dest}.sum) | tar xzf - -C {dest}"), env)
                 shutil.rmtree(dest)
                 os.remove(f"{dest}.sum")
@@ -353,6 +395,7 @@ def bench_install(release, url, sdks, mise_bin, why_not):
 
             def c():
                 name = f"c{next(counter)}"
+                os.sync()
                 t = run_once([mise.binary, "install", "--quiet", f"go@{VERSION}"], mise.fresh(name))
                 shutil.rmtree(os.path.join(mise.base, name))
                 return t

@@ -12,20 +12,16 @@
 use super::model::{Action, Fix, Item, Scope, Source};
 use std::path::{Path, PathBuf};
 
-pub const USER_ENV: &str = r"HKCU\Environment";
-pub const MACHINE_ENV: &str = r"HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment";
+pub use crate::platform::windows_env::{Kind, MACHINE_ENV, USER_ENV, entries, expand};
+use crate::platform::windows_env::{
+    remove_machine_entry_command as remove_machine_entry,
+    retype_machine_path_command as retype_machine_path, same_dir as same,
+};
+
 pub const VOLATILE_ENV: &str = r"HKCU\Volatile Environment";
 pub const MSI_KEY: &str = r"HKCU\Software\GoProgrammingLanguage";
-const MACHINE_PS: &str = r"HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager\Environment";
 /// cmd.exe ignores a PATH longer than 8191 characters; warn a little before.
 const PATH_LIMIT: usize = 8000;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Sz,
-    ExpandSz,
-    Other,
-}
 
 /// One registry value, unexpanded.
 #[derive(Clone, Debug)]
@@ -63,49 +59,6 @@ impl Registry {
     }
 }
 
-/// `%VAR%` replaced from `lookup`; unknown variables stay as written, as Windows leaves them.
-pub fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut out = String::new();
-    let mut rest = raw;
-    while let Some(start) = rest.find('%') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        match after.find('%') {
-            Some(end) if end > 0 => {
-                let name = &after[..end];
-                match lookup(name) {
-                    Some(value) => out.push_str(&value),
-                    None => out.push_str(&format!("%{name}%")),
-                }
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('%');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-pub fn entries(value: &str) -> Vec<&str> {
-    value
-        .split(';')
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .collect()
-}
-
-fn same(a: &str, b: &str) -> bool {
-    let key = |s: &str| {
-        s.trim_end_matches(['\\', '/'])
-            .replace('/', "\\")
-            .to_lowercase()
-    };
-    key(a) == key(b)
-}
-
 /// Everything the analysis reads besides the registry.
 pub struct Facts<'a> {
     pub registry: &'a Registry,
@@ -114,20 +67,6 @@ pub struct Facts<'a> {
     pub lookup: &'a dyn Fn(&str) -> Option<String>,
     pub exists: &'a dyn Fn(&Path) -> bool,
     pub has_go: &'a dyn Fn(&Path) -> bool,
-}
-
-/// The elevated PowerShell that rewrites the machine Path without `old`.
-fn remove_machine_entry(old: &str) -> String {
-    let old = old.replace('\'', "''");
-    format!(
-        "$k = '{MACHINE_PS}'; $p = (Get-Item $k).GetValue('Path', '', 'DoNotExpandEnvironmentNames'); Set-ItemProperty $k -Name Path -Type ExpandString -Value (($p -split ';' | Where-Object {{ $_ -and $_ -ne '{old}' }}) -join ';')"
-    )
-}
-
-fn retype_machine_path() -> String {
-    format!(
-        "$k = '{MACHINE_PS}'; $p = (Get-Item $k).GetValue('Path', '', 'DoNotExpandEnvironmentNames'); Set-ItemProperty $k -Name Path -Type ExpandString -Value $p"
-    )
 }
 
 fn front_fix(bin: &Path) -> Fix {
@@ -178,10 +117,10 @@ pub fn analyze(f: &Facts) -> Vec<Item> {
                 ))
             });
         }
-        if value.kind == Kind::Other {
+        if matches!(value.kind, Kind::Other(_)) {
             items.push(
                 Item::warn(format!("{} Path is not a string value", value.key))
-                    .evidence(value.raw.clone(), value.source())
+                    .evidence(value.kind.name(), value.source())
                     .detail("Windows ignores it; gvx does not edit it"),
             );
         }

@@ -100,6 +100,8 @@ pub fn processes_using(dir: &Path) -> Vec<String> {
     }
 }
 
+pub mod windows_env;
+
 #[cfg(unix)]
 mod unix;
 #[cfg(windows)]

@@ -1,14 +1,41 @@
-//! Windows: what `gvx setup` edits there. For now only the PowerShell profiles that already
-//! exist (an existing profile shows scripts may run; creating one under the default
-//! `Restricted` execution policy would print an error in every new window).
+//! Windows: what `gvx setup` changes there.
 //!
-//! Not done yet: the user PATH in `HKCU\Environment\Path` ([`user_path`] returns `None`), which
-//! is what cmd.exe, GUI-launched editors and new terminals read. Until then [`notes`] says so.
+//! - **The user PATH**, `HKCU\Environment\Path`, which cmd.exe, PowerShell and editors started
+//!   from the desktop all read: `<GVX_HOME>\bin` goes first (`%USERPROFILE%\.gvx\bin`, left
+//!   unexpanded, for the default store). Through the registry API, never `setx` (which cuts
+//!   the value at 1024 characters and writes the expanded process PATH into it); then a
+//!   `WM_SETTINGCHANGE` broadcast, so programs started from now on see it. The edit itself
+//!   (entry by entry, everything else byte for byte, the value's type kept) is
+//!   [`crate::platform::windows_env`]'s.
+//! - **The PowerShell profiles that already exist** get a block that does the same per session,
+//!   plus completions. (An existing profile shows scripts may run; creating one under the
+//!   default `Restricted` execution policy would print an error in every new window.)
+//!
+//! The machine PATH (HKLM) comes before the user PATH, so a Go there (the Go MSI's
+//! `C:\Program Files\Go\bin`) beats the shims; gvx never changes it, and [`notes`] says what
+//! that means and how to fix it.
+//!
+//! `--undo` removes exactly gvx's entry. To restore the value exactly it reads two flags in
+//! `HKCU\Software\gvx`, written when gvx first changed it: `UserPathCreated` (the value did not
+//! exist: it is deleted again when nothing else is left in it) and `UserPathWasRegSz` (it was
+//! `REG_SZ` until gvx's `%USERPROFILE%` entry made it `REG_EXPAND_SZ`). They live in the
+//! registry beside the value they describe, so they hold whichever store set it up.
 
 use super::{PathEdit, Site, Target};
-use crate::error::Result;
+use crate::error::{Error, Exit, Result};
+use crate::platform::windows_env::{
+    self as env, Hive, Kind, MACHINE_ENV, MACHINE_ENV_KEY, RawValue, USER_ENV, USER_ENV_KEY,
+};
+use crate::report;
 use crate::shell::Shell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The value `gvx setup` edits, as messages name it.
+const PLACE: &str = r"HKCU\Environment\Path";
+/// Where gvx records what `--undo` needs (see the module docs).
+const RECORD_KEY: &str = r"Software\gvx";
+const CREATED: &str = "UserPathCreated";
+const WAS_SZ: &str = "UserPathWasRegSz";
 
 /// PowerShell is part of Windows; pwsh 7 when on PATH or configured.
 pub fn installed_shells(site: &Site, on_path: &dyn Fn(&str) -> bool) -> Vec<Shell> {
@@ -39,23 +66,279 @@ pub fn scanned_files(site: &Site) -> Vec<PathBuf> {
     profiles(site)
 }
 
-/// The user PATH in the registry: not edited yet.
-#[allow(clippy::unnecessary_wraps)]
-pub fn user_path(_site: &Site, _undo: bool) -> Result<Option<PathEdit>> {
-    Ok(None)
+/// The user PATH as it is now, with gvx's record of it.
+struct Now {
+    value: Option<RawValue>,
+    created: bool,
+    was_sz: bool,
 }
 
-pub fn apply_user_path(_edit: &PathEdit) -> Result<()> {
+impl Now {
+    fn read() -> Result<Now> {
+        let value = env::read_value(Hive::User, USER_ENV_KEY, "Path").map_err(|e| {
+            Error::new(Exit::Failure, format!("cannot read {PLACE}"))
+                .source(e)
+                .hint("gvx setup changed nothing")
+        })?;
+        Ok(Now {
+            value,
+            created: env::user_flag(RECORD_KEY, CREATED),
+            was_sz: env::user_flag(RECORD_KEY, WAS_SZ),
+        })
+    }
+
+    fn text(&self) -> &str {
+        self.value.as_ref().map_or("", |v| v.text.as_str())
+    }
+
+    fn kind(&self) -> Option<Kind> {
+        self.value.as_ref().map(|v| v.kind)
+    }
+
+    /// How to store `after`: deleted when gvx created the value and nothing is left in it,
+    /// else as a string of the type [`env::kind_for`] picks.
+    fn write_for(&self, after: &str) -> Write {
+        if after.is_empty() && self.created && self.value.is_some() {
+            Write::Delete
+        } else {
+            Write::Set(env::kind_for(self.kind(), self.was_sz, after))
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Write {
+    Set(Kind),
+    Delete,
+}
+
+/// The edit of `HKCU\Environment\Path`: `bin` first (setup) or gone (undo). `None` when the
+/// value already is as it should be (gvx's entry first, or absent for `--undo`).
+pub fn user_path(site: &Site, undo: bool) -> Result<Option<PathEdit>> {
+    let now = Now::read()?;
+    if let Some(value) = now.value.as_ref().filter(|v| !v.kind.is_string()) {
+        if undo {
+            // Nothing of gvx's can be in it.
+            return Ok(None);
+        }
+        return Err(not_a_string(site, value.kind));
+    }
+    let entry = bin_entry(site);
+    let bin = site.store.bin_dir().display().to_string();
+    let is_bin = |segment: &str| {
+        env::same_dir(segment, &entry) || env::same_dir(&env::expand(segment, &lookup), &bin)
+    };
+    let before = now.text();
+    let changed = if undo {
+        env::without(before, &is_bin)
+    } else {
+        env::with_first(before, &entry, &is_bin)
+    };
+    if undo && changed.is_none() {
+        return Ok(None);
+    }
+    let after = changed.unwrap_or_else(|| before.to_owned());
+    let write = now.write_for(&after);
+    if after == before && now.kind().map(Write::Set) == Some(write) {
+        return Ok(None);
+    }
+    Ok(Some(PathEdit {
+        place: describe(&now, write),
+        before: before.to_owned(),
+        after,
+    }))
+}
+
+/// Writes the planned value (if the user PATH is still what the plan read), records what
+/// `--undo` needs, and broadcasts the change.
+pub fn apply_user_path(edit: &PathEdit) -> Result<()> {
+    let now = Now::read()?;
+    if now.kind().is_some_and(|k| !k.is_string()) || now.text() != edit.before {
+        return Err(Error::new(
+            Exit::Failure,
+            format!("{PLACE} changed while gvx setup ran; it was left alone"),
+        )
+        .hint("run `gvx setup` again"));
+    }
+    let write = now.write_for(&edit.after);
+    let failed = |e: env::Error| {
+        Error::new(Exit::Failure, format!("cannot change {PLACE}"))
+            .source(e)
+            .hint("the start-up files are done; run `gvx setup` again for the registry")
+    };
+    match write {
+        Write::Delete => {
+            env::delete_user_value(USER_ENV_KEY, "Path").map_err(failed)?;
+            report::status(&format!(
+                "deleted {PLACE}: gvx setup had created it and nothing else is in it"
+            ));
+        }
+        Write::Set(kind) => {
+            env::write_user_string(USER_ENV_KEY, "Path", kind, &edit.after).map_err(failed)?;
+            report::status(&format!("{PLACE} ({}) is now: {}", kind.name(), edit.after));
+            match (now.kind(), kind) {
+                (Some(Kind::Sz), Kind::ExpandSz) => report::status(&format!(
+                    "{PLACE} was REG_SZ: it is REG_EXPAND_SZ now, because Windows expands its \
+                     %VARIABLE% entries only in that type (`gvx setup --undo` makes it REG_SZ again)"
+                )),
+                (Some(Kind::ExpandSz), Kind::Sz) => report::status(&format!(
+                    "{PLACE} is REG_SZ again, as it was before gvx setup"
+                )),
+                _ => {}
+            }
+        }
+    }
+    let created = now.value.is_none() && write != Write::Delete;
+    let was_sz =
+        write == Write::Set(Kind::ExpandSz) && (now.kind() == Some(Kind::Sz) || now.was_sz);
+    env::set_user_flag(RECORD_KEY, CREATED, created)
+        .and_then(|()| env::set_user_flag(RECORD_KEY, WAS_SZ, was_sz))
+        .map_err(|e| {
+            Error::new(
+                Exit::Failure,
+                format!("cannot record the change in HKCU\\{RECORD_KEY}"),
+            )
+            .source(e)
+            .hint(format!(
+                "{PLACE} itself was changed; `gvx setup --undo` may not restore it exactly"
+            ))
+        })?;
+    env::broadcast();
     Ok(())
 }
 
-pub fn notes(site: &Site) -> Vec<String> {
-    vec![format!(
-        "gvx setup does not edit the user PATH in the registry yet; add {} to the front of \
-         your user Path (System Properties > Environment Variables) so cmd.exe and editors \
-         find the shims",
+/// What `--dry-run` says about the value beside the old and new text.
+fn describe(now: &Now, write: Write) -> String {
+    match (now.kind(), write) {
+        (_, Write::Delete) => format!("{PLACE} (delete the value: gvx setup created it)"),
+        (None, Write::Set(kind)) => format!("{PLACE} (a new {} value)", kind.name()),
+        (Some(old), Write::Set(new)) if old != new => {
+            format!("{PLACE} ({} becomes {})", old.name(), new.name())
+        }
+        (Some(_), Write::Set(kind)) => format!("{PLACE} ({})", kind.name()),
+    }
+}
+
+fn not_a_string(site: &Site, kind: Kind) -> Error {
+    Error::new(
+        Exit::Failure,
+        format!(
+            "{PLACE} is a {} value, not a string, so Windows ignores it; gvx setup changed nothing",
+            kind.name()
+        ),
+    )
+    .hint(format!(
+        "look at it with `reg query HKCU\\Environment /v Path`; delete it (`reg delete \
+         HKCU\\Environment /v Path`) or make it a REG_EXPAND_SZ list of directories, then run \
+         `gvx setup` again, or add {} to your user Path yourself",
         site.store.bin_dir().display()
-    )]
+    ))
+}
+
+/// The user PATH entry for the store: `%USERPROFILE%\.gvx\bin` for the default store (it
+/// follows a renamed profile folder, as Windows' own entries do), else the literal path.
+fn bin_entry(site: &Site) -> String {
+    let default = site.home.join(".gvx");
+    if env::same_dir(
+        &site.store.home().display().to_string(),
+        &default.display().to_string(),
+    ) {
+        r"%USERPROFILE%\.gvx\bin".to_owned()
+    } else {
+        site.store
+            .bin_dir()
+            .display()
+            .to_string()
+            .replace('/', "\\")
+    }
+}
+
+fn lookup(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// Said after every run: a Go on the machine PATH that beats the shims, and a store that only
+/// this terminal knows about.
+pub fn notes(site: &Site) -> Vec<String> {
+    let mut notes = machine_go(site);
+    notes.extend(gvx_home_note(site));
+    notes
+}
+
+/// The machine Path's entries that hold a go.exe and come before any copy of `bin` in it.
+fn machine_go(site: &Site) -> Vec<String> {
+    let Ok(Some(machine)) = env::read_value(Hive::Machine, MACHINE_ENV_KEY, "Path") else {
+        return Vec::new();
+    };
+    let bin = site.store.bin_dir().display().to_string();
+    let msi = env::go_msi();
+    let msi_dir = env::go_msi_location();
+    let mut notes = Vec::new();
+    for entry in env::entries(&machine.text) {
+        let dir = env::expand(entry, &lookup);
+        if env::same_dir(&dir, &bin) {
+            break;
+        }
+        if !Path::new(&dir).join("go.exe").is_file() {
+            continue;
+        }
+        let from_msi = msi.as_ref().filter(|_| {
+            msi_dir.as_ref().is_none_or(|d| {
+                env::same_dir(&Path::new(d).join("bin").display().to_string(), &dir)
+            })
+        });
+        let mut note = format!(
+            "the machine Path ({MACHINE_ENV}) lists {entry}, which holds a go.exe{}.\n  \
+             Windows puts the machine Path before your user Path, so `go` in new terminals \
+             and editors runs that Go, not the gvx shims, and no change to your user Path can \
+             beat it. gvx setup does not change the machine Path.\n",
+            from_msi.map_or(String::new(), |(name, _)| format!(" (installed by {name})"))
+        );
+        if let Some((name, code)) = from_msi {
+            note.push_str(&format!(
+                "  fix: uninstall that Go (Settings > Apps > {name}, or: msiexec /x {code}),\n  \
+                 or remove just that entry"
+            ));
+        } else {
+            note.push_str("  fix: remove that entry");
+        }
+        note.push_str(&format!(
+            " from the machine Path, in an Administrator PowerShell:\n    {}\n  then open a \
+             new terminal; `gvx doctor` checks the result",
+            env::remove_machine_entry_command(entry)
+        ));
+        notes.push(note);
+    }
+    notes
+}
+
+/// A store outside `%USERPROFILE%\.gvx` named only by this terminal's `GVX_HOME`: the shims find
+/// it by themselves, but `gvx` in a new terminal would not.
+fn gvx_home_note(site: &Site) -> Option<String> {
+    if bin_entry(site).starts_with('%') {
+        return None;
+    }
+    let set = |hive, key| {
+        env::read_value(hive, key, "GVX_HOME")
+            .ok()
+            .flatten()
+            .is_some_and(|v| {
+                env::same_dir(
+                    &env::expand(&v.text, &lookup),
+                    &site.store.home().display().to_string(),
+                )
+            })
+    };
+    if set(Hive::User, USER_ENV_KEY) || set(Hive::Machine, MACHINE_ENV_KEY) {
+        return None;
+    }
+    let home = site.store.home().display().to_string();
+    Some(format!(
+        "GVX_HOME={home} is set in this terminal only ({USER_ENV} has no GVX_HOME): the shims \
+         find their store by themselves, but `gvx` in a new terminal uses %USERPROFILE%\\.gvx. \
+         To keep this store, run in PowerShell: [Environment]::SetEnvironmentVariable('GVX_HOME', '{}', 'User')",
+        home.replace('\'', "''")
+    ))
 }
 
 /// New files get the directory's default ACL.

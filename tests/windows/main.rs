@@ -4,5 +4,6 @@
 //! that script. Run alone with `cargo test --test windows`.
 #![cfg(target_os = "linux")]
 
+mod gvx;
 mod shim;
 mod support;

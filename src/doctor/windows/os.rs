@@ -3,30 +3,18 @@
 use super::super::goroot::Sighting;
 use super::super::machine::Machine;
 use super::super::model::{Action, Applied, Check, Fix, Item, Scope, Source};
-use super::{Facts, Kind, MACHINE_ENV, RegValue, Registry, USER_ENV, VOLATILE_ENV};
+use super::{Facts, MACHINE_ENV, RegValue, Registry, USER_ENV, VOLATILE_ENV};
+use crate::platform::windows_env::{self as env, Hive, MACHINE_ENV_KEY, USER_ENV_KEY};
 use std::path::Path;
-use windows_registry::{CURRENT_USER, Key, LOCAL_MACHINE, Type};
 
-fn read_key(root: &Key, path: &str, key: &'static str, scope: Scope, out: &mut Vec<RegValue>) {
-    let Ok(opened) = root.open(path) else {
-        return;
-    };
-    let Ok(values) = opened.values() else {
-        return;
-    };
-    for (name, value) in values {
-        let kind = match value.ty() {
-            Type::String => Kind::Sz,
-            Type::ExpandString => Kind::ExpandSz,
-            _ => Kind::Other,
-        };
-        let raw = String::try_from(value).unwrap_or_default();
+fn read_key(hive: Hive, path: &str, key: &'static str, scope: Scope, out: &mut Vec<RegValue>) {
+    for (name, value) in env::read_values(hive, path) {
         out.push(RegValue {
             key,
             scope,
             name,
-            kind,
-            raw,
+            kind: value.kind,
+            raw: value.text,
         });
     }
 }
@@ -34,32 +22,25 @@ fn read_key(root: &Key, path: &str, key: &'static str, scope: Scope, out: &mut V
 /// Reads the environment keys (values unexpanded) and the MSI's registration.
 pub fn read() -> Registry {
     let mut values = Vec::new();
+    read_key(Hive::User, USER_ENV_KEY, USER_ENV, Scope::User, &mut values);
     read_key(
-        CURRENT_USER,
-        "Environment",
-        USER_ENV,
-        Scope::User,
-        &mut values,
-    );
-    read_key(
-        CURRENT_USER,
+        Hive::User,
         "Volatile Environment",
         VOLATILE_ENV,
         Scope::Session,
         &mut values,
     );
     read_key(
-        LOCAL_MACHINE,
-        r"SYSTEM\CurrentControlSet\Control\Session Manager\Environment",
+        Hive::Machine,
+        MACHINE_ENV_KEY,
         MACHINE_ENV,
         Scope::System,
         &mut values,
     );
-    let msi = CURRENT_USER
-        .open(r"Software\GoProgrammingLanguage")
-        .and_then(|k| k.get_string("installLocation"))
-        .ok();
-    Registry { values, msi }
+    Registry {
+        values,
+        msi: env::go_msi_location(),
+    }
 }
 
 fn lookup(name: &str) -> Option<String> {
@@ -157,104 +138,64 @@ pub fn append_user_path_fix(m: &Machine, bin: &Path) -> Fix {
 
 pub fn apply_registry(key: &str, name: &str, value: Option<&str>) -> Result<Vec<Applied>, String> {
     let sub = match key {
-        USER_ENV => "Environment",
+        USER_ENV => USER_ENV_KEY,
         VOLATILE_ENV => "Volatile Environment",
         other => return Err(format!("{other} is not a user-scope key")),
     };
-    let opened = CURRENT_USER
-        .options()
-        .read()
-        .write()
-        .open(sub)
-        .map_err(|e| e.to_string())?;
     let change = match value {
         None => {
-            if opened.get_type(name).is_err() {
+            if env::read_value(Hive::User, sub, name)
+                .map_err(|e| e.to_string())?
+                .is_none()
+            {
                 return Ok(Vec::new());
             }
-            opened.remove_value(name).map_err(|e| e.to_string())?;
+            env::delete_user_value(sub, name).map_err(|e| e.to_string())?;
             format!("deleted {name} from {key}")
         }
         Some(value) => {
-            opened
-                .set_expand_string(name, value)
+            env::write_user_string(sub, name, env::Kind::ExpandSz, value)
                 .map_err(|e| e.to_string())?;
             format!("set {name} in {key}")
         }
     };
-    broadcast();
+    env::broadcast();
     Ok(vec![Applied {
         change,
         backup: None,
     }])
 }
 
+/// Moves `front` to the front of the user Path, or appends `back` when it is missing, with the
+/// same edit as `gvx setup`: other entries byte for byte, the value's type kept.
 pub fn apply_user_path(front: Option<&Path>, back: Option<&Path>) -> Result<Vec<Applied>, String> {
-    let opened = CURRENT_USER
-        .options()
-        .read()
-        .write()
-        .open("Environment")
-        .map_err(|e| e.to_string())?;
-    let (raw, kind) = match opened.get_value("Path") {
-        Ok(value) => {
-            let kind = value.ty();
-            if !matches!(kind, Type::String | Type::ExpandString) {
-                return Err(format!("{USER_ENV} Path is not a string; not modifying it"));
-            }
-            (String::try_from(value).unwrap_or_default(), Some(kind))
-        }
-        Err(_) => (String::new(), None),
-    };
-    let mut dirs: Vec<String> = super::entries(&raw)
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-    let expanded = |d: &str| super::expand(d, &lookup);
+    let now = env::read_value(Hive::User, USER_ENV_KEY, "Path").map_err(|e| e.to_string())?;
+    if let Some(value) = now.as_ref().filter(|v| !v.kind.is_string()) {
+        return Err(format!(
+            "{USER_ENV} Path is a {} value, not a string; not modifying it",
+            value.kind.name()
+        ));
+    }
+    let raw = now.as_ref().map_or("", |v| v.text.as_str());
+    let mut new = raw.to_owned();
     if let Some(front) = front {
-        let front = front.display().to_string();
-        dirs.retain(|d| !super::same(&expanded(d), &front));
-        dirs.insert(0, front);
+        let dir = front.display().to_string();
+        let is_it = |s: &str| super::same(&super::expand(s, &lookup), &dir);
+        new = env::with_first(&new, &dir, &is_it).unwrap_or(new);
     }
     if let Some(back) = back {
-        let back = back.display().to_string();
-        if !dirs.iter().any(|d| super::same(&expanded(d), &back)) {
-            dirs.push(back);
-        }
+        let dir = back.display().to_string();
+        let is_it = |s: &str| super::same(&super::expand(s, &lookup), &dir);
+        new = env::with_last(&new, &dir, &is_it).unwrap_or(new);
     }
-    let new = dirs.join(";");
-    if new == raw && kind == Some(Type::ExpandString) {
+    let kind = env::kind_for(now.as_ref().map(|v| v.kind), false, &new);
+    if new == raw && now.as_ref().map(|v| v.kind) == Some(kind) {
         return Ok(Vec::new());
     }
-    opened
-        .set_expand_string("Path", &new)
-        .map_err(|e| e.to_string())?;
-    broadcast();
+    env::write_user_string(USER_ENV_KEY, "Path", kind, &new).map_err(|e| e.to_string())?;
+    env::broadcast();
     Ok(vec![Applied {
-        change: format!("set your user Path ({USER_ENV}) to {new}"),
+        change: format!("set your user Path ({USER_ENV}, {}) to {new}", kind.name()),
         backup: None,
     }])
-}
-
-/// Tells Explorer (and so programs started from now on) that the environment changed.
-#[allow(unsafe_code)]
-fn broadcast() {
-    use windows_sys::Win32::UI::WindowsAndMessaging::{
-        HWND_BROADCAST, SMTO_ABORTIFHUNG, SendMessageTimeoutW, WM_SETTINGCHANGE,
-    };
-    let name: Vec<u16> = "Environment".encode_utf16().chain(Some(0)).collect();
-    let mut result = 0usize;
-    // SAFETY: `name` is a NUL-terminated UTF-16 string that outlives the call, and
-    // `result` is a valid out pointer.
-    unsafe {
-        SendMessageTimeoutW(
-            HWND_BROADCAST,
-            WM_SETTINGCHANGE,
-            0,
-            name.as_ptr() as isize,
-            SMTO_ABORTIFHUNG,
-            5000,
-            &mut result,
-        );
-    }
 }

@@ -1,0 +1,521 @@
+//! `gvx.exe` under wine: an install from a loopback HTTP mirror (reqwest and rustls under wine)
+//! into a store whose path has a space, a corrupted download, `gvx setup` against the registry
+//! (the user PATH, its value types, `--undo`, a Go on the machine PATH), `gvx doctor --json`,
+//! and replacing a shim while it runs.
+//!
+//! The registry belongs to the prefix that every test of the run shares: the tests that change
+//! it hold [`registry`] and put back what they changed ([`Restore`]), also when they fail.
+
+use crate::support::{
+    DEFAULT, FAKE, World, reg_query, reg_set, serve_files, test_sdk, wait_for_text, wait_until,
+    windows_bin, world,
+};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+const USER_ENV: &str = r"HKCU\Environment";
+const MACHINE_ENV: &str = r"HKLM\System\CurrentControlSet\Control\Session Manager\Environment";
+const RECORD: &str = r"HKCU\Software\gvx";
+const SEEDED: &str = r"%USERPROFILE%\tools;C:\foo";
+const DEFAULT_ENTRY: &str = r"%USERPROFILE%\.gvx\bin";
+
+fn registry() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A registry value as `reg query` shows it: (type, data).
+type RegValue = (String, String);
+
+/// Puts registry values back, deletes seeded keys and files, when dropped.
+struct Restore<'w> {
+    w: &'w World,
+    values: Vec<(String, String, Option<RegValue>)>,
+    keys: Vec<String>,
+    dirs: Vec<PathBuf>,
+}
+
+impl<'w> Restore<'w> {
+    /// Also deletes gvx's own record (`HKCU\Software\gvx`) at the end.
+    fn new(w: &'w World) -> Self {
+        Restore {
+            w,
+            values: Vec::new(),
+            keys: vec![RECORD.to_owned()],
+            dirs: Vec::new(),
+        }
+    }
+
+    /// Remembers the value as it is now.
+    fn value(&mut self, key: &str, name: &str) {
+        let now = reg_query(self.w, key, name);
+        self.values.push((key.to_owned(), name.to_owned(), now));
+    }
+}
+
+impl Drop for Restore<'_> {
+    fn drop(&mut self) {
+        for (key, name, value) in self.values.iter().rev() {
+            let value = value.as_ref().map(|(k, d)| (k.as_str(), d.as_str()));
+            reg_set(self.w, key, name, value);
+        }
+        for key in &self.keys {
+            let _ = self.w.wine("reg").args(["delete", key, "/f"]).run();
+        }
+        for dir in &self.dirs {
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// `(type, data)` for asserting.
+fn reg(kind: &str, data: &str) -> Option<RegValue> {
+    Some((kind.to_owned(), data.to_owned()))
+}
+
+/// The SDK archives and index, served over HTTP: `good` is `GVX_TEST_SDKS` itself, `bad`
+/// holds a copy of the go1.21.13 zip with one byte flipped.
+struct Mirror {
+    good: String,
+    bad: String,
+}
+
+fn mirror(w: &World) -> &'static Mirror {
+    static MIRROR: OnceLock<Mirror> = OnceLock::new();
+    MIRROR.get_or_init(|| {
+        let index = test_sdk("index.json");
+        let zip = "go1.21.13.windows-amd64.zip";
+        let mut bytes = fs::read(test_sdk(zip)).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0xff;
+        let bad = w.run_dir().join("bad-mirror");
+        fs::create_dir_all(&bad).unwrap();
+        fs::write(bad.join(zip), bytes).unwrap();
+        Mirror {
+            good: serve_files(index.parent().unwrap().to_owned()),
+            bad: serve_files(bad),
+        }
+    })
+}
+
+/// A new store, `C:\t\<name>\gvx home`, with gvx.exe and gvx-shim.exe in its `bin`.
+fn new_store(w: &World, name: &str) -> PathBuf {
+    let store = w.scratch(name).join("gvx home");
+    fs::create_dir_all(store.join("bin")).unwrap();
+    for exe in ["gvx.exe", "gvx-shim.exe"] {
+        fs::copy(windows_bin(exe), store.join("bin").join(exe)).unwrap();
+    }
+    store
+}
+
+/// `gvx.exe` of `store`, with `GVX_HOME` and the loopback mirror.
+fn gvx(w: &World, store: &Path) -> crate::support::Wine {
+    let m = mirror(w);
+    w.wine(&w.win(&store.join("bin/gvx.exe")))
+        .env("GVX_HOME", w.win(store))
+        .env("GVX_GO_INDEX", format!("{}/index.json", m.good))
+        .env("GVX_GO_MIRROR", &m.good)
+}
+
+/// The cross-built gvx.exe where it was built, for commands that need no store of their own.
+fn built_gvx(w: &World) -> crate::support::Wine {
+    w.wine(&w.win(&windows_bin("gvx.exe")))
+}
+
+/// Every file under `dir` with its size, sorted.
+fn tree(dir: &Path) -> Vec<(String, u64)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(next) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&next) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let meta = entry.metadata().unwrap();
+            if meta.is_dir() {
+                pending.push(entry.path());
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .display()
+                .to_string();
+            found.push((rel, if meta.is_dir() { 0 } else { meta.len() }));
+        }
+    }
+    found.sort();
+    found
+}
+
+fn go_version_line(version: &str) -> String {
+    format!("go version go{version} windows/amd64\n")
+}
+
+#[test]
+fn install_from_a_loopback_mirror_into_a_store_with_a_space() {
+    let w = world();
+    let store = new_store(w, "install");
+    let out = gvx(w, &store).args(["install", "1.22"]).run();
+    out.success();
+    assert!(out.stderr.contains("installed go1.22.10 in"), "{out}");
+    let sdk = store.join("sdk/go1.22.10");
+    // Byte for byte the official zip's go.exe (the world unpacked the same zip with the zip
+    // crate), renamed into place with nothing left in staging.
+    assert_eq!(
+        fs::read(sdk.join("bin/go.exe")).unwrap(),
+        fs::read(w.sdk(DEFAULT).join("bin/go.exe")).unwrap()
+    );
+    let staged: Vec<_> = fs::read_dir(store.join("sdk"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "go1.22.10")
+        .flat_map(|n| {
+            tree(&store.join("sdk").join(&n))
+                .into_iter()
+                .map(move |(f, _)| format!("{n}/{f}"))
+        })
+        .collect();
+    assert!(staged.is_empty(), "left in sdk/: {staged:?}");
+
+    let out = gvx(w, &store).arg("list").run();
+    assert!(out.success().contains("1.22.10"), "{out}");
+
+    for shim in ["go.exe", "gofmt.exe", "go1.22.10.exe"] {
+        assert!(
+            store.join("bin").join(shim).is_file(),
+            "bin\\{shim} is missing"
+        );
+    }
+    // The shims find their store from where they are (no GVX_HOME), a path with a space.
+    for shim in ["go.exe", "go1.22.10.exe"] {
+        let out = w
+            .wine(&w.win(&store.join("bin").join(shim)))
+            .arg("version")
+            .env_remove("GVX_HOME")
+            .run();
+        assert_eq!(out.success(), go_version_line("1.22.10"), "{shim}: {out}");
+    }
+    let dir = w.scratch("install-gofmt");
+    fs::write(dir.join("messy.go"), "package messy\nfunc  f( ){}\n").unwrap();
+    let out = w
+        .wine(&w.win(&store.join("bin/gofmt.exe")))
+        .args(["-l", "."])
+        .env_remove("GVX_HOME")
+        .cwd(&dir)
+        .run();
+    assert_eq!(out.success(), "messy.go\n", "{out}");
+
+    // A download whose bytes do not match the index's sha256: exit 5, the store as it was.
+    let before = [tree(&store.join("sdk")), tree(&store.join("bin"))];
+    let default = fs::read(store.join("default")).unwrap();
+    let out = gvx(w, &store)
+        .args(["install", "1.21"])
+        .env("GVX_GO_MIRROR", &mirror(w).bad)
+        .run();
+    assert_eq!(out.code(), Some(5), "{out}");
+    assert!(out.stderr.contains("sha256"), "{out}");
+    assert_eq!(
+        [tree(&store.join("sdk")), tree(&store.join("bin"))],
+        before,
+        "the failed install changed the store"
+    );
+    assert_eq!(fs::read(store.join("default")).unwrap(), default);
+}
+
+#[test]
+fn setup_puts_the_default_store_first_in_the_user_path() {
+    let w = world();
+    let _lock = registry();
+    let mut restore = Restore::new(w);
+    restore.value(USER_ENV, "Path");
+    reg_set(w, USER_ENV, "Path", Some(("REG_EXPAND_SZ", SEEDED)));
+    // The default store, %USERPROFILE%\.gvx: the entry stays unexpanded.
+    let setup = || built_gvx(w).arg("setup").env_remove("GVX_HOME");
+
+    let out = setup().arg("--dry-run").run();
+    let shown =
+        format!("set {USER_ENV}\\Path (REG_EXPAND_SZ)\n-{SEEDED}\n+{DEFAULT_ENTRY};{SEEDED}\n");
+    assert!(out.success().contains(&shown), "{out}");
+    assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_EXPAND_SZ", SEEDED));
+
+    let after = format!("{DEFAULT_ENTRY};{SEEDED}");
+    setup().run().success();
+    assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_EXPAND_SZ", &after));
+
+    // A new process gets it, expanded, after the machine half.
+    let profile = w.wine("cmd").args(["/c", "echo %USERPROFILE%"]).run();
+    let profile = profile.success().trim().to_owned();
+    let path = w.wine("cmd").args(["/c", "echo %PATH%"]).run();
+    assert!(
+        path.success()
+            .trim_end()
+            .ends_with(&format!(r";{profile}\.gvx\bin;{profile}\tools;C:\foo")),
+        "{path}"
+    );
+
+    let out = setup().run();
+    assert!(
+        out.success().is_empty() && out.stderr.contains("nothing to change"),
+        "{out}"
+    );
+    assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_EXPAND_SZ", &after));
+
+    built_gvx(w)
+        .args(["setup", "--undo"])
+        .env_remove("GVX_HOME")
+        .run()
+        .success();
+    assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_EXPAND_SZ", SEEDED));
+    assert_eq!(reg_query(w, RECORD, "UserPathCreated"), None);
+
+    // No user Path at all: setup creates it (REG_EXPAND_SZ) and --undo deletes it again.
+    reg_set(w, USER_ENV, "Path", None);
+    let out = setup().run();
+    out.success();
+    assert_eq!(
+        reg_query(w, USER_ENV, "Path"),
+        reg("REG_EXPAND_SZ", DEFAULT_ENTRY),
+        "{out}"
+    );
+    assert_eq!(
+        reg_query(w, RECORD, "UserPathCreated"),
+        reg("REG_DWORD", "0x1")
+    );
+    built_gvx(w)
+        .args(["setup", "--undo"])
+        .env_remove("GVX_HOME")
+        .run()
+        .success();
+    assert_eq!(reg_query(w, USER_ENV, "Path"), None);
+    assert_eq!(reg_query(w, RECORD, "UserPathCreated"), None);
+}
+
+#[test]
+fn setup_keeps_reg_sz_unless_an_entry_needs_expanding() {
+    let w = world();
+    let _lock = registry();
+    let mut restore = Restore::new(w);
+    restore.value(USER_ENV, "Path");
+    let plain = r"C:\foo;C:\bar";
+    reg_set(w, USER_ENV, "Path", Some(("REG_SZ", plain)));
+
+    // %USERPROFILE%\.gvx\bin needs REG_EXPAND_SZ; --undo makes it REG_SZ again.
+    let out = built_gvx(w).arg("setup").env_remove("GVX_HOME").run();
+    assert!(
+        out.success().is_empty() && out.stderr.contains("was REG_SZ"),
+        "{out}"
+    );
+    let converted = format!("{DEFAULT_ENTRY};{plain}");
+    assert_eq!(
+        reg_query(w, USER_ENV, "Path"),
+        reg("REG_EXPAND_SZ", &converted)
+    );
+    built_gvx(w)
+        .args(["setup", "--undo"])
+        .env_remove("GVX_HOME")
+        .run()
+        .success();
+    assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_SZ", plain));
+
+    // A store elsewhere (a space in its path) is written literally, and REG_SZ stays. Then
+    // `go` in a new cmd.exe is the shim, found through the registry.
+    let bin = w.win(&w.home().join("bin"));
+    built_gvx(w).arg("setup").run().success();
+    assert_eq!(
+        reg_query(w, USER_ENV, "Path"),
+        reg("REG_SZ", &format!("{bin};{plain}"))
+    );
+    let out = w.wine("cmd").args(["/c", "go version"]).run();
+    assert_eq!(out.success(), go_version_line(DEFAULT), "{out}");
+    built_gvx(w).args(["setup", "--undo"]).run().success();
+    assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_SZ", plain));
+}
+
+#[test]
+fn setup_refuses_a_path_that_is_not_a_string() {
+    let w = world();
+    let _lock = registry();
+    let mut restore = Restore::new(w);
+    restore.value(USER_ENV, "Path");
+    reg_set(w, USER_ENV, "Path", Some(("REG_DWORD", "5")));
+    let out = built_gvx(w).arg("setup").env_remove("GVX_HOME").run();
+    assert_eq!(out.code(), Some(1), "{out}");
+    assert!(
+        out.stderr
+            .contains(r"HKCU\Environment\Path is a REG_DWORD value, not a string"),
+        "{out}"
+    );
+    assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_DWORD", "0x5"));
+    // Nothing of gvx's can be in it: --undo leaves it alone and succeeds.
+    built_gvx(w)
+        .args(["setup", "--undo"])
+        .env_remove("GVX_HOME")
+        .run()
+        .success();
+    assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_DWORD", "0x5"));
+}
+
+#[test]
+fn a_go_on_the_machine_path_is_reported_not_touched() {
+    let w = world();
+    let _lock = registry();
+    let mut restore = Restore::new(w);
+    restore.value(USER_ENV, "Path");
+    restore.value(MACHINE_ENV, "Path");
+    restore.value(r"HKCU\Software\GoProgrammingLanguage", "installLocation");
+    let product = "{1C3A6D52-5EE1-4C06-9A1B-0E5A7D1B9F10}";
+    let uninstall = format!(r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\{product}");
+    restore.keys.push(uninstall.clone());
+    // What the Go MSI leaves: C:\Program Files\Go\bin\go.exe (here fakego), that directory at
+    // the end of the machine Path, its Uninstall entry and its own registration.
+    let msi_bin = w.drive_c().join("Program Files/Go/bin");
+    restore.dirs.push(msi_bin.parent().unwrap().to_owned());
+    fs::create_dir_all(&msi_bin).unwrap();
+    fs::copy(w.sdk(FAKE).join("bin/go.exe"), msi_bin.join("go.exe")).unwrap();
+    let (kind, machine) = reg_query(w, MACHINE_ENV, "Path").unwrap();
+    let seeded_machine = format!(r"{machine};C:\Program Files\Go\bin");
+    reg_set(w, MACHINE_ENV, "Path", Some((&kind, &seeded_machine)));
+    reg_set(
+        w,
+        &uninstall,
+        "DisplayName",
+        Some(("REG_SZ", "Go Programming Language amd64 go1.20.5")),
+    );
+    reg_set(
+        w,
+        r"HKCU\Software\GoProgrammingLanguage",
+        "installLocation",
+        Some(("REG_SZ", r"C:\Program Files\Go\")),
+    );
+
+    let out = built_gvx(w).arg("setup").run();
+    out.success();
+    for expected in [
+        r"lists C:\Program Files\Go\bin, which holds a go.exe (installed by Go Programming Language amd64 go1.20.5)",
+        "Windows puts the machine Path before your user Path",
+        &format!("msiexec /x {product}"),
+        "in an Administrator PowerShell:",
+        r"$_ -ne 'C:\Program Files\Go\bin'",
+    ] {
+        assert!(out.stderr.contains(expected), "missing {expected:?}\n{out}");
+    }
+    assert_eq!(
+        reg_query(w, MACHINE_ENV, "Path"),
+        reg(&kind, &seeded_machine)
+    );
+    let bin = w.win(&w.home().join("bin"));
+    assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_EXPAND_SZ", &bin));
+    // What the warning means: `go` in a new program is the machine's (fakego echoes "version").
+    let out = w.wine("cmd").args(["/c", "go version"]).run();
+    assert_eq!(out.success(), "\"version\"\n", "{out}");
+
+    // doctor reads both halves: the machine Go fails the check, the user half is fine.
+    let out = built_gvx(w).args(["doctor", "--json"]).run();
+    let report: serde_json::Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("doctor --json: {e}\n{out}"));
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "windows")
+        .unwrap_or_else(|| panic!("no windows check\n{out}"));
+    let items = check["items"].as_array().unwrap();
+    let machine_go = items.iter().find(|i| {
+        i["status"] == "fail"
+            && i["evidence"].as_array().is_some_and(|e| {
+                e.iter().any(|e| {
+                    e["value"] == r"C:\Program Files\Go\bin"
+                        && e["source"]["scope"] == "system"
+                        && e["source"]["key"]
+                            .as_str()
+                            .is_some_and(|k| k.starts_with("HKLM"))
+                })
+            })
+    });
+    assert!(machine_go.is_some(), "{check:#}");
+    assert!(
+        !items
+            .iter()
+            .any(|i| i["message"].as_str().is_some_and(|m| m.contains("lacks"))),
+        "doctor missed the user Path entry: {check:#}"
+    );
+    built_gvx(w).args(["setup", "--undo"]).run().success();
+}
+
+#[test]
+fn reshim_replaces_a_running_shim() {
+    let w = world();
+    let store = new_store(w, "reshim");
+    let fake = store.join(format!("sdk/go{FAKE}"));
+    fs::create_dir_all(fake.join("bin")).unwrap();
+    fs::copy(w.sdk(FAKE).join("bin/go.exe"), fake.join("bin/go.exe")).unwrap();
+    fs::write(fake.join("VERSION"), format!("go{FAKE}\n")).unwrap();
+    gvx(w, &store).arg("reshim").run().success();
+    let go = store.join("bin/go.exe");
+    assert_eq!(
+        fs::read(&go).unwrap(),
+        fs::read(windows_bin("gvx-shim.exe")).unwrap()
+    );
+
+    // go.exe (the shim) runs fakego, which waits for Ctrl+C.
+    let pids = w.scratch("reshim-pids").join("pids");
+    let mut running = w
+        .wine(&w.win(&go))
+        .env("GVX_HOME", w.win(&store))
+        .env("GVX_GO_VERSION", FAKE)
+        .env("FAKEGO_MODE", "interrupt")
+        .env("FAKEGO_PIDFILE", w.win(&pids))
+        .spawn();
+    wait_for_text(&pids, Duration::from_secs(60));
+
+    // A new gvx-shim.exe (still a valid image: bytes appended after its end).
+    let mut changed = fs::read(windows_bin("gvx-shim.exe")).unwrap();
+    changed.extend_from_slice(b"gvx test: a changed shim");
+    fs::write(store.join("bin/gvx-shim.exe"), &changed).unwrap();
+    let out = gvx(w, &store).arg("reshim").run();
+    out.success();
+    assert_eq!(fs::read(&go).unwrap(), changed, "go.exe was not replaced");
+    let aside = |store: &Path| {
+        fs::read_dir(store.join("bin"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".replaced-"))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        aside(&store).iter().any(|n| n.ends_with("-go.exe")),
+        "the running go.exe was not renamed aside: {:?}",
+        aside(&store)
+    );
+
+    // The old shim still works: Ctrl+C reaches fakego, whose exit code it passes on.
+    let group = format!("-{}", running.id());
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -INT {group}");
+    let status = wait_until(&mut running, Instant::now() + Duration::from_secs(30))
+        .expect("the old shim did not finish");
+    assert_eq!(
+        status.code(),
+        Some(7),
+        "the old shim did not pass fakego's exit code on"
+    );
+
+    // The new one runs, and the next reshim deletes the old image.
+    let out = w
+        .wine(&w.win(&go))
+        .arg("version")
+        .env("GVX_HOME", w.win(&store))
+        .env("GVX_GO_VERSION", FAKE)
+        .run();
+    assert_eq!(out.success(), "\"version\"\n", "{out}");
+    gvx(w, &store).arg("reshim").run().success();
+    assert_eq!(aside(&store), Vec::<String>::new());
+}
