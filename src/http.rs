@@ -90,7 +90,14 @@ impl Http {
                 }
             }));
         if let Some(bundle) = crate::env::var("SSL_CERT_FILE") {
-            let pem = fs_err::read(&bundle)?;
+            let pem = fs_err::read(&bundle).map_err(|e| {
+                Error::new(
+                    Exit::Failure,
+                    format!("SSL_CERT_FILE names {bundle}, which cannot be read"),
+                )
+                .source(e)
+                .hint("point SSL_CERT_FILE at a PEM bundle of extra CA certificates, or unset it")
+            })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 Error::new(
                     Exit::Failure,

@@ -76,7 +76,7 @@ fn say_done(
         let files: Vec<String> = plan.unchanged.iter().map(|t| site.show(&t.path)).collect();
         cx.status(&format!("already set up: {}", files.join(", ")));
     }
-    if plan.changes.is_empty() {
+    if plan.changes.is_empty() && plan.path_edit.is_none() {
         cx.status(&format!(
             "nothing to change: new shells put {bin} first on PATH"
         ));
