@@ -4,7 +4,7 @@ run: every case runs its variants alternately (rotating the order each round) an
 medians, ratios and peak RSS. Nothing here is a pass/fail test; the targets are printed with
 the figures.
 
-  bench/run.py                 # everything
+  bench/run.py                 # everything (~6 minutes on 2 cores; results: bench/README.md)
   bench/run.py shim            # go version / go env GOROOT / go list -m / go build, 100 in a row
   bench/run.py install         # gvx install vs curl | tee >(sha256sum) | tar xz vs mise install
   bench/run.py cli             # gvx list --remote, gvx current, eval "$(gvx env)" (and mise's)
@@ -20,6 +20,7 @@ git repository holding only go1.x tags> with MISE_USE_VERSIONS_HOST=false. Peak 
 GNU time (`/usr/bin/time -f %M`); for a shell pipeline that is its largest single process.
 """
 
+import atexit
 import functools
 import http.server
 import os
@@ -87,6 +88,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 # --- measuring -------------------------------------------------------------------------------
 
 ERRFILE = tempfile.NamedTemporaryFile(prefix="gvx-bench-err-", delete=False).name
+atexit.register(lambda: os.path.exists(ERRFILE) and os.remove(ERRFILE))
 
 
 def run_once(argv, env, cwd=None):
