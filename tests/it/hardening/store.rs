@@ -187,7 +187,8 @@ fn assert_consistent_then_recovers(home: &TestHome, sdk: &FakeSdk, bin: &Path, r
     let out = home.gvx().args(["install", "1.22.10"]).output().unwrap();
     assert!(out.status.success(), "{run}: {}", text(&out));
     assert_complete(&home.gvx_home().join("sdk/go1.22.10"), sdk);
-    assert_eq!(listed_dirs(home), ["go1.22.10"], "{run}");
+    assert_eq!(sdk_dirs(home), ["go1.22.10"], "{run}");
+    assert_eq!(super::listed(home), ["1.22.10"], "{run}");
     let out = home
         .cmd_path(bin.join("go"))
         .arg("version")
@@ -200,10 +201,6 @@ fn assert_consistent_then_recovers(home: &TestHome, sdk: &FakeSdk, bin: &Path, r
         text(&out)
     );
     assert_no_leftovers(home);
-}
-
-fn listed_dirs(home: &TestHome) -> Vec<String> {
-    sdk_dirs(home)
 }
 
 /// When to send SIGKILL to an install.
