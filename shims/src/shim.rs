@@ -67,7 +67,7 @@ fn run(args: &[OsString]) -> ShimError {
             Some("check that GOROOT and PATH do not point into the gvx bin directory; `gvx doctor` shows both".into()),
         );
     }
-    let store = match store_for_shim() {
+    let store = match store_for_shim(exe.as_deref()) {
         Ok(store) => store,
         Err(e) => {
             return ShimError::new(e.to_string(), Some("set GVX_HOME to the gvx store".into()));
@@ -131,11 +131,11 @@ impl Tool {
 }
 
 /// `GVX_HOME`, else the store this shim sits in (`<home>/bin/go`), else `~/.gvx`.
-fn store_for_shim() -> Result<Store, crate::store::StoreLocationError> {
+fn store_for_shim(exe: Option<&Path>) -> Result<Store, crate::store::StoreLocationError> {
     if env::var_os(crate::store::GVX_HOME).is_some_and(|v| !v.is_empty()) {
         return Store::from_env();
     }
-    let from_exe = env::current_exe().ok().and_then(|exe| {
+    let from_exe = exe.and_then(|exe| {
         let bin = exe.parent()?;
         if bin.file_name()? != "bin" {
             return None;
