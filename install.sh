@@ -9,7 +9,8 @@
 #                         root, verified against GVX_INSTALL_SHA256, else against the
 #                         sidecar URL.sha256 (sha256sum's format)
 #   a gvx checkout        this script next to gvx's Cargo.toml: `cargo build --release
-#                         --workspace --bins` (respects CARGO_TARGET_DIR)
+#                         --workspace --bins`, then scripts/build-shim.sh for the shim
+#                         (static on Linux; respects CARGO_TARGET_DIR)
 #   otherwise             the GitHub release asset gvx-<arch>-<os>.tar.gz (latest, or
 #                         --version's), verified the same way
 #
@@ -138,6 +139,9 @@ build_checkout() {
         [ -n "$target_dir" ] || target_dir=$checkout/target
     fi
     from_dir=$target_dir/release
+    say "building the go shim as shipped (sh scripts/build-shim.sh)"
+    shim_path=$(sh "$checkout/scripts/build-shim.sh" "$target_dir" | tail -n 1) && [ -f "$shim_path" ] ||
+        err "building gvx-shim failed (see above); nothing was installed"
 }
 
 # The release asset name for this machine: gvx-<arch>-<os>.tar.gz.
@@ -242,7 +246,9 @@ install_binaries() {
     mkdir -p "$bin_dir" || err "cannot create $bin_dir"
     for name in gvx-shim gvx; do
         temp=$bin_dir/.$name.install-$$
-        if ! { cp "$from_dir/$name" "$temp" && chmod 755 "$temp" && mv -f "$temp" "$bin_dir/$name"; }; then
+        source=$from_dir/$name
+        [ "$name" = gvx-shim ] && [ -n "$shim_path" ] && source=$shim_path
+        if ! { cp "$source" "$temp" && chmod 755 "$temp" && mv -f "$temp" "$bin_dir/$name"; }; then
             rm -f "$temp"
             err "could not install $bin_dir/$name"
         fi
@@ -269,6 +275,7 @@ cleanup() {
 
 main() {
     parse_args "$@"
+    shim_path=
     find_home
     confirm
     need_cmd mktemp

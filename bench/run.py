@@ -55,21 +55,17 @@ def sdks_dir():
 
 
 def build():
+    """Builds gvx and the shipped shim; returns {"gvx": path, "gvx-shim": path}."""
     subprocess.run(["cargo", "build", "--release", "--bins", "--quiet"], cwd=ROOT, check=True)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    return os.path.join(target, "release")
+    return {"gvx": os.path.join(target, "release", "gvx"), "gvx-shim": build_shim(target)}
 
 
-def build_static_shim():
-    """gvx-shim linked statically (glibc static-pie), in its own target dir: what the shim
-    would cost without the dynamic loader. Not what install.sh ships (yet); None if it fails."""
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    triple = "x86_64-unknown-linux-gnu"
-    env = dict(os.environ, RUSTFLAGS="-C target-feature=+crt-static", CARGO_TARGET_DIR=os.path.join(target, "bench-static"))
-    result = subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "gvx-shims", "--bin", "gvx-shim", "--target", triple],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
-    path = os.path.join(target, "bench-static", triple, "release", "gvx-shim")
-    return path if result.returncode == 0 and os.path.exists(path) else None
+def build_shim(target):
+    """gvx-shim as install.sh ships it (scripts/build-shim.sh: static on Linux with glibc)."""
+    out = subprocess.run(["sh", os.path.join(ROOT, "scripts", "build-shim.sh"), target], cwd=ROOT,
+                         check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
+    return out.strip().splitlines()[-1]
 
 
 def serve(directory):
@@ -287,18 +283,13 @@ def bench_shim(release, url, sdks, mise_bin, why_not):
         home = os.path.join(work, "gvx")
         os.makedirs(os.path.join(home, "bin"))
         for name in ("gvx", "gvx-shim"):
-            shutil.copy2(os.path.join(release, name), os.path.join(home, "bin", name))
+            shutil.copy2(release[name], os.path.join(home, "bin", name))
         env = gvx_env(home, url, work)
         subprocess.run([os.path.join(home, "bin", "gvx"), "install", "--quiet", VERSION], env=env, check=True)
         proj = project(work)
         direct = os.path.join(home, "sdk", f"go{VERSION}", "bin", "go")
         gvx = os.path.join(home, "bin", "go")
         variants = {"direct": (direct, env), "gvx": (gvx, env)}
-        static = build_static_shim()
-        if static:
-            os.makedirs(os.path.join(home, "static"))
-            shutil.copy2(static, os.path.join(home, "static", "go"))
-            variants["gvx-static"] = (os.path.join(home, "static", "go"), env)
         mise = None
         if mise_bin:
             mise = Mise(mise_bin, os.path.join(work, "mise"), url, sdks)
@@ -313,8 +304,7 @@ def bench_shim(release, url, sdks, mise_bin, why_not):
 
         table = Table(f"Shim overhead: medians of {runs} runs (alternated), project {DEEP} directories deep",
                       ["command", "direct go", "gvx shim", "gvx / direct", "gvx added (paired)",
-                       "mise shim", "mise / direct", "mise added (paired)", "mise added / gvx added",
-                       "gvx shim, static build", "static added"])
+                       "mise shim", "mise / direct", "mise added (paired)", "mise added / gvx added"])
         cases = [("go version", ["version"]), ("go env GOROOT", ["env", "GOROOT"]), ("go list -m", ["list", "-m"])]
         run_once([direct, "build", "-o", os.devnull, "."], env, proj)  # warm the build cache
         cases.append(("go build (cached)", ["build", "-o", os.devnull, "."]))
@@ -328,8 +318,6 @@ def bench_shim(release, url, sdks, mise_bin, why_not):
         table.print()
         if not mise:
             print(f"\n(mise left out: {why_not})")
-        if not static:
-            print("\n(the static shim could not be built: `rustup target add x86_64-unknown-linux-gnu`?)")
 
         rss = Table("Shim peak RSS (GNU time)", ["what", "peak RSS"])
         rss.add("gvx shim alone (recursion guard tripped: selects, exits)",
@@ -338,8 +326,6 @@ def bench_shim(release, url, sdks, mise_bin, why_not):
         rss.add("go version directly", f"{peak_rss_mib([direct, 'version'], env, proj):.1f} MiB")
         if mise:
             rss.add("go version through the mise shim", f"{peak_rss_mib([mise.shim(), 'version'], variants['mise'][1], proj):.1f} MiB")
-        if static:
-            rss.add("static gvx shim alone", f"{peak_rss_mib([variants['gvx-static'][0], 'version'], dict(env, GVX_SHIM_DEPTH='9'), proj):.1f} MiB")
         rss.add("gvx-shim binary size", f"{os.path.getsize(gvx) / 1024:.0f} KiB")
         rss.print()
     finally:
@@ -356,16 +342,12 @@ def shim_cells(med):
         cells += [ms(m), ratio(m, d), added(m_added), over]
     else:
         cells += ["n/a"] * 4
-    if "gvx-static" in med:
-        cells += [ms(med["gvx-static"]), added(med.added("gvx-static", "direct"))]
-    else:
-        cells += ["n/a"] * 2
     return cells
 
 
 def bench_install(release, url, sdks, mise_bin, why_not):
     runs = int(os.environ.get("BENCH_RUNS", "5"))
-    gvx = os.path.join(release, "gvx")
+    gvx = release["gvx"]
     table = Table(f"Install go{VERSION}, cold (empty store each run), from the loopback mirror: medians of {runs}",
                   ["filesystem", "curl \\| tee >(sha256sum) \\| tar xz", "gvx install", "gvx / pipeline",
                    "mise install", "mise / pipeline", "gvx / mise"])
@@ -433,7 +415,7 @@ def bench_cli(release, url, sdks, mise_bin, why_not):
         home = os.path.join(work, "gvx")
         os.makedirs(os.path.join(home, "bin"))
         for name in ("gvx", "gvx-shim"):
-            shutil.copy2(os.path.join(release, name), os.path.join(home, "bin", name))
+            shutil.copy2(release[name], os.path.join(home, "bin", name))
         env = gvx_env(home, url, work)
         gvx = os.path.join(home, "bin", "gvx")
         subprocess.run([gvx, "install", "--quiet", VERSION], env=env, check=True)
@@ -483,7 +465,7 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
     print(f"machine: {os.cpu_count()} cores ({cpu}), {int(mem) // 1024} MiB RAM, {sh(['uname', '-sr'])}")
-    print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}; {sh([os.path.join(release, 'gvx'), '--version'])}; mise {mise_version}")
+    print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}; {sh([release['gvx'], '--version'])}; mise {mise_version}")
     print(f"start: {load()}")
     started = time.time()
     if "shim" in cases:

@@ -70,5 +70,7 @@ printf '\nGVX_TEST_SDKS=%s\nGVX_WINEPREFIX=%s\nGVX_TEST_WINDOWS_BIN=%s\n' \
 # The integration tests run target/release/gvx, which expects gvx-shim (another
 # package's binary, which `cargo test` alone does not build) beside it.
 step "host binaries" cargo build --release --workspace --bins
+# The shim as install.sh ships it (static on Linux); the tests build it the same way.
+step "shim as shipped" sh scripts/build-shim.sh "$target_dir"
 
 step "cargo test" cargo test --workspace --release --no-fail-fast "$@"

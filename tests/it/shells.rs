@@ -10,8 +10,10 @@ mod setup;
 
 use crate::support::{FakeSdk, TestHome, TestServer, publish};
 use std::collections::BTreeMap;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 /// The PATH a new terminal has before any start-up file runs.
 pub const SYSTEM_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
@@ -21,10 +23,19 @@ pub fn install_sh() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh")
 }
 
-/// The directory holding the test build's `gvx` and `gvx-shim` (for `GVX_INSTALL_FROM`).
+/// A directory holding the test build's `gvx` and the shipped `gvx-shim`, as a release archive
+/// would (for `GVX_INSTALL_FROM`): `<profile dir>/it-release`, filled once per test process.
 pub fn built_binaries() -> PathBuf {
-    let shim = crate::support::shim_bin();
-    shim.parent().expect("target dir").to_path_buf()
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let gvx = assert_cmd::cargo::cargo_bin("gvx");
+        let dir = gvx.with_file_name("it-release");
+        fs::create_dir_all(&dir).unwrap();
+        fs::copy(&gvx, dir.join("gvx")).unwrap();
+        fs::copy(crate::support::shim_bin(), dir.join("gvx-shim")).unwrap();
+        dir
+    })
+    .clone()
 }
 
 /// A home whose index offers Go 1.23.4 and 1.22.10.

@@ -555,3 +555,22 @@ fn gvx_exec_runs_any_command_with_an_sdk() {
         .assert()
         .code(7);
 }
+
+/// On Linux with glibc the shim is shipped statically linked (scripts/build-shim.sh): an ELF
+/// without a PT_INTERP program header, so no dynamic loader runs before it on every `go` call.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_shipped_shim_is_statically_linked() {
+    const PT_INTERP: u32 = 3;
+    let elf = fs::read(crate::support::shim_bin()).unwrap();
+    assert_eq!(&elf[..4], b"\x7fELF");
+    assert_eq!(elf[4], 2, "a 64-bit ELF");
+    let u16_at = |at: usize| u16::from_le_bytes(elf[at..at + 2].try_into().unwrap()) as usize;
+    let phoff = u64::from_le_bytes(elf[0x20..0x28].try_into().unwrap()) as usize;
+    let (phentsize, phnum) = (u16_at(0x36), u16_at(0x38));
+    let interp = (0..phnum).find(|i| {
+        let at = phoff + i * phentsize;
+        u32::from_le_bytes(elf[at..at + 4].try_into().unwrap()) == PT_INTERP
+    });
+    assert_eq!(interp, None, "the shim asks for a dynamic loader");
+}

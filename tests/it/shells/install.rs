@@ -117,18 +117,40 @@ fn a_checkout_is_built_with_cargo() {
     fs::write(checkout.join("Cargo.toml"), "[package]\nname = \"gvx\"\n").unwrap();
     fs::write(checkout.join("shims/Cargo.toml"), "").unwrap();
     fs::copy(install_sh(), checkout.join("install.sh")).unwrap();
+    fs::create_dir_all(checkout.join("scripts")).unwrap();
+    fs::copy(
+        install_sh().with_file_name("scripts/build-shim.sh"),
+        checkout.join("scripts/build-shim.sh"),
+    )
+    .unwrap();
     let tools = home.root().join("tools");
     fs::create_dir_all(&tools).unwrap();
     let log = home.root().join("cargo.log");
     let metadata_dir = home.root().join("meta-target");
+    // `build --target T` (scripts/build-shim.sh's static shim) writes only a shim, to <dir>/T/release.
     let cargo = format!(
-        "#!/bin/sh\necho \"$PWD: $*\" >> '{log}'\ncase $1 in\n  metadata) printf '{{\"packages\":[],\"target_directory\":\"%s\",\"version\":1}}\\n' '{meta}' ;;\n  build) out=${{CARGO_TARGET_DIR:-{meta}}}/release; mkdir -p \"$out\"; printf '%s' '{gvx}' > \"$out/gvx\"; printf '%s' '{shim}' > \"$out/gvx-shim\"; chmod 755 \"$out/gvx\" \"$out/gvx-shim\" ;;\nesac\n",
+        r#"#!/bin/sh
+echo "$PWD: $*" >> '{log}'
+target=${{CARGO_TARGET_DIR:-{meta}}}
+case $* in
+  metadata*) printf '{{"packages":[],"target_directory":"%s","version":1}}\n' '{meta}' ;;
+  *--target*)
+    out=$target/${{*##* }}/release; mkdir -p "$out"
+    printf '%s' 'static shim' > "$out/gvx-shim" ;;
+  build*)
+    out=$target/release; mkdir -p "$out"
+    printf '%s' '{gvx}' > "$out/gvx"; printf '%s' '{shim}' > "$out/gvx-shim"
+    chmod 755 "$out/gvx" "$out/gvx-shim" ;;
+esac
+"#,
         log = log.display(),
         meta = metadata_dir.display(),
         gvx = FAKE_GVX.replace('\'', "'\\''"),
         shim = FAKE_SHIM,
     );
     write_executable(&tools.join("cargo"), &cargo);
+    let host = "x86_64-unknown-linux-gnu";
+    write_executable(&tools.join("rustc"), &format!("#!/bin/sh\necho 'host: {host}'\n"));
     let path = format!("{}:{}", tools.display(), super::SYSTEM_PATH);
 
     for target_dir in [Some("rel-target"), None] {
@@ -149,12 +171,17 @@ fn a_checkout_is_built_with_cargo() {
     }
     let log = fs::read_to_string(&log).unwrap();
     let dir = checkout.canonicalize().unwrap();
+    let workspace = format!("{}: build --release --workspace --bins\n", dir.display());
+    let shim = format!(
+        "{}: build --release -p gvx-shims --bin gvx-shim --target {host}\n",
+        dir.display()
+    );
+    let metadata = format!("{}: metadata --format-version 1 --no-deps\n", dir.display());
+    assert_eq!(log, format!("{workspace}{shim}{workspace}{metadata}{shim}"));
     assert_eq!(
-        log,
-        format!(
-            "{d}: build --release --workspace --bins\n{d}: build --release --workspace --bins\n{d}: metadata --format-version 1 --no-deps\n",
-            d = dir.display()
-        )
+        fs::read_to_string(home.gvx_home().join("bin/gvx-shim")).unwrap(),
+        "static shim",
+        "the shim built by scripts/build-shim.sh is the one installed"
     );
     assert_eq!(
         fs::read_to_string(home.gvx_home().join("bin/gvx")).unwrap(),

@@ -14,7 +14,7 @@ pub mod index;
 pub mod inspect;
 pub mod server;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -45,68 +45,51 @@ pub fn host_os_arch() -> (&'static str, &'static str) {
     (os, arch)
 }
 
-/// Path of the `gvx-shim` binary (package `gvx-shims`).
+/// Path of the `gvx-shim` binary as it is shipped (package `gvx-shims`).
 ///
-/// Cargo only sets `CARGO_BIN_EXE_*` for binaries of the package under test
-/// (`gvx`), and `cargo test -p gvx` does not build other packages' binaries.
-/// So the shim is looked up next to `cargo_bin("gvx")` (same target
-/// directory), and the first call per test process runs
-/// `cargo build -p gvx-shims --bin gvx-shim` (same profile; a no-op when up
-/// to date) so it is never missing or stale. Set `GVX_IT_NO_SHIM_BUILD=1` to
-/// skip that build (then build it yourself, e.g. `cargo build --workspace`).
+/// The first call per test process runs `scripts/build-shim.sh` for the target directory
+/// `cargo_bin("gvx")` lives in (a no-op when up to date), as install.sh does: on Linux with
+/// glibc that is a static release build under `<target dir>/<host triple>/release`. Set
+/// `GVX_IT_NO_SHIM_BUILD=1` to skip the build and use the `gvx-shim` beside gvx instead.
 pub fn shim_bin() -> PathBuf {
     static SHIM: OnceLock<PathBuf> = OnceLock::new();
     SHIM.get_or_init(|| {
         let gvx = assert_cmd::cargo::cargo_bin("gvx");
-        let dir = gvx
-            .parent()
-            .expect("gvx binary has a parent dir")
-            .to_path_buf();
-        let shim = dir.join(format!("gvx-shim{}", std::env::consts::EXE_SUFFIX));
-        if std::env::var_os("GVX_IT_NO_SHIM_BUILD").is_none() {
-            build_shim(&dir);
-        }
-        assert!(
-            shim.is_file(),
-            "{} not found; run `cargo build -p gvx-shims --bin gvx-shim` (same profile) first",
-            shim.display()
-        );
+        let dir = gvx.parent().expect("gvx binary has a parent dir");
+        let shim = if std::env::var_os("GVX_IT_NO_SHIM_BUILD").is_some() {
+            dir.join(format!("gvx-shim{}", std::env::consts::EXE_SUFFIX))
+        } else {
+            build_shim(dir)
+        };
+        assert!(shim.is_file(), "{} not found", shim.display());
         shim
     })
     .clone()
 }
 
-/// Runs `cargo build -p gvx-shims --bin gvx-shim` for the profile (and, if
-/// cross-compiling, the target) that `dir` (e.g. `target/debug`) belongs to.
-fn build_shim(dir: &std::path::Path) {
-    let cargo =
-        std::env::var_os("CARGO").unwrap_or_else(|| option_env!("CARGO").unwrap_or("cargo").into());
-    let mut cmd = Command::new(cargo);
-    cmd.args(["build", "--quiet", "-p", "gvx-shims", "--bin", "gvx-shim"]);
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    match dir.file_name().and_then(|n| n.to_str()) {
-        Some("debug") | None => {}
-        Some("release") => {
-            cmd.arg("--release");
-        }
-        Some(profile) => {
-            cmd.args(["--profile", profile]);
-        }
-    }
-    // `<target-dir>/<profile>`, or `<target-dir>/<triple>/<profile>` when cross-compiling: the
-    // target dir is the one holding cargo's CACHEDIR.TAG.
-    let parent = dir.parent().expect("target dir");
-    if parent.join("CACHEDIR.TAG").is_file() {
-        cmd.env("CARGO_TARGET_DIR", parent);
-    } else if let (Some(triple), Some(target_dir)) = (parent.file_name(), parent.parent()) {
-        cmd.arg("--target").arg(triple);
-        cmd.env("CARGO_TARGET_DIR", target_dir);
-    }
-    let status = cmd.status().expect("run cargo build for gvx-shim");
+/// Runs `scripts/build-shim.sh` for the target directory that `dir` (`<target dir>/<profile>`
+/// or `<target dir>/<triple>/<profile>`) belongs to: the one holding cargo's CACHEDIR.TAG.
+fn build_shim(dir: &std::path::Path) -> PathBuf {
+    let target_dir = dir
+        .ancestors()
+        .find(|d| d.join("CACHEDIR.TAG").is_file())
+        .expect("gvx is built inside a cargo target directory");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/build-shim.sh");
+    let output = Command::new("sh")
+        .arg(&script)
+        .arg(target_dir)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("run scripts/build-shim.sh");
     assert!(
-        status.success(),
-        "`cargo build -p gvx-shims --bin gvx-shim` failed: {status}"
+        output.status.success(),
+        "`sh {} {}` failed: {}",
+        script.display(),
+        target_dir.display(),
+        output.status
     );
+    let stdout = String::from_utf8(output.stdout).expect("build-shim.sh prints a UTF-8 path");
+    PathBuf::from(stdout.lines().last().expect("build-shim.sh prints the shim's path"))
 }
 
 /// Publishes `sdks` on `server`: puts each archive ([`FakeSdk::archive`])
