@@ -39,6 +39,7 @@ pub enum Command {
     Setup(commands::setup::Setup),
     Completions(commands::completions::Completions),
     Doctor(commands::doctor::Doctor),
+    Verify(commands::verify::Verify),
 }
 
 pub fn main() -> ExitCode {
@@ -69,5 +70,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Setup(c) => c.run(&cx),
         Command::Completions(c) => c.run(&cx),
         Command::Doctor(c) => c.run(&cx),
+        Command::Verify(c) => c.run(&cx),
     }
 }

@@ -45,6 +45,19 @@ pub enum HttpError {
     TooLarge { url: String, limit: u64 },
 }
 
+impl HttpError {
+    /// The server (or the file system, for `file://`) says there is no such file: 404 or 410.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            HttpError::Status { status, .. } => {
+                *status == StatusCode::NOT_FOUND || *status == StatusCode::GONE
+            }
+            HttpError::File { source, .. } => source.kind() == io::ErrorKind::NotFound,
+            _ => false,
+        }
+    }
+}
+
 impl From<HttpError> for Error {
     fn from(e: HttpError) -> Self {
         let hint = match &e {

@@ -7,8 +7,9 @@ use crate::context::Context;
 use crate::error::{Error, Exit, Result};
 use crate::http::{HttpError, into_http_error};
 use crate::index::Archive;
+use crate::provenance::Provenance;
 use crate::report::Progress;
-use crate::{lock, platform, shimfarm};
+use crate::{lock, platform, shimfarm, toolchain};
 use gvx_shims::goenv::GoEnv;
 use gvx_shims::guard;
 use gvx_shims::{GoVersion, Store, VersionRequest};
@@ -21,6 +22,21 @@ use std::time::Instant;
 pub struct Options {
     /// Reinstall even when installed.
     pub force: bool,
+    pub source: Source,
+}
+
+/// Where SDKs are downloaded from (`--source`, `GVX_GO_SOURCE`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Source {
+    /// The official archive (GVX_GO_MIRROR, verified against GVX_GO_INDEX); the Go module
+    /// proxy only when that cannot be reached (never after a checksum mismatch).
+    #[default]
+    Auto,
+    /// Only the official archive, verified against the download index.
+    Dl,
+    /// Only the `golang.org/toolchain` module from GOPROXY, proven by the checksum database
+    /// (GOSUMDB).
+    Proxy,
 }
 
 /// What an install did.
@@ -38,7 +54,7 @@ impl Installed {
     }
 }
 
-/// Installs the newest release matching `request` from the index and the mirror.
+/// Installs the newest release matching `request` from `options.source`.
 pub fn install(cx: &Context, request: &VersionRequest, options: Options) -> Result<Installed> {
     if let VersionRequest::Exact(version) = request
         && cx.store.is_installed(version)
@@ -47,6 +63,34 @@ pub fn install(cx: &Context, request: &VersionRequest, options: Options) -> Resu
         repair(cx, *version)?;
         return Ok(Installed::Already(*version));
     }
+    match options.source {
+        Source::Dl => install_dl(cx, request, options),
+        Source::Proxy => install_proxy(cx, request, options),
+        Source::Auto => match install_dl(cx, request, options) {
+            Err(e) if e.exit() == Exit::Network => {
+                crate::report::warn(&format!(
+                    "{}; trying the Go module proxy (GOPROXY) instead",
+                    e.message()
+                ));
+                install_proxy(cx, request, options)
+            }
+            result => result,
+        },
+    }
+}
+
+/// Installs the `golang.org/toolchain` module for `request` from GOPROXY, proven by GOSUMDB.
+fn install_proxy(cx: &Context, request: &VersionRequest, options: Options) -> Result<Installed> {
+    let settings = toolchain::settings::Settings::load(&GoEnv::load())?;
+    settings.check_downloads_allowed()?;
+    let version = toolchain::resolve(cx, &settings, request)?;
+    put_in_place(cx, version, options, |staging, sdk| {
+        toolchain::fetch(cx, &settings, version, staging, sdk)
+    })
+}
+
+/// Installs the newest release matching `request` from the index and the mirror.
+fn install_dl(cx: &Context, request: &VersionRequest, options: Options) -> Result<Installed> {
     let index = cx.index()?;
     let release = index
         .resolve(request)
@@ -62,11 +106,16 @@ pub fn install(cx: &Context, request: &VersionRequest, options: Options) -> Resu
     };
     let url = format!("{}/{}", cx.mirror(), archive.filename);
     put_in_place(cx, version, options, |staging, sdk| {
-        let source = Source::Url {
+        let from = From::Url {
             url: &url,
             archive: &archive,
         };
-        fetch_and_extract(cx, &source, &sha256, staging, sdk)
+        fetch_and_extract(cx, &from, &sha256, staging, sdk)?;
+        Ok(Provenance::Dl {
+            from: url.clone(),
+            sha256: sha256.clone(),
+            index: Some(index.url.clone()),
+        })
     })
 }
 
@@ -82,7 +131,7 @@ pub fn install_file(
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_owned();
-    let (version, sha256, archive) = match sha256 {
+    let (version, sha256, archive, index_url) = match sha256 {
         Some(hex) => {
             let version = version_from_filename(&filename).ok_or_else(|| {
                 Error::new(
@@ -96,7 +145,7 @@ pub fn install_file(
                 sha256: Some(hex.to_ascii_lowercase()),
                 size: None,
             };
-            (version, hex.to_ascii_lowercase(), archive)
+            (version, hex.to_ascii_lowercase(), archive, None)
         }
         None => {
             let index = cx.index()?;
@@ -121,15 +170,20 @@ pub fn install_file(
                 )
                 .hint("pass --sha256 <hex>")
             })?;
-            (release.version, sha, archive)
+            (release.version, sha, archive, Some(index.url.clone()))
         }
     };
     put_in_place(cx, version, options, |staging, sdk| {
-        let source = Source::File {
+        let from = From::File {
             path,
             archive: &archive,
         };
-        fetch_and_extract(cx, &source, &sha256, staging, sdk)
+        fetch_and_extract(cx, &from, &sha256, staging, sdk)?;
+        Ok(Provenance::Dl {
+            from: path.display().to_string(),
+            sha256: sha256.clone(),
+            index: index_url.clone(),
+        })
     })
 }
 
@@ -176,7 +230,7 @@ fn put_in_place(
     cx: &Context,
     version: GoVersion,
     options: Options,
-    fetch: impl FnOnce(&Path, &Path) -> Result<()>,
+    fetch: impl FnOnce(&Path, &Path) -> Result<Provenance>,
 ) -> Result<Installed> {
     check_store_location(&cx.store)?;
     let store = &cx.store;
@@ -198,10 +252,11 @@ fn put_in_place(
         .tempdir_in(store.staging_dir())?;
     let sdk = staging.path().join("go");
     fs_err::create_dir(&sdk)?;
-    fetch(staging.path(), &sdk)?;
+    let provenance = fetch(staging.path(), &sdk)?;
     check_tree(&sdk, &version)?;
-    // The file list `gvx doctor` checks the tree against (outside the SDK's own tree).
+    // What `gvx doctor` and `gvx verify` check the tree against (outside the SDK's own tree).
     crate::manifest::write(store, &version, &sdk)?;
+    crate::provenance::write(store, &version, &provenance)?;
     let target = store.sdk(&version);
     if target.exists() {
         platform::rename(&target, &staging.path().join("replaced"))?;
@@ -212,10 +267,12 @@ fn put_in_place(
     }
     drop(staging);
     cx.status(&format!(
-        "installed {} in {:.1}s ({})",
+        "installed {} in {:.1}s ({})\n  from {}: {}",
         version.name(),
         started.elapsed().as_secs_f64(),
-        target.display()
+        target.display(),
+        provenance.source(),
+        provenance.verification()
     ));
     finish(cx, version)?;
     Ok(Installed::New(version))
@@ -272,7 +329,8 @@ fn clear_staging(store: &Store) -> Result<()> {
     Ok(())
 }
 
-enum Source<'a> {
+/// Where an official archive's bytes come from.
+enum From<'a> {
     Url {
         url: &'a str,
         archive: &'a Archive,
@@ -287,14 +345,14 @@ enum Source<'a> {
 /// checked before extraction (zip, whose directory sits at its end).
 fn fetch_and_extract(
     cx: &Context,
-    source: &Source<'_>,
+    source: &From<'_>,
     sha256: &str,
     staging: &Path,
     sdk: &Path,
 ) -> Result<()> {
     let (archive, location) = match source {
-        Source::Url { url, archive } => (*archive, (*url).to_owned()),
-        Source::File { path, archive } => (*archive, path.display().to_string()),
+        From::Url { url, archive } => (*archive, (*url).to_owned()),
+        From::File { path, archive } => (*archive, path.display().to_string()),
     };
     let progress = Progress::new(
         &format!("downloading {}", archive.filename),
@@ -302,8 +360,8 @@ fn fetch_and_extract(
         cx.quiet,
     );
     let reader: Box<dyn Read + '_> = match source {
-        Source::Url { url, .. } => Box::new(cx.http()?.open(url, &progress)?),
-        Source::File { path, .. } => Box::new(fs_err::File::open(path)?),
+        From::Url { url, .. } => Box::new(cx.http()?.open(url, &progress)?),
+        From::File { path, .. } => Box::new(fs_err::File::open(path)?),
     };
     let mut hashing = HashReader::new(reader);
     let limits = Limits::default();

@@ -1,13 +1,14 @@
-//! The install manifest: every file of an SDK with its size, recorded by `gvx install` right
-//! before the SDK is renamed into place, and checked by `gvx doctor` (existence and size only:
-//! a stat per file, no hashing). It lives beside the store's SDKs, outside their trees:
-//! `<GVX_HOME>/manifests/go1.22.10.txt`.
+//! The install manifest: every file of an SDK with its size and sha256, recorded by `gvx
+//! install` right before the SDK is renamed into place. `gvx doctor` checks it quickly
+//! (existence and size: a stat per file, no hashing); `gvx verify` re-hashes every file. It
+//! lives beside the store's SDKs, outside their trees: `<GVX_HOME>/manifests/go1.22.10.txt`.
 
 use gvx_shims::{GoVersion, Store};
+use sha2::{Digest, Sha256};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-const HEADER: &str = "# gvx install manifest: <size>\\t<path relative to the SDK root>";
+const HEADER: &str = "# gvx install manifest: <size>\\t<sha256>\\t<path relative to the SDK root>";
 
 pub fn path(store: &Store, version: &GoVersion) -> PathBuf {
     store
@@ -16,8 +17,18 @@ pub fn path(store: &Store, version: &GoVersion) -> PathBuf {
         .join(format!("{}.txt", version.name()))
 }
 
-/// Every regular file under `root`, relative with `/` separators, and its size; sorted.
-fn list(root: &Path) -> io::Result<Vec<(String, u64)>> {
+/// One file of an SDK tree.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct File {
+    /// Relative to the SDK root, with `/` separators.
+    pub name: String,
+    pub size: u64,
+    /// Lower-case hex; empty in manifests written before gvx recorded hashes.
+    pub sha256: String,
+}
+
+/// Every regular file under `root`, sorted by name, each hashed when `hash` is set.
+pub fn scan(root: &Path, hash: bool) -> io::Result<Vec<File>> {
     let mut files = Vec::new();
     let mut dirs = vec![PathBuf::new()];
     while let Some(relative) = dirs.pop() {
@@ -33,7 +44,18 @@ fn list(root: &Path) -> io::Result<Vec<(String, u64)>> {
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                files.push((text, entry.metadata()?.len()));
+                let sha256 = if hash {
+                    let mut hasher = Sha256::new();
+                    io::copy(&mut fs_err::File::open(entry.path())?, &mut hasher)?;
+                    crate::toolchain::modzip::hex(&hasher.finalize())
+                } else {
+                    String::new()
+                };
+                files.push(File {
+                    name: text,
+                    size: entry.metadata()?.len(),
+                    sha256,
+                });
             }
         }
     }
@@ -47,8 +69,8 @@ pub fn write(store: &Store, version: &GoVersion, sdk: &Path) -> io::Result<()> {
     let dir = target.parent().unwrap_or(store.home());
     fs_err::create_dir_all(dir)?;
     let mut text = format!("{HEADER}\n");
-    for (name, size) in list(sdk)? {
-        text.push_str(&format!("{size}\t{name}\n"));
+    for file in scan(sdk, true)? {
+        text.push_str(&format!("{}\t{}\t{}\n", file.size, file.sha256, file.name));
     }
     let mut temp = tempfile::Builder::new()
         .prefix(".manifest-")
@@ -56,6 +78,43 @@ pub fn write(store: &Store, version: &GoVersion, sdk: &Path) -> io::Result<()> {
     temp.write_all(text.as_bytes())?;
     temp.persist(&target).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// The recorded files of `version`: `Ok(None)` when there is no manifest.
+pub fn read(store: &Store, version: &GoVersion) -> Result<Option<Vec<File>>, String> {
+    let path = path(store, version);
+    let text = match fs_err::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    let mut files = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.splitn(3, '\t').collect();
+        let (size, sha256, name) = match fields[..] {
+            [size, sha256, name] => (size, sha256, name),
+            [size, name] => (size, "", name),
+            _ => {
+                return Err(format!(
+                    "{}:{}: not <size><TAB><sha256><TAB><path>",
+                    path.display(),
+                    n + 1
+                ));
+            }
+        };
+        let size = size
+            .parse()
+            .map_err(|_| format!("{}:{}: `{size}` is not a size", path.display(), n + 1))?;
+        files.push(File {
+            name: name.to_owned(),
+            size,
+            sha256: sha256.to_owned(),
+        });
+    }
+    Ok(Some(files))
 }
 
 /// What checking an SDK against its manifest found.
@@ -86,41 +145,81 @@ fn essential(name: &str) -> bool {
 /// (`bin/`, `pkg/tool/`), the root's files and a fixed sample of the rest (a shell start-up
 /// check must take milliseconds; a Go SDK has ~10 000 files).
 pub fn verify(store: &Store, version: &GoVersion, sdk: &Path, quick: bool) -> Verified {
-    let text = match fs_err::read_to_string(path(store, version)) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Verified::Unrecorded,
-        Err(e) => return Verified::Unreadable(e.to_string()),
+    let files = match read(store, version) {
+        Ok(Some(files)) => files,
+        Ok(None) => return Verified::Unrecorded,
+        Err(e) => return Verified::Unreadable(e),
     };
-    let mut files = 0;
+    let mut checked = 0;
     let mut missing = Vec::new();
     let mut changed = Vec::new();
-    for (n, line) in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .enumerate()
-    {
-        let Some((size, name)) = line.split_once('\t') else {
-            return Verified::Unreadable(format!("line `{line}` is not <size><TAB><path>"));
-        };
-        if quick && !essential(name) && n % SAMPLE != 0 {
+    for (n, file) in files.iter().enumerate() {
+        if quick && !essential(&file.name) && n % SAMPLE != 0 {
             continue;
         }
-        files += 1;
-        match std::fs::symlink_metadata(sdk.join(name)) {
-            Ok(meta) if meta.is_file() && size.parse() == Ok(meta.len()) => {}
-            Ok(_) => changed.push(name.to_owned()),
-            Err(_) => missing.push(name.to_owned()),
+        checked += 1;
+        match std::fs::symlink_metadata(sdk.join(&file.name)) {
+            Ok(meta) if meta.is_file() && meta.len() == file.size => {}
+            Ok(_) => changed.push(file.name.clone()),
+            Err(_) => missing.push(file.name.clone()),
         }
     }
     if missing.is_empty() && changed.is_empty() {
-        Verified::Intact { files }
+        Verified::Intact { files: checked }
     } else {
         Verified::Damaged {
-            files,
+            files: checked,
             missing,
             changed,
         }
     }
+}
+
+/// What re-hashing a tree against its manifest found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Comparison {
+    pub files: usize,
+    pub missing: Vec<String>,
+    /// Other size or sha256 (or size only, for manifests recorded without hashes).
+    pub changed: Vec<String>,
+    /// Files in the tree the install did not put there.
+    pub added: Vec<String>,
+}
+
+impl Comparison {
+    pub fn is_intact(&self) -> bool {
+        self.missing.is_empty() && self.changed.is_empty() && self.added.is_empty()
+    }
+}
+
+/// Compares the tree as it is now (`scan(sdk, true)`) with the recorded files.
+pub fn compare(recorded: &[File], now: &[File]) -> Comparison {
+    use std::collections::BTreeMap;
+    let now: BTreeMap<&str, &File> = now.iter().map(|f| (f.name.as_str(), f)).collect();
+    let mut out = Comparison {
+        files: recorded.len(),
+        ..Comparison::default()
+    };
+    for file in recorded {
+        match now.get(file.name.as_str()) {
+            None => out.missing.push(file.name.clone()),
+            Some(found)
+                if found.size != file.size
+                    || (!file.sha256.is_empty() && found.sha256 != file.sha256) =>
+            {
+                out.changed.push(file.name.clone());
+            }
+            Some(_) => {}
+        }
+    }
+    let recorded: std::collections::BTreeSet<&str> =
+        recorded.iter().map(|f| f.name.as_str()).collect();
+    out.added = now
+        .keys()
+        .filter(|name| !recorded.contains(*name))
+        .map(|name| (*name).to_owned())
+        .collect();
+    out
 }
 
 #[cfg(test)]
@@ -139,7 +238,22 @@ mod tests {
         assert_eq!(verify(&store, &v, &sdk, false), Verified::Unrecorded);
         write(&store, &v, &sdk).unwrap();
         let text = fs_err::read_to_string(path(&store, &v)).unwrap();
-        assert!(text.ends_with("10\tVERSION\n2\tbin/go\n"), "{text}");
+        assert!(
+            text.ends_with(&format!(
+                "10\t{}\tVERSION\n2\t{}\tbin/go\n",
+                crate::toolchain::modzip::hex(&Sha256::digest("go1.22.10\n")),
+                crate::toolchain::modzip::hex(&Sha256::digest("go")),
+            )),
+            "{text}"
+        );
+        let recorded = read(&store, &v).unwrap().unwrap();
+        assert!(compare(&recorded, &scan(&sdk, true).unwrap()).is_intact());
+        fs_err::write(sdk.join("bin/gofmt"), "new").unwrap();
+        fs_err::write(sdk.join("bin/go"), "og").unwrap();
+        let found = compare(&recorded, &scan(&sdk, true).unwrap());
+        assert_eq!(found.changed, ["bin/go"], "same size, other bytes");
+        assert_eq!(found.added, ["bin/gofmt"]);
+        fs_err::remove_file(sdk.join("bin/gofmt")).unwrap();
         assert_eq!(
             verify(&store, &v, &sdk, false),
             Verified::Intact { files: 2 }

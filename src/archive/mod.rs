@@ -24,9 +24,9 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-pub use name::{UnsafeReason, strip_check};
+pub use name::{Root, UnsafeReason, strip_check, strip_check_under};
 pub use targz::extract_tar_gz;
-pub use zipfile::extract_zip;
+pub use zipfile::{extract_module_zip, extract_zip};
 
 /// Ceilings on what one archive may produce; exceeding one is [`ArchiveError::TooLarge`].
 ///
@@ -208,4 +208,4 @@ impl fmt::Display for Limit {
 }
 
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;

@@ -26,6 +26,8 @@ pub enum UnsafeReason {
     /// An empty (`a//b`) or `.` component.
     EmptyComponent,
     OutsideGo,
+    /// Not under a module zip's `<module>@<version>/` directory.
+    OutsideModule,
     /// The joined path would not stay under the destination (never expected after the
     /// other checks; kept as a second line of defence).
     Escapes,
@@ -51,21 +53,40 @@ impl fmt::Display for UnsafeReason {
             UnsafeReason::ParentDir => "the path climbs out with `..`",
             UnsafeReason::EmptyComponent => "the path has an empty or `.` component",
             UnsafeReason::OutsideGo => "it lies outside the top-level `go/` directory",
+            UnsafeReason::OutsideModule => {
+                "it lies outside the module's `golang.org/toolchain@<version>/` directory"
+            }
             UnsafeReason::Escapes => "the path would leave the destination directory",
         })
     }
 }
 
-/// Judges an archive entry name and strips the leading `go/`.
+/// The top-level directory every entry of an archive sits under; extraction strips it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Root<'a> {
+    /// `go/`: an official go.dev/dl archive.
+    Go,
+    /// `<module>@<version>/`, e.g. `golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64`: a
+    /// module zip from a Go module proxy (given without the trailing `/`).
+    Module(&'a str),
+}
+
+/// Judges an entry name of an official archive and strips the leading `go/`: see
+/// [`strip_check_under`].
+pub fn strip_check(name: &str) -> Result<Option<PathBuf>, UnsafeReason> {
+    strip_check_under(name, Root::Go)
+}
+
+/// Judges an archive entry name and strips `root`.
 ///
 /// Returns the path relative to the destination (built only from plain components), or
-/// `None` for the top-level `go/` directory itself. A trailing `/` (directory entries) is
-/// allowed. Refused: anything outside `go/`, absolute paths, `..`, empty or `.` components,
+/// `None` for the root directory itself. A trailing `/` (directory entries) is allowed.
+/// Refused: anything outside the root, absolute paths, `..`, empty or `.` components,
 /// backslashes (so UNC `\\server` too), drive letters, NUL and control characters, and names
 /// Windows cannot represent faithfully — on every platform, so an archive is accepted or
 /// refused the same way everywhere (official Go trees obey Go's module-zip file-name rules,
 /// which already exclude all of these).
-pub fn strip_check(name: &str) -> Result<Option<PathBuf>, UnsafeReason> {
+pub fn strip_check_under(name: &str, root: Root<'_>) -> Result<Option<PathBuf>, UnsafeReason> {
     let bytes = name.as_bytes();
     if name.is_empty() {
         return Err(UnsafeReason::Empty);
@@ -93,18 +114,24 @@ pub fn strip_check(name: &str) -> Result<Option<PathBuf>, UnsafeReason> {
     }
 
     let trimmed = name.strip_suffix('/').unwrap_or(name);
-    let mut rel = PathBuf::new();
-    for (i, component) in trimmed.split('/').enumerate() {
+    for component in trimmed.split('/') {
         match component {
             ".." => return Err(UnsafeReason::ParentDir),
             "" | "." => return Err(UnsafeReason::EmptyComponent),
             _ if windows_reserved(component) => return Err(UnsafeReason::WindowsReserved),
-            "go" if i == 0 => {}
-            _ if i == 0 => return Err(UnsafeReason::OutsideGo),
-            _ => rel.push(component),
+            _ => {}
         }
     }
-    Ok((!rel.as_os_str().is_empty()).then_some(rel))
+    let (root, outside) = match root {
+        Root::Go => ("go", UnsafeReason::OutsideGo),
+        Root::Module(prefix) => (prefix, UnsafeReason::OutsideModule),
+    };
+    let rest = match trimmed.strip_prefix(root) {
+        Some("") => return Ok(None),
+        Some(rest) => rest.strip_prefix('/').ok_or(outside)?,
+        None => return Err(outside),
+    };
+    Ok(Some(rest.split('/').collect()))
 }
 
 /// Device names Windows resolves in any directory (also with an extension, `nul.txt`), and

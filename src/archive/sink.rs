@@ -6,7 +6,8 @@ use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 
-use super::{ArchiveError, Extracted, Limit, Limits, UnsafeReason, strip_check};
+use super::name::{Root, strip_check_under};
+use super::{ArchiveError, Extracted, Limit, Limits, UnsafeReason};
 
 /// Bytes of file data per batch handed to the writer thread (batches are recycled).
 const BATCH_BYTES: usize = 1 << 20;
@@ -30,6 +31,8 @@ enum Seen {
 /// creation and file writing.
 pub(super) struct Sink<'a> {
     dest: &'a Path,
+    /// The top-level directory entries sit under, stripped from their paths.
+    root: Root<'a>,
     limits: Limits,
     archive: Option<&'a Path>,
     /// Every path produced so far, relative to `dest` (the root `go/` is the empty path).
@@ -79,6 +82,7 @@ impl Batch {
 /// reports the first error of either side.
 pub(super) fn with_sink(
     dest: &Path,
+    root: Root<'_>,
     limits: &Limits,
     archive: Option<&Path>,
     extract: impl FnOnce(&mut Sink<'_>) -> Result<(), ArchiveError>,
@@ -91,6 +95,7 @@ pub(super) fn with_sink(
             .spawn_scoped(scope, move || write_files(batches, recycle))?;
         let mut sink = Sink {
             dest,
+            root,
             limits: *limits,
             archive,
             seen: HashMap::new(),
@@ -194,9 +199,9 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
-    /// Judges an entry name: `Ok(None)` is the root `go/` itself.
+    /// Judges an entry name: `Ok(None)` is the root (`go/`) itself.
     pub(super) fn check(&self, name: &str) -> Result<Option<PathBuf>, ArchiveError> {
-        strip_check(name).map_err(|reason| self.unsafe_path(name, reason))
+        strip_check_under(name, self.root).map_err(|reason| self.unsafe_path(name, reason))
     }
 
     pub(super) fn unsafe_path(&self, name: &str, reason: UnsafeReason) -> ArchiveError {

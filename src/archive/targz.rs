@@ -7,6 +7,7 @@ use std::path::Path;
 use flate2::read::GzDecoder;
 use tar::{EntryType, PaxExtensions};
 
+use super::name::Root;
 use super::sink::{Kind, Sink, with_sink};
 use super::{ArchiveError, Extracted, Limit, Limits, UnsafeReason};
 
@@ -35,7 +36,7 @@ pub fn extract_tar_gz(
         left: cap,
         tripped: &tripped,
     };
-    let result = with_sink(dest, limits, None, |sink| {
+    let result = with_sink(dest, Root::Go, limits, None, |sink| {
         extract(tar::Archive::new(stream), sink)
     });
     match result {

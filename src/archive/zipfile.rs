@@ -6,6 +6,7 @@ use std::path::Path;
 use zip::ZipArchive;
 use zip::result::ZipError;
 
+use super::name::Root;
 use super::sink::{Kind, with_sink};
 use super::{ArchiveError, Extracted, Limit, Limits, UnsafeReason};
 
@@ -27,6 +28,30 @@ const DOS_DIR: u32 = 0x10;
 /// decompressed bytes are capped at its declared size, which must itself fit the limits.
 /// On error `dest` must be discarded.
 pub fn extract_zip(file: &Path, dest: &Path, limits: &Limits) -> Result<Extracted, ArchiveError> {
+    extract(file, dest, Root::Go, limits)
+}
+
+/// Extracts a module zip from a Go module proxy (everything under `<module>@<version>/`,
+/// `module_root` without the trailing `/`) into `dest`, stripping that prefix.
+///
+/// As [`extract_zip`], except that file modes come from Go's distpack path rule, never from
+/// the zip: a module's `h1:` hash covers names and contents only, so the modes a proxy
+/// serves are not verified.
+pub fn extract_module_zip(
+    file: &Path,
+    dest: &Path,
+    module_root: &str,
+    limits: &Limits,
+) -> Result<Extracted, ArchiveError> {
+    extract(file, dest, Root::Module(module_root), limits)
+}
+
+fn extract(
+    file: &Path,
+    dest: &Path,
+    root: Root<'_>,
+    limits: &Limits,
+) -> Result<Extracted, ArchiveError> {
     let zip_error = |entry: Option<&str>, error: ZipError| ArchiveError::Zip {
         archive: file.to_path_buf(),
         entry: entry.map(str::to_owned),
@@ -53,7 +78,7 @@ pub fn extract_zip(file: &Path, dest: &Path, limits: &Limits) -> Result<Extracte
         });
     }
 
-    with_sink(dest, limits, Some(file), |sink| {
+    with_sink(dest, root, limits, Some(file), |sink| {
         for index in 0..zip.len() {
             sink.count_entry()?;
             let (name, kind, unix_mode, declared) = {
@@ -84,9 +109,9 @@ pub fn extract_zip(file: &Path, dest: &Path, limits: &Limits) -> Result<Extracte
                 continue;
             }
 
-            let executable = match unix_mode {
-                Some(mode) => mode & 0o111 != 0,
-                None => distpack_executable(name.strip_prefix("go/").unwrap_or(&name)),
+            let executable = match (root, unix_mode) {
+                (Root::Go, Some(mode)) => mode & 0o111 != 0,
+                (Root::Go, None) | (Root::Module(_), _) => distpack_executable(&slash_path(&rel)),
             };
             sink.check_declared(&name, declared)?;
             let mut data = zip.by_index(index).map_err(|e| zip_error(Some(&name), e))?;
@@ -110,6 +135,12 @@ pub fn extract_zip(file: &Path, dest: &Path, limits: &Limits) -> Result<Extracte
         }
         Ok(())
     })
+}
+
+/// `rel`'s components joined with `/`, whatever the platform's separator.
+fn slash_path(rel: &Path) -> String {
+    let parts: Vec<_> = rel.iter().map(|c| c.to_string_lossy()).collect();
+    parts.join("/")
 }
 
 /// Best effort, for the error message only: the first name the central directory repeats.
@@ -244,6 +275,50 @@ mod tests {
             assert_eq!(mode(&st.path("src/x.go")), 0o644);
             assert_eq!(mode(&st.path("bin")), 0o755);
         }
+    }
+
+    /// A module zip: the `<module>@<version>/` prefix is stripped, and modes follow the
+    /// distpack path rule whatever the zip says (they are not covered by the module's hash).
+    #[test]
+    fn module_zips_strip_their_prefix_and_take_modes_from_the_path() {
+        const ROOT: &str = "golang.org/toolchain@v0.0.1-go1.22.0.linux-amd64";
+        let name = |rel: &str| format!("{ROOT}/{rel}");
+        let bytes = raw_zip(&[
+            zentry(&name("bin/go"), b"#!", Some(S_IFREG | 0o644)),
+            zentry(&name("pkg/tool/linux_amd64/compile"), b"\x7fELF", None),
+            zentry(&name("src/all.bash"), b"#!", Some(S_IFREG | 0o444)),
+            zentry(&name("src/x.go"), b"package x", Some(S_IFREG | 0o4777)),
+        ]);
+        let st = Staging::new();
+        let zdir = tempfile::tempdir().unwrap();
+        let path = zdir.path().join("module.zip");
+        std::fs::write(&path, bytes).unwrap();
+        extract_module_zip(&path, &st.dest, ROOT, &Limits::default()).unwrap();
+        st.assert_contained();
+        assert_eq!(std::fs::read(st.path("src/x.go")).unwrap(), b"package x");
+        #[cfg(unix)]
+        {
+            assert_eq!(mode(&st.path("bin/go")), 0o755);
+            assert_eq!(mode(&st.path("pkg/tool/linux_amd64/compile")), 0o755);
+            assert_eq!(mode(&st.path("src/all.bash")), 0o755);
+            assert_eq!(mode(&st.path("src/x.go")), 0o644);
+        }
+
+        let outside = raw_zip(&[zentry("go/bin/go", b"#!", None)]);
+        let st = Staging::new();
+        std::fs::write(&path, outside).unwrap();
+        let err = extract_module_zip(&path, &st.dest, ROOT, &Limits::default()).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                ArchiveError::UnsafePath {
+                    reason: UnsafeReason::OutsideModule,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        st.assert_contained();
     }
 
     #[test]

@@ -1,7 +1,10 @@
 use crate::context::Context;
 use crate::error::Result;
-use crate::install::{self, Installed, Options};
+use crate::install::{self, Installed, Options, Source};
+use crate::provenance::{self, Provenance};
+use crate::report;
 use gvx_shims::select::Outcome;
+use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,48 +29,83 @@ pub struct Install {
     /// The archive's sha256, for when no index can be had.
     #[arg(long, value_name = "HEX", requires = "archive")]
     pub sha256: Option<String>,
+    /// Where to download from: `dl` (the official archive, verified against the download
+    /// index), `proxy` (the golang.org/toolchain module from GOPROXY, proven by the checksum
+    /// database GOSUMDB), or `auto`: dl, and the proxy when dl cannot be reached.
+    #[arg(
+        long,
+        value_enum,
+        env = "GVX_GO_SOURCE",
+        default_value_t,
+        conflicts_with = "archive"
+    )]
+    pub source: Source,
+    /// Print what was installed, from where and how it was verified, as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl Install {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
-        let options = Options { force: self.force };
+        let options = Options {
+            force: self.force,
+            source: self.source,
+        };
+        let mut done = Vec::new();
         if let Some(archive) = &self.archive {
-            report(
+            done.push(install::install_file(
                 cx,
-                install::install_file(cx, archive, self.sha256.clone(), options)?,
-            );
-            return Ok(ExitCode::SUCCESS);
-        }
-        if self.versions.is_empty() {
+                archive,
+                self.sha256.clone(),
+                options,
+            )?);
+        } else if self.versions.is_empty() {
             let selection = super::selection(cx)?;
-            let request = match selection.outcome {
-                Outcome::Install(request) => request,
-                Outcome::Run(version) if self.force => gvx_shims::VersionRequest::Exact(version),
-                Outcome::Run(version) => {
-                    report(cx, Installed::Already(version));
-                    return Ok(ExitCode::SUCCESS);
+            done.push(match selection.outcome {
+                Outcome::Install(request) => install::install(cx, &request, options)?,
+                Outcome::Run(version) if self.force => {
+                    let request = gvx_shims::VersionRequest::Exact(version);
+                    install::install(cx, &request, options)?
                 }
-            };
-            report(cx, install::install(cx, &request, options)?);
-            return Ok(ExitCode::SUCCESS);
+                Outcome::Run(version) => Installed::Already(version),
+            });
+        } else {
+            let requests = self
+                .versions
+                .iter()
+                .map(|v| super::parse_request(v))
+                .collect::<Result<Vec<_>>>()?;
+            for request in &requests {
+                done.push(install::install(cx, request, options)?);
+            }
         }
-        let requests = self
-            .versions
-            .iter()
-            .map(|v| super::parse_request(v))
-            .collect::<Result<Vec<_>>>()?;
-        for request in &requests {
-            report(cx, install::install(cx, request, options)?);
+        if self.json {
+            let items: Vec<_> = done.iter().map(|i| describe(cx, *i)).collect();
+            report::out(&serde_json::to_string_pretty(&items).unwrap_or_default());
+        } else {
+            for installed in done {
+                if let Installed::Already(version) = installed {
+                    cx.status(&format!(
+                        "{} is already installed (--force reinstalls it)",
+                        version.name()
+                    ));
+                }
+            }
         }
         Ok(ExitCode::SUCCESS)
     }
 }
 
-fn report(cx: &Context, installed: Installed) {
-    if let Installed::Already(version) = installed {
-        cx.status(&format!(
-            "{} is already installed (--force reinstalls it)",
-            version.name()
-        ));
-    }
+/// An install's result for `--json`: the version, whether it was new, and its provenance.
+fn describe(cx: &Context, installed: Installed) -> serde_json::Value {
+    let version = installed.version();
+    let provenance = provenance::read(&cx.store, &version);
+    json!({
+        "version": version.to_string(),
+        "path": cx.store.sdk(&version),
+        "new": matches!(installed, Installed::New(_)),
+        "source": provenance.as_ref().map(Provenance::source),
+        "verification": provenance.as_ref().map(Provenance::verification),
+        "provenance": provenance,
+    })
 }

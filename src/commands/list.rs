@@ -1,5 +1,6 @@
 use crate::context::Context;
 use crate::error::Result;
+use crate::provenance::{self, Provenance};
 use crate::report;
 use gvx_shims::select::Outcome;
 use serde_json::json;
@@ -46,11 +47,14 @@ impl List {
                 .iter()
                 .rev()
                 .map(|v| {
+                    let provenance = provenance::read(&cx.store, v);
                     json!({
                         "version": v.to_string(),
                         "path": cx.store.sdk(v),
                         "default": default.as_deref() == Some(v.to_string().as_str()),
                         "active": active.as_ref().is_some_and(|(a, _)| a == v),
+                        "source": provenance.as_ref().map(Provenance::source),
+                        "verification": provenance.as_ref().map(Provenance::verification),
                     })
                 })
                 .collect();
@@ -71,6 +75,10 @@ impl List {
                 _ => format!("  {version}"),
             };
             text.push_str(&mark);
+            // The official archive is the norm; a module-proxy install says so.
+            if let Some(p @ Provenance::Proxy { .. }) = provenance::read(&cx.store, version) {
+                text.push_str(&format!("  [from proxy {}]", p.source_url()));
+            }
             text.push('\n');
         }
         report::out(&text);

@@ -11,6 +11,7 @@ pub mod reshim;
 pub mod setup;
 pub mod uninstall;
 pub mod use_;
+pub mod verify;
 pub mod which;
 
 use crate::context::Context;

@@ -67,6 +67,7 @@ impl Uninstall {
             })?;
             drop(trash);
             let _ = fs_err::remove_file(crate::manifest::path(store, &version));
+            let _ = fs_err::remove_file(crate::provenance::path(store, &version));
             cx.status(&format!("removed {} ({})", version.name(), sdk.display()));
             if store.read_default()?.as_deref() == Some(version.to_string().as_str()) {
                 crate::report::warn(&format!(

@@ -37,6 +37,14 @@ impl Host {
         }
     }
 
+    /// GOARCH (`arm`, where the download index says `armv6l`).
+    pub fn goarch(&self) -> &'static str {
+        match self.dl_arch {
+            "armv6l" => "arm",
+            other => other,
+        }
+    }
+
     /// `linux/amd64`, for messages.
     pub fn describe(&self) -> String {
         format!("{}/{}", self.os, self.dl_arch)

@@ -150,7 +150,10 @@ esac
     );
     write_executable(&tools.join("cargo"), &cargo);
     let host = "x86_64-unknown-linux-gnu";
-    write_executable(&tools.join("rustc"), &format!("#!/bin/sh\necho 'host: {host}'\n"));
+    write_executable(
+        &tools.join("rustc"),
+        &format!("#!/bin/sh\necho 'host: {host}'\n"),
+    );
     let path = format!("{}:{}", tools.display(), super::SYSTEM_PATH);
 
     for target_dir in [Some("rel-target"), None] {

@@ -89,7 +89,12 @@ fn build_shim(dir: &std::path::Path) -> PathBuf {
         output.status
     );
     let stdout = String::from_utf8(output.stdout).expect("build-shim.sh prints a UTF-8 path");
-    PathBuf::from(stdout.lines().last().expect("build-shim.sh prints the shim's path"))
+    PathBuf::from(
+        stdout
+            .lines()
+            .last()
+            .expect("build-shim.sh prints the shim's path"),
+    )
 }
 
 /// Publishes `sdks` on `server`: puts each archive ([`FakeSdk::archive`])

@@ -1,0 +1,199 @@
+use crate::context::Context;
+use crate::error::{Error, Exit, Result};
+use crate::manifest::{self, Comparison};
+use crate::provenance::{self, Provenance};
+use crate::report;
+use crate::toolchain::{MODULE, modzip};
+use gvx_shims::GoVersion;
+use serde_json::json;
+use std::process::ExitCode;
+
+/// Re-check installed SDKs against what they were verified with at install.
+///
+/// Every file is hashed again and compared with the manifest recorded at install; an SDK
+/// from a Go module proxy is also hashed as its module (`h1:`) and compared with the hash
+/// the checksum database proved. Exits 5 when an SDK does not match.
+#[derive(Debug, clap::Args)]
+pub struct Verify {
+    /// `1.22.10` (or `1.22` for every installed 1.22.x); all installed SDKs when left out.
+    #[arg(value_name = "VERSION")]
+    pub versions: Vec<String>,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One SDK's result.
+struct Outcome {
+    version: GoVersion,
+    provenance: Option<Provenance>,
+    problem: Option<String>,
+    files: usize,
+}
+
+impl Verify {
+    pub fn run(self, cx: &Context) -> Result<ExitCode> {
+        let installed = cx.store.installed()?;
+        let mut versions = Vec::new();
+        for text in &self.versions {
+            let request = super::parse_request(text)?;
+            let matching: Vec<_> = installed.iter().filter(|v| request.matches(v)).collect();
+            if matching.is_empty() {
+                return Err(
+                    Error::new(Exit::NotFound, format!("Go {request} is not installed"))
+                        .hint("`gvx list` shows the installed SDKs"),
+                );
+            }
+            versions.extend(matching);
+        }
+        if self.versions.is_empty() {
+            versions = installed.iter().collect();
+        }
+        let outcomes: Vec<Outcome> = versions
+            .into_iter()
+            .map(|v| check(cx, *v))
+            .collect::<Result<_>>()?;
+        let failed = outcomes.iter().filter(|o| o.problem.is_some()).count();
+        if self.json {
+            let items: Vec<_> = outcomes
+                .iter()
+                .map(|o| {
+                    json!({
+                        "version": o.version.to_string(),
+                        "ok": o.problem.is_none(),
+                        "problem": o.problem,
+                        "files": o.files,
+                        "source": o.provenance.as_ref().map(Provenance::source),
+                        "verification": o.provenance.as_ref().map(Provenance::verification),
+                    })
+                })
+                .collect();
+            report::out(&serde_json::to_string_pretty(&items).unwrap_or_default());
+        } else if outcomes.is_empty() {
+            cx.status("no Go SDKs installed");
+        } else {
+            let mut text = String::new();
+            for o in &outcomes {
+                let from = o.provenance.as_ref().map_or_else(
+                    || "provenance not recorded".to_owned(),
+                    |p| format!("from {}: {}", p.source(), p.verification()),
+                );
+                match &o.problem {
+                    None => text.push_str(&format!(
+                        "{}: ok, {} files as installed; {from}\n",
+                        o.version.name(),
+                        o.files
+                    )),
+                    Some(problem) => {
+                        text.push_str(&format!("{}: FAILED: {problem}\n", o.version.name()))
+                    }
+                }
+            }
+            report::out(&text);
+        }
+        if failed == 0 {
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(Error::new(
+            Exit::Verification,
+            format!(
+                "{failed} of {} SDKs do not match what was verified at install",
+                outcomes.len()
+            ),
+        )
+        .hint("reinstall them with `gvx install --force <version>`"))
+    }
+}
+
+fn check(cx: &Context, version: GoVersion) -> Result<Outcome> {
+    let sdk = cx.store.sdk(&version);
+    let provenance = provenance::read(&cx.store, &version);
+    let recorded = match manifest::read(&cx.store, &version) {
+        Ok(Some(files)) => files,
+        Ok(None) => {
+            return Ok(Outcome {
+                version,
+                provenance,
+                files: 0,
+                problem: Some(format!(
+                    "no manifest was recorded at install ({} is missing: installed by an older gvx)",
+                    manifest::path(&cx.store, &version).display()
+                )),
+            });
+        }
+        Err(e) => {
+            return Ok(Outcome {
+                version,
+                provenance,
+                files: 0,
+                problem: Some(format!("the manifest cannot be read: {e}")),
+            });
+        }
+    };
+    let now = manifest::scan(&sdk, true)?;
+    let comparison = manifest::compare(&recorded, &now);
+    let mut problem = describe(&comparison);
+    if problem.is_none()
+        && let Some(Provenance::Proxy { module, h1, .. }) = &provenance
+    {
+        let tree = module_hash(module, &now);
+        if tree != *h1 {
+            problem = Some(format!(
+                "the tree hashes as {tree}, not {h1} as proven at install"
+            ));
+        }
+    }
+    Ok(Outcome {
+        version,
+        provenance,
+        files: comparison.files,
+        problem,
+    })
+}
+
+/// What a comparison found, in a sentence; `None` when the tree is as installed.
+fn describe(c: &Comparison) -> Option<String> {
+    if c.is_intact() {
+        return None;
+    }
+    let list = |what: &str, names: &[String]| {
+        (!names.is_empty()).then(|| {
+            let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+            let more = names.len().saturating_sub(5);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!("{} {what} ({}{more})", names.len(), shown.join(", "))
+        })
+    };
+    let parts: Vec<String> = [
+        list("changed", &c.changed),
+        list("missing", &c.missing),
+        list("added", &c.added),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Some(format!("files {}", parts.join(", ")))
+}
+
+/// The `h1:` of the module zip this tree was unpacked from: every file under the module's
+/// prefix, except the `go.mod` copies made from each `_go.mod` at install.
+fn module_hash(module: &str, files: &[manifest::File]) -> String {
+    let names: std::collections::HashSet<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let copy_of_underscore = |name: &str| match name.strip_suffix("go.mod") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => {
+            names.contains(format!("{dir}_go.mod").as_str())
+        }
+        _ => false,
+    };
+    debug_assert!(module.starts_with(MODULE));
+    let entries = files
+        .iter()
+        .filter(|f| !copy_of_underscore(&f.name))
+        .map(|f| (format!("{module}/{}", f.name), f.sha256.clone()))
+        .collect();
+    modzip::hash1(entries)
+}

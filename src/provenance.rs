@@ -1,0 +1,117 @@
+//! Where an installed SDK came from and what proved it: recorded at install beside the SDK's
+//! manifest (`<GVX_HOME>/manifests/go1.22.10.json`), shown by `gvx list`, and re-checked by
+//! `gvx verify`. The two sources are proven by different hashes of different files — the
+//! archive's sha256 from the download index, or the module zip's `h1:` from a checksum
+//! database — and one is never compared with the other.
+
+use gvx_shims::{GoVersion, Store};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "lowercase")]
+pub enum Provenance {
+    /// An official archive (go.dev/dl or GVX_GO_MIRROR, or a file on disk) whose sha256
+    /// matched the download index or the one given with `--sha256`.
+    Dl {
+        /// Where the bytes came from.
+        from: String,
+        sha256: String,
+        /// The index URL the sha256 came from; `None` when given with `--sha256`.
+        index: Option<String>,
+    },
+    /// A `golang.org/toolchain` module zip from a Go module proxy.
+    Proxy {
+        proxy: String,
+        /// `golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64`
+        module: String,
+        /// The module zip's `h1:` (the SDK tree's, before `_go.mod` files were copied to `go.mod`).
+        h1: String,
+        /// The checksum database proof; `None` only under Go's single `file://` GOPROXY
+        /// exception with GOSUMDB=off.
+        sumdb: Option<SumdbProof>,
+    },
+}
+
+/// The record that proved a module's `h1:` and the signed tree it was proven in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SumdbProof {
+    pub name: String,
+    pub record_id: u64,
+    pub tree_size: u64,
+    pub tree_hash: String,
+}
+
+impl Provenance {
+    /// `dl` or `proxy`.
+    pub fn source(&self) -> &'static str {
+        match self {
+            Provenance::Dl { .. } => "dl",
+            Provenance::Proxy { .. } => "proxy",
+        }
+    }
+
+    /// Where the bytes came from: the archive's URL or file, or the proxy's URL.
+    pub fn source_url(&self) -> &str {
+        match self {
+            Provenance::Dl { from, .. } => from,
+            Provenance::Proxy { proxy, .. } => proxy,
+        }
+    }
+
+    /// One line on what proved the bytes.
+    pub fn verification(&self) -> String {
+        match self {
+            Provenance::Dl {
+                sha256,
+                index: Some(index),
+                ..
+            } => {
+                format!("sha256 {sha256} from the index {index}")
+            }
+            Provenance::Dl {
+                sha256,
+                index: None,
+                ..
+            } => format!("sha256 {sha256} given with --sha256"),
+            Provenance::Proxy {
+                h1,
+                sumdb: Some(proof),
+                ..
+            } => format!(
+                "{h1} proven by the checksum database {} (record {} in a tree of {})",
+                proof.name, proof.record_id, proof.tree_size
+            ),
+            Provenance::Proxy {
+                h1, sumdb: None, ..
+            } => {
+                format!("{h1}, unproven: GOSUMDB=off with a single file:// GOPROXY")
+            }
+        }
+    }
+}
+
+pub fn path(store: &Store, version: &GoVersion) -> PathBuf {
+    crate::manifest::path(store, version).with_extension("json")
+}
+
+/// Records `provenance` for `version`, replacing any earlier record atomically.
+pub fn write(store: &Store, version: &GoVersion, provenance: &Provenance) -> std::io::Result<()> {
+    let target = path(store, version);
+    let dir = target.parent().unwrap_or(store.home());
+    fs_err::create_dir_all(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".provenance-")
+        .tempfile_in(dir)?;
+    let json = serde_json::to_string_pretty(provenance).map_err(std::io::Error::other)?;
+    temp.write_all(format!("{json}\n").as_bytes())?;
+    temp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The recorded provenance; `None` for SDKs installed before gvx recorded it, or unreadable.
+pub fn read(store: &Store, version: &GoVersion) -> Option<Provenance> {
+    let text = fs_err::read_to_string(path(store, version)).ok()?;
+    serde_json::from_str(&text).ok()
+}
