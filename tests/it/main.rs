@@ -8,6 +8,7 @@
 mod doctor;
 mod hardening;
 mod install;
+mod proxy;
 mod real_sdk;
 mod shells;
 mod shim;

@@ -1,12 +1,14 @@
 //! Support code for gvx's integration tests: a fault-injecting HTTP server
 //! ([`TestServer`]), fake Go SDK archives ([`FakeSdk`], [`hostile`]), the
-//! download index ([`index_json`]) and a hermetic home ([`TestHome`]).
+//! download index ([`index_json`]), a hermetic home ([`TestHome`]) and a
+//! `file://` Go module proxy with a checksum database ([`goproxy`]).
 
 // Each test file uses a different subset of this module.
 #![allow(dead_code, unused_imports)]
 
 pub mod archive;
 pub mod fixtures;
+pub mod goproxy;
 pub mod home;
 pub mod hostile;
 mod http;
