@@ -4,7 +4,7 @@
 //! is refused with the store unchanged. The fixtures (`support::goproxy`) are an independent
 //! implementation, checked against the real `go` in `support_selftest::goproxy`.
 
-use crate::support::goproxy::{GoProxy, Sumdb, ToolchainZip, flip_signature_byte};
+use crate::support::goproxy::{GoProxy, Sumdb, ToolchainZip, flip_signature_byte, record_hash};
 use crate::support::{FakeSdk, Fault, TestHome, TestServer, host_os_arch, publish};
 use predicates::prelude::*;
 use serde_json::Value;
@@ -460,4 +460,126 @@ fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+/// A record forged together with its own leaf in a tile that only the record's proof reads
+/// (record 5 of 701: its tile `tile/8/0/000` is not among the tiles that hash to the signed
+/// root). Every tile gvx reads is authenticated up to the signed root, so this is refused.
+#[test]
+fn a_forged_record_with_a_matching_leaf_is_refused() {
+    let zip = host_zip("1.22.10");
+    let home = TestHome::new();
+    let proxy = GoProxy::new(&home.root().join("proxy"));
+    let mut db = Sumdb::new(DB, 7);
+    db.add_fillers(5);
+    assert_eq!(db.add_toolchain(&zip), 5);
+    db.add_fillers(695);
+    proxy.publish_sumdb(&db);
+    let forged_zip = zip.clone().with_entry("bin/backdoor", "#!/bin/sh\n");
+    proxy.publish(&forged_zip);
+    let forged = forged_zip.record();
+    fs::write(
+        proxy.lookup_path(DB, &zip.module_at_version()),
+        format!("5\n{forged}\n{}", db.signed_tree()),
+    )
+    .unwrap();
+    let tile = proxy.sumdb_dir(DB).join("tile/8/0/000");
+    let mut data = fs::read(&tile).unwrap();
+    data[5 * 32..6 * 32].copy_from_slice(&record_hash(forged.as_bytes()));
+    fs::write(&tile, data).unwrap();
+
+    let home = home.env("GOPROXY", &proxy.url()).env("GOSUMDB", &db.vkey());
+    home.gvx()
+        .args(["install", "--source", "proxy", "1.22.10"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("downloaded inconsistent tile"));
+    assert_nothing_installed(&home);
+}
+
+/// The oracle: the real go1.22.10 SDK in module form, served by the fixture proxy. gvx
+/// installs it, and the real go1.21.13 switches to it with `GOTOOLCHAIN=go1.22.10` (which
+/// downloads and verifies it through the same proxy and database, as `go` always does).
+/// Both must accept the same `h1:` and unpack the same tree: the same files with the same
+/// bytes, and the tools (`bin/`, `pkg/tool/`) executable in both.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+#[test]
+fn gvx_and_a_gotoolchain_switch_land_on_the_same_sdk() {
+    use crate::support::goproxy::real_goroot;
+    use std::process::Command;
+    let zip = ToolchainZip::from_sdk_tree(&real_goroot("1.22.10"), "1.22.10", "linux", "amd64");
+    let f = fixture(std::slice::from_ref(&zip), 20);
+    let json = install_json(&f.home, &["1.22.10"]);
+    assert_eq!(json[0]["provenance"]["h1"], zip.h1().as_str());
+    let ours = f.home.gvx_home().join("sdk/go1.22.10");
+
+    let t = f.home.root().join("go-switch");
+    fs::create_dir_all(t.join("work")).unwrap();
+    let out = Command::new(real_goroot("1.21.13").join("bin/go"))
+        .args(["env", "GOROOT", "GOVERSION"])
+        .current_dir(t.join("work"))
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", t.join("home"))
+        .env("GOPATH", t.join("gopath"))
+        .env("GOMODCACHE", t.join("modcache"))
+        .env("GOCACHE", t.join("gocache"))
+        .env("GOENV", "off")
+        .env("GOFLAGS", "")
+        .env("GOTOOLCHAIN", "go1.22.10")
+        .env("GOPROXY", f.proxy.url())
+        .env("GOSUMDB", f.db.vkey())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut lines = stdout.lines();
+    let theirs = std::path::PathBuf::from(lines.next().unwrap());
+    assert_eq!(lines.next(), Some("go1.22.10"));
+    assert!(
+        theirs.starts_with(t.join("modcache")),
+        "{}",
+        theirs.display()
+    );
+
+    let files = |root: &Path| {
+        let mut out = std::collections::BTreeMap::new();
+        for path in walk_files(root) {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.insert(rel, path);
+        }
+        out
+    };
+    let (a, b) = (files(&ours), files(&theirs));
+    let only_gvx: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+    let only_go: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+    assert!(
+        only_gvx.is_empty() && only_go.is_empty(),
+        "only gvx: {only_gvx:?}\nonly go: {only_go:?}"
+    );
+    assert!(a.contains_key("src/cmd/go.mod") && a.contains_key("src/cmd/_go.mod"));
+    for (rel, path) in &a {
+        assert!(
+            fs::read(path).unwrap() == fs::read(&b[rel]).unwrap(),
+            "{rel} differs"
+        );
+        if rel.starts_with("bin/") || rel.starts_with("pkg/tool/") {
+            assert_eq!(mode(path) & 0o111, 0o111, "{rel} (gvx)");
+            assert_eq!(mode(&b[rel]) & 0o111, 0o111, "{rel} (go)");
+        }
+    }
+    // Go's module cache is read-only; let the temp dir go.
+    Command::new("chmod")
+        .args(["-R", "u+w"])
+        .arg(&t)
+        .status()
+        .unwrap();
 }

@@ -1,6 +1,7 @@
 //! Tests of the integration-test support code itself.
 
 mod archives;
+mod goproxy;
 mod server;
 
 use std::io::{Read, Write};

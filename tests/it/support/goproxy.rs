@@ -256,6 +256,14 @@ impl ToolchainZip {
         let tool_dir = format!("pkg/tool/{goos}_{goarch}/");
         let mut files = Vec::new();
         walk_files(dir, "", &mut files);
+        // pkg/tool/<goos>_<goarch>/ minus distpack's helper tools.
+        let is_kept_tool = |rel: &str, base: &str| {
+            let helper = matches!(
+                base.strip_suffix(".exe").unwrap_or(base),
+                "api" | "dist" | "distpack" | "metadata"
+            );
+            rel.starts_with(&tool_dir) && !helper
+        };
         let first = |rel: &str| rel.split('/').next().unwrap_or("").to_owned();
         let base = |rel: &str| rel.rsplit('/').next().unwrap_or("").to_owned();
         let mut kept: Vec<(String, PathBuf)> = files
@@ -272,13 +280,8 @@ impl ToolchainZip {
                     || base.ends_with(".exe~")
                     || (rel.starts_with("misc/cgo/") && rel.split('/').nth(3) == Some("_obj"));
                 let module_removed = matches!(first.as_str(), "api" | "doc" | "misc" | "test");
-                let pkg_removed = first == "pkg"
-                    && !rel.starts_with("pkg/include/")
-                    && !(rel.starts_with(&tool_dir)
-                        && !matches!(
-                            base.strip_suffix(".exe").unwrap_or(&base),
-                            "api" | "dist" | "distpack" | "metadata"
-                        ));
+                let pkg_removed =
+                    first == "pkg" && !rel.starts_with("pkg/include/") && !is_kept_tool(rel, &base);
                 // bin/ is rebuilt from go and gofmt only.
                 !(removed_everywhere || module_removed || pkg_removed || first == "bin")
             })
@@ -424,8 +427,9 @@ impl ToolchainZip {
         name.strip_prefix(prefix.as_str()).unwrap_or(name)
     }
 
-    /// Writes the zip to `w`: entries sorted, deflated, no directory entries
-    /// unless added raw, unix modes from [`distpack_mode`], mtime 2024-12-03.
+    /// Writes the zip to `w`: entries sorted, deflated (level 1: fast on real
+    /// trees; `h1:` ignores encoding), no directory entries unless added raw,
+    /// unix modes from [`distpack_mode`], mtime 2024-12-03.
     /// Panics on duplicate names (use [`Self::zip_bytes`]).
     pub fn write_zip<W: Write + Seek>(&self, w: W) -> W {
         let mtime = zip::DateTime::from_date_and_time(2024, 12, 3, 0, 0, 0).expect("valid date");
