@@ -24,6 +24,8 @@ pub struct Error {
     message: String,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     hint: Option<String>,
+    /// Further attempts and their outcome, printed after the hint.
+    also: Vec<String>,
     exit: Exit,
 }
 
@@ -35,6 +37,7 @@ impl Error {
             message: message.into(),
             source: None,
             hint: None,
+            also: Vec::new(),
             exit,
         }
     }
@@ -46,6 +49,12 @@ impl Error {
 
     pub fn source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.source = Some(Box::new(source));
+        self
+    }
+
+    /// Adds a line after the hint: something else that was tried and how it went.
+    pub fn also(mut self, line: impl Into<String>) -> Self {
+        self.also.push(line.into());
         self
     }
 
@@ -84,6 +93,9 @@ impl Error {
         }
         if let Some(hint) = &self.hint {
             text.push_str(&format!("hint: {hint}\n"));
+        }
+        for line in &self.also {
+            text.push_str(&format!("also: {line}\n"));
         }
         crate::report::eprint(&text);
         ExitCode::from(self.exit as u8)

@@ -10,6 +10,7 @@ use reqwest::blocking::{Client, Response};
 use reqwest::header::{CONTENT_RANGE, RANGE};
 use std::fs::File;
 use std::io::{self, Read};
+use std::path::PathBuf;
 use std::thread::sleep;
 use std::time::Duration;
 
@@ -148,7 +149,7 @@ impl Http {
 
     /// Opens `url` as a reader that retries and resumes on its own.
     pub fn open<'a>(&'a self, url: &str, progress: &'a Progress) -> Result<Body<'a>, HttpError> {
-        if let Some(path) = url.strip_prefix("file://") {
+        if let Some(path) = file_url_path(url) {
             let file = File::open(path).map_err(|source| HttpError::File {
                 url: url.to_owned(),
                 source,
@@ -305,6 +306,46 @@ impl Read for Body<'_> {
     }
 }
 
+/// The local path a `file://` URL names, as Go reads GOPROXY's: `file:///srv/proxy` →
+/// `/srv/proxy`, `file://localhost/srv/proxy` too, `%XX` escapes decoded, and on Windows
+/// `file:///C:/proxy` → `C:/proxy`. `None` for other URLs.
+pub fn file_url_path(url: &str) -> Option<PathBuf> {
+    local_path(url, cfg!(windows))
+}
+
+fn local_path(url: &str, windows: bool) -> Option<PathBuf> {
+    let rest = url.strip_prefix("file://")?;
+    let rest = match rest.strip_prefix("localhost") {
+        Some(after) if after.starts_with('/') => after,
+        _ => rest,
+    };
+    let bytes = rest.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    let path = String::from_utf8_lossy(&decoded).into_owned();
+    let drive =
+        |p: &str| p.len() >= 2 && p.as_bytes()[0].is_ascii_alphabetic() && p.as_bytes()[1] == b':';
+    match path.strip_prefix('/') {
+        Some(stripped) if windows && drive(stripped) => Some(PathBuf::from(stripped)),
+        _ => Some(PathBuf::from(path)),
+    }
+}
+
 /// Recovers the [`HttpError`] an I/O error carries, for readers that only speak `io::Error`.
 pub fn into_http_error(error: io::Error, url: &str) -> HttpError {
     match error.downcast::<HttpError>() {
@@ -315,5 +356,35 @@ pub fn into_http_error(error: io::Error, url: &str) -> HttpError {
             total: "?".into(),
             source: error,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+    use std::path::PathBuf;
+
+    #[test]
+    fn file_urls_name_local_paths_on_either_platform() {
+        let p = |url: &str, windows: bool| local_path(url, windows);
+        assert_eq!(
+            p("file:///srv/go%20proxy/x", false),
+            Some(PathBuf::from("/srv/go proxy/x"))
+        );
+        assert_eq!(
+            p("file://localhost/srv/proxy", false),
+            Some(PathBuf::from("/srv/proxy"))
+        );
+        assert_eq!(
+            p("file:///C:/proxy/@v/list", true),
+            Some(PathBuf::from("C:/proxy/@v/list"))
+        );
+        assert_eq!(p("file://C:/proxy", true), Some(PathBuf::from("C:/proxy")));
+        assert_eq!(
+            p("file:///C:/proxy", false),
+            Some(PathBuf::from("/C:/proxy"))
+        );
+        assert_eq!(p("file:///100%/x", false), Some(PathBuf::from("/100%/x")));
+        assert_eq!(p("https://example.com", false), None);
     }
 }

@@ -2,13 +2,14 @@
 //! inside the store → check the tree → rename into `sdk/go1.X.Y`. Any error drops the staging
 //! directory, so an SDK directory is either complete and verified or absent.
 
-use crate::archive::{self, ArchiveError, Limits};
+use crate::archive::{self, ArchiveError, Extracted, Limits};
 use crate::context::Context;
 use crate::error::{Error, Exit, Result};
 use crate::http::{HttpError, into_http_error};
 use crate::index::Archive;
 use crate::provenance::Provenance;
 use crate::report::Progress;
+use crate::toolchain::settings::Settings;
 use crate::{lock, platform, shimfarm, toolchain};
 use gvx_shims::goenv::GoEnv;
 use gvx_shims::guard;
@@ -39,6 +40,13 @@ pub enum Source {
     Proxy,
 }
 
+/// What a source put into the staging tree: where it came from and what proved it, and the
+/// sha256 of each file as it was written.
+pub struct Fetched {
+    pub provenance: Provenance,
+    pub digests: Vec<(std::path::PathBuf, [u8; 32])>,
+}
+
 /// What an install did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Installed {
@@ -67,25 +75,57 @@ pub fn install(cx: &Context, request: &VersionRequest, options: Options) -> Resu
         Source::Dl => install_dl(cx, request, options),
         Source::Proxy => install_proxy(cx, request, options),
         Source::Auto => match install_dl(cx, request, options) {
-            Err(e) if e.exit() == Exit::Network => {
-                crate::report::warn(&format!(
-                    "{}; trying the Go module proxy (GOPROXY) instead",
-                    e.message()
-                ));
-                install_proxy(cx, request, options)
-            }
+            Err(e) if e.exit() == Exit::Network => fall_back_to_proxy(cx, request, options, e),
             result => result,
         },
     }
 }
 
+/// `--source auto` after the download site could not be reached: the Go module proxy, unless
+/// GOPROXY rules it out. A proxy that serves unproven bytes is the error to report; any
+/// other proxy failure is reported under the first one.
+fn fall_back_to_proxy(
+    cx: &Context,
+    request: &VersionRequest,
+    options: Options,
+    dl: Error,
+) -> Result<Installed> {
+    let Ok(settings) = Settings::load(&GoEnv::load()) else {
+        return Err(dl);
+    };
+    if settings.check_downloads_allowed().is_err() {
+        return Err(dl);
+    }
+    crate::report::warn(&format!(
+        "{}; trying the Go module proxy (GOPROXY={}) instead",
+        dl.message(),
+        settings.goproxy.value
+    ));
+    match install_with(cx, &settings, request, options) {
+        Err(proxy) if proxy.exit() != Exit::Verification => Err(dl.also(format!(
+            "the Go module proxy failed too: {}",
+            proxy.message()
+        ))),
+        result => result,
+    }
+}
+
 /// Installs the `golang.org/toolchain` module for `request` from GOPROXY, proven by GOSUMDB.
 fn install_proxy(cx: &Context, request: &VersionRequest, options: Options) -> Result<Installed> {
-    let settings = toolchain::settings::Settings::load(&GoEnv::load())?;
+    let settings = Settings::load(&GoEnv::load())?;
     settings.check_downloads_allowed()?;
-    let version = toolchain::resolve(cx, &settings, request)?;
+    install_with(cx, &settings, request, options)
+}
+
+fn install_with(
+    cx: &Context,
+    settings: &Settings,
+    request: &VersionRequest,
+    options: Options,
+) -> Result<Installed> {
+    let version = toolchain::resolve(cx, settings, request)?;
     put_in_place(cx, version, options, |staging, sdk| {
-        toolchain::fetch(cx, &settings, version, staging, sdk)
+        toolchain::fetch(cx, settings, version, staging, sdk)
     })
 }
 
@@ -110,11 +150,14 @@ fn install_dl(cx: &Context, request: &VersionRequest, options: Options) -> Resul
             url: &url,
             archive: &archive,
         };
-        fetch_and_extract(cx, &from, &sha256, staging, sdk)?;
-        Ok(Provenance::Dl {
-            from: url.clone(),
-            sha256: sha256.clone(),
-            index: Some(index.url.clone()),
+        let extracted = fetch_and_extract(cx, &from, &sha256, staging, sdk)?;
+        Ok(Fetched {
+            provenance: Provenance::Dl {
+                from: url.clone(),
+                sha256: sha256.clone(),
+                index: Some(index.url.clone()),
+            },
+            digests: extracted.digests,
         })
     })
 }
@@ -178,11 +221,14 @@ pub fn install_file(
             path,
             archive: &archive,
         };
-        fetch_and_extract(cx, &from, &sha256, staging, sdk)?;
-        Ok(Provenance::Dl {
-            from: path.display().to_string(),
-            sha256: sha256.clone(),
-            index: index_url.clone(),
+        let extracted = fetch_and_extract(cx, &from, &sha256, staging, sdk)?;
+        Ok(Fetched {
+            provenance: Provenance::Dl {
+                from: path.display().to_string(),
+                sha256: sha256.clone(),
+                index: index_url.clone(),
+            },
+            digests: extracted.digests,
         })
     })
 }
@@ -230,7 +276,7 @@ fn put_in_place(
     cx: &Context,
     version: GoVersion,
     options: Options,
-    fetch: impl FnOnce(&Path, &Path) -> Result<Provenance>,
+    fetch: impl FnOnce(&Path, &Path) -> Result<Fetched>,
 ) -> Result<Installed> {
     check_store_location(&cx.store)?;
     let store = &cx.store;
@@ -252,10 +298,13 @@ fn put_in_place(
         .tempdir_in(store.staging_dir())?;
     let sdk = staging.path().join("go");
     fs_err::create_dir(&sdk)?;
-    let provenance = fetch(staging.path(), &sdk)?;
+    let Fetched {
+        provenance,
+        digests,
+    } = fetch(staging.path(), &sdk)?;
     check_tree(&sdk, &version)?;
     // What `gvx doctor` and `gvx verify` check the tree against (outside the SDK's own tree).
-    crate::manifest::write(store, &version, &sdk)?;
+    crate::manifest::write(store, &version, &sdk, &digests)?;
     crate::provenance::write(store, &version, &provenance)?;
     let target = store.sdk(&version);
     if target.exists() {
@@ -349,7 +398,7 @@ fn fetch_and_extract(
     sha256: &str,
     staging: &Path,
     sdk: &Path,
-) -> Result<()> {
+) -> Result<Extracted> {
     let (archive, location) = match source {
         From::Url { url, archive } => (*archive, (*url).to_owned()),
         From::File { path, archive } => (*archive, path.display().to_string()),
@@ -370,8 +419,7 @@ fn fetch_and_extract(
         let mut out = fs_err::File::create(&file)?;
         io::copy(&mut hashing, &mut out).map_err(|e| transfer_error(e, &location))?;
         verify(&hashing.finish(), sha256, archive, &location)?;
-        archive::extract_zip(&file, sdk, &limits).map_err(archive_error)?;
-        return Ok(());
+        return archive::extract_zip(&file, sdk, &limits).map_err(archive_error);
     }
     let extracted = archive::extract_tar_gz(&mut hashing, sdk, &limits);
     // Read to the end whatever happened: the digest decides whether the bytes were bad (a
@@ -380,8 +428,7 @@ fn fetch_and_extract(
         return Err(transfer_error(e, &location));
     }
     verify(&hashing.finish(), sha256, archive, &location)?;
-    extracted.map_err(archive_error)?;
-    Ok(())
+    extracted.map_err(archive_error)
 }
 
 fn transfer_error(e: io::Error, location: &str) -> Error {

@@ -5,6 +5,7 @@
 
 use gvx_shims::{GoVersion, Store};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -27,8 +28,12 @@ pub struct File {
     pub sha256: String,
 }
 
-/// Every regular file under `root`, sorted by name, each hashed when `hash` is set.
-pub fn scan(root: &Path, hash: bool) -> io::Result<Vec<File>> {
+/// Every regular file under `root`, sorted by name, each with the sha256 `digest` gives for
+/// its path (empty when `digest` gives `None`).
+pub fn scan(
+    root: &Path,
+    digest: &dyn Fn(&Path) -> io::Result<Option<String>>,
+) -> io::Result<Vec<File>> {
     let mut files = Vec::new();
     let mut dirs = vec![PathBuf::new()];
     while let Some(relative) = dirs.pop() {
@@ -44,17 +49,10 @@ pub fn scan(root: &Path, hash: bool) -> io::Result<Vec<File>> {
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                let sha256 = if hash {
-                    let mut hasher = Sha256::new();
-                    io::copy(&mut fs_err::File::open(entry.path())?, &mut hasher)?;
-                    crate::toolchain::modzip::hex(&hasher.finalize())
-                } else {
-                    String::new()
-                };
                 files.push(File {
                     name: text,
                     size: entry.metadata()?.len(),
-                    sha256,
+                    sha256: digest(&entry.path())?.unwrap_or_default(),
                 });
             }
         }
@@ -63,13 +61,31 @@ pub fn scan(root: &Path, hash: bool) -> io::Result<Vec<File>> {
     Ok(files)
 }
 
+/// The sha256 of the file at `path`, read whole.
+pub fn hash_file(path: &Path) -> io::Result<Option<String>> {
+    let mut hasher = Sha256::new();
+    io::copy(&mut fs_err::File::open(path)?, &mut hasher)?;
+    Ok(Some(hex(&hasher.finalize())))
+}
+
 /// Records `sdk` (the tree about to become `version`) in the store's manifest directory.
-pub fn write(store: &Store, version: &GoVersion, sdk: &Path) -> io::Result<()> {
+/// `known` holds digests computed while the tree was written; other files are read and hashed.
+pub fn write(
+    store: &Store,
+    version: &GoVersion,
+    sdk: &Path,
+    known: &[(PathBuf, [u8; 32])],
+) -> io::Result<()> {
     let target = path(store, version);
     let dir = target.parent().unwrap_or(store.home());
     fs_err::create_dir_all(dir)?;
+    let known: HashMap<&Path, &[u8; 32]> = known.iter().map(|(p, d)| (p.as_path(), d)).collect();
+    let digest = |path: &Path| match known.get(path) {
+        Some(digest) => Ok(Some(hex(*digest))),
+        None => hash_file(path),
+    };
     let mut text = format!("{HEADER}\n");
-    for file in scan(sdk, true)? {
+    for file in scan(sdk, &digest)? {
         text.push_str(&format!("{}\t{}\t{}\n", file.size, file.sha256, file.name));
     }
     let mut temp = tempfile::Builder::new()
@@ -78,6 +94,10 @@ pub fn write(store: &Store, version: &GoVersion, sdk: &Path) -> io::Result<()> {
     temp.write_all(text.as_bytes())?;
     temp.persist(&target).map_err(|e| e.error)?;
     Ok(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    crate::toolchain::modzip::hex(bytes)
 }
 
 /// The recorded files of `version`: `Ok(None)` when there is no manifest.
@@ -236,7 +256,7 @@ mod tests {
         fs_err::write(sdk.join("VERSION"), "go1.22.10\n").unwrap();
         let v = GoVersion::parse("1.22.10").unwrap();
         assert_eq!(verify(&store, &v, &sdk, false), Verified::Unrecorded);
-        write(&store, &v, &sdk).unwrap();
+        write(&store, &v, &sdk, &[]).unwrap();
         let text = fs_err::read_to_string(path(&store, &v)).unwrap();
         assert!(
             text.ends_with(&format!(
@@ -247,10 +267,10 @@ mod tests {
             "{text}"
         );
         let recorded = read(&store, &v).unwrap().unwrap();
-        assert!(compare(&recorded, &scan(&sdk, true).unwrap()).is_intact());
+        assert!(compare(&recorded, &scan(&sdk, &hash_file).unwrap()).is_intact());
         fs_err::write(sdk.join("bin/gofmt"), "new").unwrap();
         fs_err::write(sdk.join("bin/go"), "og").unwrap();
-        let found = compare(&recorded, &scan(&sdk, true).unwrap());
+        let found = compare(&recorded, &scan(&sdk, &hash_file).unwrap());
         assert_eq!(found.changed, ["bin/go"], "same size, other bytes");
         assert_eq!(found.added, ["bin/gofmt"]);
         fs_err::remove_file(sdk.join("bin/gofmt")).unwrap();

@@ -53,12 +53,15 @@ impl Default for Limits {
 }
 
 /// What an extraction produced.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extracted {
     /// Regular files written.
     pub files: u64,
     /// Bytes written to those files.
     pub bytes: u64,
+    /// The sha256 of every file written, by the path it was created at, computed on the way
+    /// to the disk (for the install manifest, without reading the tree back).
+    pub digests: Vec<(PathBuf, [u8; 32])>,
 }
 
 /// Which of the [`Limits`] was exceeded.

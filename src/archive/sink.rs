@@ -6,6 +6,8 @@ use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 
+use sha2::{Digest, Sha256};
+
 use super::name::{Root, strip_check_under};
 use super::{ArchiveError, Extracted, Limit, Limits, UnsafeReason};
 
@@ -107,7 +109,7 @@ pub(super) fn with_sink(
             writer_gone: false,
         };
         let result = extract(&mut sink).and_then(|()| sink.flush());
-        let (out, writer_gone) = (sink.out, sink.writer_gone);
+        let (mut out, writer_gone) = (std::mem::take(&mut sink.out), sink.writer_gone);
         drop(sink); // closes the queue: the writer finishes what is queued, then returns
         let written = writer
             .join()
@@ -116,24 +118,36 @@ pub(super) fn with_sink(
             (Err(_), Err(e)) if writer_gone => Err(e.into()),
             (Err(e), _) => Err(e),
             (Ok(()), Err(e)) => Err(e.into()),
-            (Ok(()), Ok(())) => Ok(out),
+            (Ok(()), Ok(digests)) => {
+                out.digests = digests;
+                Ok(out)
+            }
         }
     })
 }
 
-/// The writer thread: no policy here, only `create_new` files and their bytes.
-fn write_files(batches: Receiver<Batch>, recycle: mpsc::Sender<Batch>) -> io::Result<()> {
-    let mut file = None;
+/// The writer thread: no policy here, only `create_new` files and their bytes, each hashed
+/// on its way to the disk (overlapping the decompression on the other thread).
+fn write_files(
+    batches: Receiver<Batch>,
+    recycle: mpsc::Sender<Batch>,
+) -> io::Result<Vec<(PathBuf, [u8; 32])>> {
+    let mut digests = Vec::new();
+    let mut file: Option<(fs_err::File, PathBuf, Sha256)> = None;
     for mut batch in batches {
         for job in batch.jobs.drain(..) {
             match job {
                 Job::Create { path, mode } => {
-                    drop(file.take()); // close the previous file first
-                    file = Some(create_file(path, mode)?);
+                    // Close the previous file first.
+                    if let Some((_, done, hasher)) = file.take() {
+                        digests.push((done, hasher.finalize().into()));
+                    }
+                    file = Some((create_file(&path, mode)?, path, Sha256::new()));
                 }
                 Job::Write { start, end } => {
-                    if let Some(file) = file.as_mut() {
+                    if let Some((file, _, hasher)) = file.as_mut() {
                         file.write_all(&batch.data[start..end])?;
+                        hasher.update(&batch.data[start..end]);
                     }
                 }
             }
@@ -141,10 +155,13 @@ fn write_files(batches: Receiver<Batch>, recycle: mpsc::Sender<Batch>) -> io::Re
         batch.used = 0;
         let _ = recycle.send(batch);
     }
-    Ok(())
+    if let Some((_, done, hasher)) = file.take() {
+        digests.push((done, hasher.finalize().into()));
+    }
+    Ok(digests)
 }
 
-fn create_file(path: PathBuf, mode: u32) -> io::Result<fs_err::File> {
+fn create_file(path: &Path, mode: u32) -> io::Result<fs_err::File> {
     let mut options = fs_err::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -257,13 +257,17 @@ mod tests {
         let (st, result) = extract_bytes(&bytes, &Limits::default());
         let out = result.unwrap();
         st.assert_contained();
-        assert_eq!(
-            out,
-            Extracted {
-                files: 3,
-                bytes: 9 + 100_000 + 10
-            }
+        assert_eq!((out.files, out.bytes), (3, 9 + 100_000 + 10));
+        // Each file's sha256, computed on the way to the disk.
+        let version = <sha2::Sha256 as sha2::Digest>::digest(b"go1.22.0\n");
+        assert!(
+            out.digests
+                .iter()
+                .any(|(path, digest)| path.ends_with("VERSION") && digest[..] == version[..]),
+            "{:?}",
+            out.digests
         );
+        assert_eq!(out.digests.len(), 3);
         assert_eq!(
             std::fs::read(st.path("bin/go.exe")).unwrap(),
             vec![b'M'; 100_000]

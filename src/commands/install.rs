@@ -31,14 +31,9 @@ pub struct Install {
     pub sha256: Option<String>,
     /// Where to download from: `dl` (the official archive, verified against the download
     /// index), `proxy` (the golang.org/toolchain module from GOPROXY, proven by the checksum
-    /// database GOSUMDB), or `auto`: dl, and the proxy when dl cannot be reached.
-    #[arg(
-        long,
-        value_enum,
-        env = "GVX_GO_SOURCE",
-        default_value_t,
-        conflicts_with = "archive"
-    )]
+    /// database GOSUMDB), or `auto`: dl, and the proxy when dl cannot be reached. Not used
+    /// with --archive.
+    #[arg(long, value_enum, env = "GVX_GO_SOURCE", default_value_t)]
     pub source: Source,
     /// Print what was installed, from where and how it was verified, as JSON.
     #[arg(long)]

@@ -1,7 +1,10 @@
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Exit, Result};
 use crate::provenance::{self, Provenance};
 use crate::report;
+use crate::toolchain::{self, settings::Settings};
+use gvx_shims::GoVersion;
+use gvx_shims::goenv::GoEnv;
 use gvx_shims::select::Outcome;
 use serde_json::json;
 use std::process::ExitCode;
@@ -92,7 +95,13 @@ impl List {
             .map(super::parse_request)
             .transpose()?;
         let installed = cx.store.installed()?;
-        let index = cx.index()?;
+        let index = match cx.index() {
+            Ok(index) => index,
+            Err(e) if e.exit() == Exit::Network => {
+                return self.remote_from_proxy(cx, e, &installed);
+            }
+            Err(e) => return Err(e),
+        };
         let releases: Vec<_> = index
             .releases
             .iter()
@@ -130,6 +139,63 @@ impl List {
                 ""
             };
             text.push_str(&format!("{}{note}\n", release.version));
+        }
+        report::out(&text);
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// `--remote` when the index cannot be reached: the releases the Go module proxy lists as
+    /// `golang.org/toolchain` versions for this platform (what `--source proxy` installs).
+    /// When the proxy cannot be had either, the index's error is the one reported.
+    fn remote_from_proxy(
+        &self,
+        cx: &Context,
+        index_error: Error,
+        installed: &[GoVersion],
+    ) -> Result<ExitCode> {
+        let Ok((versions, url)) =
+            Settings::load(&GoEnv::load()).and_then(|s| toolchain::available(cx, &s))
+        else {
+            return Err(index_error);
+        };
+        report::warn(&format!(
+            "{}; listing what the Go module proxy has instead ({url})",
+            index_error.message()
+        ));
+        let filter = self
+            .filter
+            .as_deref()
+            .map(super::parse_request)
+            .transpose()?;
+        let shown: Vec<&GoVersion> = versions
+            .iter()
+            .rev()
+            .filter(|v| self.all || !v.is_prerelease())
+            .filter(|v| filter.as_ref().is_none_or(|r| r.matches(v)))
+            .collect();
+        if self.json {
+            let items: Vec<_> = shown
+                .iter()
+                .map(|v| {
+                    json!({
+                        "version": v.to_string(),
+                        "stable": !v.is_prerelease(),
+                        "installed": installed.contains(v),
+                        "source": "proxy",
+                    })
+                })
+                .collect();
+            report::out(&serde_json::to_string_pretty(&items).unwrap_or_default());
+            return Ok(ExitCode::SUCCESS);
+        }
+        let mut text = String::new();
+        for version in shown {
+            let note = if installed.contains(version) {
+                "  (installed)"
+            } else {
+                ""
+            };
+            text.push_str(&format!("{version}{note}\n"));
         }
         report::out(&text);
         Ok(ExitCode::SUCCESS)

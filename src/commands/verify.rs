@@ -130,7 +130,7 @@ fn check(cx: &Context, version: GoVersion) -> Result<Outcome> {
             });
         }
     };
-    let now = manifest::scan(&sdk, true)?;
+    let now = manifest::scan(&sdk, &manifest::hash_file)?;
     let comparison = manifest::compare(&recorded, &now);
     let mut problem = describe(&comparison);
     if problem.is_none()

@@ -15,6 +15,7 @@ pub mod settings;
 use crate::archive::{self, Limits};
 use crate::context::Context;
 use crate::error::{Error, Exit, Result};
+use crate::install::Fetched;
 use crate::platform::Host;
 use crate::provenance::{Provenance, SumdbProof};
 use crate::report::Progress;
@@ -39,6 +40,25 @@ pub fn resolve(cx: &Context, settings: &Settings, request: &VersionRequest) -> R
     if let VersionRequest::Exact(version) = request {
         return Ok(*version);
     }
+    let (versions, url) = available(cx, settings)?;
+    versions
+        .into_iter()
+        .rfind(|v| request.matches(v) && !v.is_prerelease())
+        .ok_or_else(|| {
+            Error::new(
+                Exit::NotFound,
+                format!(
+                    "no Go release matches `{request}` for {} in {url}",
+                    cx.host.describe()
+                ),
+            )
+            .hint(gvx_shims::version::VERSION_EXAMPLES)
+        })
+}
+
+/// Every Go release the proxy lists for this host, oldest first, and the list's URL.
+pub fn available(cx: &Context, settings: &Settings) -> Result<(Vec<GoVersion>, String)> {
+    settings.check_downloads_allowed()?;
     let path = format!("{MODULE}/@v/list");
     let (list, proxy) = proxy::get_bytes(cx.http()?, &settings.proxies, &path, MAX_LIST_BYTES)
         .map_err(|f| {
@@ -47,21 +67,10 @@ pub fn resolve(cx: &Context, settings: &Settings, request: &VersionRequest) -> R
                 &settings.goproxy.value,
             )
         })?;
-    let versions = listed_versions(&String::from_utf8_lossy(&list), &cx.host);
-    versions
-        .into_iter()
-        .filter(|v| request.matches(v) && !v.is_prerelease())
-        .max()
-        .ok_or_else(|| {
-            Error::new(
-                Exit::NotFound,
-                format!(
-                    "no Go release matches `{request}` for {} in {proxy}/{path}",
-                    cx.host.describe()
-                ),
-            )
-            .hint(gvx_shims::version::VERSION_EXAMPLES)
-        })
+    let mut versions = listed_versions(&String::from_utf8_lossy(&list), &cx.host);
+    versions.sort();
+    versions.dedup();
+    Ok((versions, format!("{proxy}/{path}")))
 }
 
 /// The Go versions in an `@v/list` built for `host` (the list holds every platform's).
@@ -81,7 +90,7 @@ pub fn fetch(
     version: GoVersion,
     staging: &Path,
     sdk: &Path,
-) -> Result<Provenance> {
+) -> Result<Fetched> {
     let http = cx.http()?;
     let module_version = module_version(&version, &cx.host);
     let module = format!("{MODULE}@{module_version}");
@@ -163,20 +172,24 @@ pub fn fetch(
         )
         .hint(format!("nothing was installed; {proxy} served other bytes than the checksum database proves. Report it to whoever runs that proxy")));
     }
-    archive::extract_module_zip(&zip, sdk, &module, &Limits::default()).map_err(|e| {
-        Error::new(Exit::Verification, e.to_string()).hint(e.hint().unwrap_or_default())
-    })?;
+    let extracted =
+        archive::extract_module_zip(&zip, sdk, &module, &Limits::default()).map_err(|e| {
+            Error::new(Exit::Verification, e.to_string()).hint(e.hint().unwrap_or_default())
+        })?;
     restore_go_mod_files(sdk)?;
     fs_err::remove_file(&zip)?;
     let (h1, sumdb) = match proof {
         Some((expected, proof)) => (expected, Some(proof)),
         None => (h1, None),
     };
-    Ok(Provenance::Proxy {
-        proxy,
-        module,
-        h1,
-        sumdb,
+    Ok(Fetched {
+        provenance: Provenance::Proxy {
+            proxy,
+            module,
+            h1,
+            sumdb,
+        },
+        digests: extracted.digests,
     })
 }
 

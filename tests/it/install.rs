@@ -81,6 +81,52 @@ fn installs_the_newest_patch_verified_with_shims_and_default() {
     assert_store_empty_but(&home, &["go1.22.10"]);
 }
 
+/// An archive install records where it came from and what proved it; `gvx verify` re-hashes
+/// the tree against the manifest and names what changed, was removed or was added.
+#[test]
+fn the_provenance_is_recorded_and_verify_finds_changes() {
+    let (server, home) = setup();
+    let out = home
+        .gvx()
+        .args(["install", "1.21.13", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let item = &json[0];
+    assert_eq!(item["source"], "dl");
+    assert_eq!(item["new"], true);
+    assert_eq!(item["provenance"]["index"], server.index_url().as_str());
+    let sha = item["provenance"]["sha256"].as_str().unwrap();
+    assert_eq!(sha.len(), 64);
+    assert!(item["verification"].as_str().unwrap().contains(sha));
+    home.gvx()
+        .args(["install", "1.21.13", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"new\": false"));
+
+    home.gvx().arg("verify").assert().success().stdout(
+        predicate::str::contains("go1.21.13: ok").and(predicate::str::contains("from dl: sha256")),
+    );
+    let sdk = home.gvx_home().join("sdk/go1.21.13");
+    fs::write(sdk.join("VERSION"), "go1.21.13\nchanged\n").unwrap();
+    fs::write(sdk.join("bin/extra"), "added").unwrap();
+    home.gvx()
+        .args(["verify", "1.21", "--json"])
+        .assert()
+        .code(5)
+        .stdout(predicate::str::contains(
+            "files 1 changed (VERSION), 1 added (bin/extra)",
+        ))
+        .stderr(predicate::str::contains("gvx install --force"));
+    home.gvx().args(["verify", "1.19"]).assert().code(3);
+}
+
 fn assert_store_empty_but(home: &TestHome, sdks: &[&str]) {
     let names: Vec<String> = sdk_entries(home)
         .into_iter()

@@ -211,7 +211,8 @@ fn partial_versions_resolve_from_the_proxy_list_for_this_platform() {
 
 #[test]
 fn auto_falls_back_to_the_proxy_only_when_the_download_site_is_unreachable() {
-    let f = fixture(&[host_zip("1.22.10")], 3);
+    let mut f = fixture(&[host_zip("1.22.10")], 3);
+    f.home.set_env("GVX_GO_SOURCE", "auto");
     // GVX_GO_INDEX points at a closed port: a network failure, so auto moves to the proxy.
     f.home
         .gvx()
@@ -219,7 +220,7 @@ fn auto_falls_back_to_the_proxy_only_when_the_download_site_is_unreachable() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "trying the Go module proxy (GOPROXY) instead",
+            "trying the Go module proxy (GOPROXY=file://",
         ));
 
     // A download that does not match the index is a verification failure: no fallback.
@@ -227,7 +228,9 @@ fn auto_falls_back_to_the_proxy_only_when_the_download_site_is_unreachable() {
     publish(&server, &[FakeSdk::new("1.21.13")]);
     let (os, arch) = host_os_arch();
     server.set_file_fault(&format!("go1.21.13.{os}-{arch}.tar.gz"), Fault::Corrupt);
-    let mut home = TestHome::new().with_server(&server);
+    let mut home = TestHome::new()
+        .with_server(&server)
+        .env("GVX_GO_SOURCE", "auto");
     home.set_env("GOPROXY", &f.proxy.url());
     home.set_env("GOSUMDB", &f.db.vkey());
     home.gvx()
@@ -239,6 +242,21 @@ fn auto_falls_back_to_the_proxy_only_when_the_download_site_is_unreachable() {
                 .and(predicate::str::contains("GOPROXY").not()),
         );
     assert_nothing_installed(&home);
+    // When the proxy cannot help either, the download site's failure is the error (exit 4),
+    // and what the proxy said follows it.
+    f.home
+        .gvx()
+        .args(["install", "1.21.13"])
+        .assert()
+        .code(4)
+        .stderr(
+            predicate::str::contains(
+                "error: cannot fetch http://127.0.0.1:9/unreachable-index.json",
+            )
+            .and(predicate::str::contains(
+                "also: the Go module proxy failed too: go1.21.13",
+            )),
+        );
     // And `--source dl` never falls back, not even on a network failure.
     f.home
         .gvx()
@@ -447,6 +465,35 @@ fn a_version_the_proxy_or_database_lacks_is_not_found() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("GOPROXY=off"));
+}
+
+/// Where the download index cannot be reached, `gvx list --remote` lists what the proxy has
+/// for this platform, newest first, and says so.
+#[test]
+fn list_remote_falls_back_to_the_proxy_list() {
+    let f = fixture(
+        &[
+            host_zip("1.21.13"),
+            host_zip("1.22.10"),
+            host_zip("1.23rc1"),
+        ],
+        1,
+    );
+    f.home
+        .gvx()
+        .args(["list", "--remote"])
+        .assert()
+        .success()
+        .stdout("1.22.10\n1.21.13\n")
+        .stderr(predicate::str::contains(
+            "listing what the Go module proxy has instead",
+        ));
+    f.home
+        .gvx()
+        .args(["list", "--remote", "--all", "1.23rc1"])
+        .assert()
+        .success()
+        .stdout("1.23rc1\n");
 }
 
 fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {

@@ -206,8 +206,16 @@ fn test_home_sets_a_hermetic_environment() {
 }
 
 #[test]
-fn shim_bin_is_built_next_to_gvx() {
+fn shim_bin_is_built_in_the_same_target_dir_as_gvx() {
     let shim = support::shim_bin();
     assert!(shim.is_file());
-    assert_eq!(shim.parent(), assert_cmd::cargo::cargo_bin("gvx").parent());
+    let gvx = assert_cmd::cargo::cargo_bin("gvx");
+    let target = gvx.parent().and_then(|profile| profile.parent()).unwrap();
+    assert!(
+        shim.starts_with(target),
+        "{} is not under {}",
+        shim.display(),
+        target.display()
+    );
+    assert!(shim.ends_with("release/gvx-shim"), "{}", shim.display());
 }

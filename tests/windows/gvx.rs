@@ -226,6 +226,57 @@ fn install_from_a_loopback_mirror_into_a_store_with_a_space() {
     assert_eq!(fs::read(store.join("default")).unwrap(), default);
 }
 
+/// `--source proxy` on Windows: the real go1.22.10 Windows SDK in module form, from a
+/// `file:///C:/…` GOPROXY, proven by a test-key checksum database; then `go version` through
+/// the shim, `gvx verify`, and a tampered zip refused with the store unchanged.
+#[test]
+fn install_through_a_file_goproxy_proven_by_a_checksum_database() {
+    use crate::goproxy::fixture::{GoProxy, Sumdb, ToolchainZip};
+    let w = world();
+    let store = new_store(w, "proxy");
+    let root = w.scratch("proxy-fixture");
+    let zip = ToolchainZip::from_sdk_tree(&w.sdk(DEFAULT), DEFAULT, "windows", "amd64");
+    let proxy = GoProxy::new(&root.join("proxy"));
+    let mut db = Sumdb::new("sumdb.test", 3);
+    db.add_fillers(300);
+    db.add_toolchain(&zip);
+    proxy.publish(&zip);
+    proxy.publish_sumdb(&db);
+    let url = format!("file:///{}", w.win(&proxy.root).replace('\\', "/"));
+    let run = |args: &[&str]| {
+        gvx(w, &store)
+            .args(args)
+            .env("GOPROXY", &url)
+            .env("GOSUMDB", db.vkey())
+            .run()
+    };
+
+    let out = run(&["install", "--source", "proxy", "--json", "1.22.10"]);
+    assert!(out.success().contains(&zip.h1()), "{out}");
+    let sdk = store.join("sdk/go1.22.10");
+    assert!(sdk.join("src/cmd/go.mod").is_file() && sdk.join("src/cmd/_go.mod").is_file());
+    let out = w
+        .wine(&w.win(&store.join("bin/go.exe")))
+        .arg("version")
+        .env_remove("GVX_HOME")
+        .run();
+    assert_eq!(out.success(), go_version_line("1.22.10"), "{out}");
+    let out = run(&["verify"]);
+    assert!(out.success().contains("go1.22.10: ok"), "{out}");
+    assert!(out.stdout.contains("sumdb.test"), "{out}");
+
+    // Another version whose zip is not the one the database proves: exit 5, nothing changed.
+    let other = ToolchainZip::fake(PINNED, "windows", "amd64");
+    db.add_toolchain(&other);
+    proxy.publish(&other.clone().with_entry("bin/extra.exe", "MZ"));
+    proxy.publish_sumdb(&db);
+    let before = [tree(&store.join("sdk")), tree(&store.join("bin"))];
+    let out = run(&["install", "--source", "proxy", PINNED]);
+    assert_eq!(out.code(), Some(5), "{out}");
+    assert!(out.stderr.contains("SECURITY ERROR"), "{out}");
+    assert_eq!([tree(&store.join("sdk")), tree(&store.join("bin"))], before);
+}
+
 #[test]
 fn setup_puts_the_default_store_first_in_the_user_path() {
     let w = world();

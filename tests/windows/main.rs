@@ -4,6 +4,7 @@
 //! that script. Run alone with `cargo test --test windows`.
 #![cfg(target_os = "linux")]
 
+mod goproxy;
 mod gvx;
 mod shim;
 mod support;

@@ -427,7 +427,9 @@ impl Drop for SmallDisk {
 fn a_full_disk_during_extraction_is_a_clear_error_and_the_store_is_unchanged() {
     // Room for the three shims (go, gofmt, go1.21.13) and 1.21.13, and 3 MiB more: 1.22.10's
     // 6 MiB file cannot fit.
-    let shim = fs::metadata(crate::support::shim_bin()).unwrap().len();
+    // The shims are copies of the gvx-shim beside the gvx that runs the install.
+    let beside_gvx = assert_cmd::cargo::cargo_bin("gvx").with_file_name("gvx-shim");
+    let shim = fs::metadata(beside_gvx).unwrap().len();
     let Some(disk) = SmallDisk::mount(3 * shim.div_ceil(1 << 20) + 3) else {
         skip(
             "full disk: cannot `mount -t tmpfs` here (not root?); the ulimit -f test covers EFBIG",

@@ -139,7 +139,7 @@ impl TestHome {
     /// `HOME`/`USERPROFILE`, `GVX_HOME`, `XDG_CONFIG_HOME`
     /// (`home/.config`), `XDG_CACHE_HOME` (`home/.cache`), `XDG_DATA_HOME`
     /// (`home/.local/share`), `APPDATA`/`LOCALAPPDATA` (`home/AppData/...`),
-    /// `GOENV` ([`Self::goenv`]), `NO_COLOR=1`;
+    /// `GOENV` ([`Self::goenv`]), `GVX_GO_SOURCE=dl`, `NO_COLOR=1`;
     /// [`CLEARED_ENV`] and inherited `GVX_*` removed; then the extras.
     pub fn cmd_path(&self, program: impl AsRef<OsStr>) -> Command {
         Command::from_std(self.std_cmd_path(program))
@@ -167,6 +167,9 @@ impl TestHome {
             .env("APPDATA", home.join("AppData").join("Roaming"))
             .env("LOCALAPPDATA", home.join("AppData").join("Local"))
             .env("GOENV", self.goenv())
+            // No test reaches a real module proxy: installs use the download index and
+            // mirror only, unless a test asks for `--source proxy` or `auto`.
+            .env("GVX_GO_SOURCE", "dl")
             .env("NO_COLOR", "1");
         for (k, v) in &self.env {
             cmd.env(k, v);
