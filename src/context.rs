@@ -44,7 +44,7 @@ impl Context {
         if let Some(index) = self.index.get() {
             return Ok(index);
         }
-        let index = index::load(&self.store, self.http()?, &self.host, self.refresh)?;
+        let index = index::load(&self.store, || self.http(), &self.host, self.refresh)?;
         Ok(self.index.get_or_init(|| index))
     }
 

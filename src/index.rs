@@ -207,7 +207,14 @@ fn index_urls() -> Vec<String> {
 
 /// Loads the index: the cache while fresh (unless `refresh`), else the network, else a stale
 /// cache with a warning that says how old it is.
-pub fn load(store: &Store, http: &Http, host: &Host, refresh: bool) -> Result<Index> {
+/// `http` is asked for the client only when the network is needed, so a fresh cache costs no
+/// TLS set-up.
+pub fn load<'a>(
+    store: &Store,
+    http: impl FnOnce() -> Result<&'a Http>,
+    host: &Host,
+    refresh: bool,
+) -> Result<Index> {
     let urls = index_urls();
     let cache = cache_path(store, &urls[0]);
     let ttl = env::var(env::GVX_INDEX_TTL)
@@ -224,6 +231,7 @@ pub fn load(store: &Store, http: &Http, host: &Host, refresh: bool) -> Result<In
     {
         return Ok(index);
     }
+    let http = http()?;
     let mut failure = None;
     for (n, url) in urls.iter().enumerate() {
         match http.get_bytes(url, MAX_INDEX_BYTES) {

@@ -232,6 +232,7 @@ fn install_from_a_loopback_mirror_into_a_store_with_a_space() {
 #[test]
 fn install_through_a_file_goproxy_proven_by_a_checksum_database() {
     use crate::goproxy::fixture::{GoProxy, Sumdb, ToolchainZip};
+    use crate::support::PINNED;
     let w = world();
     let store = new_store(w, "proxy");
     let root = w.scratch("proxy-fixture");
@@ -243,11 +244,12 @@ fn install_through_a_file_goproxy_proven_by_a_checksum_database() {
     proxy.publish(&zip);
     proxy.publish_sumdb(&db);
     let url = format!("file:///{}", w.win(&proxy.root).replace('\\', "/"));
+    let vkey = db.vkey();
     let run = |args: &[&str]| {
         gvx(w, &store)
             .args(args)
             .env("GOPROXY", &url)
-            .env("GOSUMDB", db.vkey())
+            .env("GOSUMDB", &vkey)
             .run()
     };
 
