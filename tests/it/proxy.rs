@@ -552,7 +552,7 @@ fn a_forged_record_with_a_matching_leaf_is_refused() {
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 #[test]
 fn gvx_and_a_gotoolchain_switch_land_on_the_same_sdk() {
-    use crate::support::goproxy::real_goroot;
+    use crate::support::goproxy::{go_command, real_goroot};
     use std::process::Command;
     let zip = ToolchainZip::from_sdk_tree(&real_goroot("1.22.10"), "1.22.10", "linux", "amd64");
     let f = fixture(std::slice::from_ref(&zip), 20);
@@ -561,21 +561,10 @@ fn gvx_and_a_gotoolchain_switch_land_on_the_same_sdk() {
     let ours = f.home.gvx_home().join("sdk/go1.22.10");
 
     let t = f.home.root().join("go-switch");
-    fs::create_dir_all(t.join("work")).unwrap();
-    let out = Command::new(real_goroot("1.21.13").join("bin/go"))
+    let old_go = real_goroot("1.21.13").join("bin/go");
+    let out = go_command(&old_go, &t, &f.proxy, &f.db.vkey())
         .args(["env", "GOROOT", "GOVERSION"])
-        .current_dir(t.join("work"))
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("HOME", t.join("home"))
-        .env("GOPATH", t.join("gopath"))
-        .env("GOMODCACHE", t.join("modcache"))
-        .env("GOCACHE", t.join("gocache"))
-        .env("GOENV", "off")
-        .env("GOFLAGS", "")
         .env("GOTOOLCHAIN", "go1.22.10")
-        .env("GOPROXY", f.proxy.url())
-        .env("GOSUMDB", f.db.vkey())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -972,28 +972,35 @@ impl Drop for GoDownload {
     }
 }
 
+/// The real `go` run hermetically in `dir`: an empty environment but `PATH=/usr/bin:/bin`,
+/// HOME, GOPATH, GOMODCACHE, GOCACHE under `dir`, no go env file, empty GOFLAGS, `GOPROXY` =
+/// `proxy` and `GOSUMDB` = `gosumdb`; the working directory `dir/work` (created; no go.mod).
+pub fn go_command(go: &Path, dir: &Path, proxy: &GoProxy, gosumdb: &str) -> Command {
+    let work = dir.join("work");
+    fs::create_dir_all(&work).expect("work dir");
+    let mut cmd = Command::new(go);
+    cmd.current_dir(&work)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", dir.join("home"))
+        .env("GOPATH", dir.join("gopath"))
+        .env("GOMODCACHE", dir.join("modcache"))
+        .env("GOCACHE", dir.join("gocache"))
+        .env("GOENV", "off")
+        .env("GOFLAGS", "")
+        .env("GOPROXY", proxy.url())
+        .env("GOSUMDB", gosumdb);
+    cmd
+}
+
 /// Runs `go mod download -json <module@version>` hermetically: `GOPROXY` =
 /// `proxy`, `GOSUMDB` = `gosumdb` (a bare vkey ⇒ the proxy's `/sumdb/<name>`),
 /// fresh GOPATH/GOMODCACHE/GOCACHE/HOME in a temp dir, `GOTOOLCHAIN=local`,
 /// empty `GOFLAGS`/`GONOSUMDB`/`GOPRIVATE`/`GONOPROXY`, cwd without go.mod.
 pub fn go_mod_download(go: &Path, proxy: &GoProxy, gosumdb: &str, module: &str) -> GoDownload {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let t = tmp.path();
-    let work = t.join("work");
-    fs::create_dir_all(&work).expect("work dir");
-    let out = Command::new(go)
+    let out = go_command(go, tmp.path(), proxy, gosumdb)
         .args(["mod", "download", "-json", module])
-        .current_dir(&work)
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("HOME", t.join("home"))
-        .env("GOPATH", t.join("gopath"))
-        .env("GOMODCACHE", t.join("modcache"))
-        .env("GOCACHE", t.join("gocache"))
-        .env("GOENV", "off")
-        .env("GOPROXY", proxy.url())
-        .env("GOSUMDB", gosumdb)
-        .env("GOFLAGS", "")
         .env("GOTOOLCHAIN", "local")
         .env("GONOSUMDB", "")
         .env("GOPRIVATE", "")
