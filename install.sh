@@ -140,8 +140,10 @@ build_checkout() {
     fi
     from_dir=$target_dir/release
     say "building the go shim as shipped (sh scripts/build-shim.sh)"
-    shim_path=$(sh "$checkout/scripts/build-shim.sh" "$target_dir" | tail -n 1) && [ -f "$shim_path" ] ||
+    built=$(sh "$checkout/scripts/build-shim.sh" "$target_dir") ||
         err "building gvx-shim failed (see above); nothing was installed"
+    shim_path=$(printf '%s\n' "$built" | tail -n 1)
+    [ -f "$shim_path" ] || err "scripts/build-shim.sh built no shim at '$shim_path'; nothing was installed"
 }
 
 # The release asset name for this machine: gvx-<arch>-<os>.tar.gz.
