@@ -34,6 +34,9 @@ impl Setup {
             let _lock = crate::lock::lock(&cx.store)?;
             let applied = setup::apply(&site, &plan)?;
             say_done(cx, &site, &plan, &applied.backups);
+            for line in &applied.registry {
+                cx.status(line);
+            }
         }
         if !self.undo {
             report_conflicts(&site);

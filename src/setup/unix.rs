@@ -162,8 +162,8 @@ pub fn user_path(_site: &Site, _undo: bool) -> Result<Option<PathEdit>> {
 }
 
 /// Unix changes nothing outside files.
-pub fn apply_user_path(_edit: &PathEdit) -> Result<()> {
-    Ok(())
+pub fn apply_user_path(_edit: &PathEdit) -> Result<Vec<String>> {
+    Ok(Vec::new())
 }
 
 pub fn notes(_site: &Site) -> Vec<String> {

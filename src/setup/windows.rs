@@ -26,7 +26,6 @@ use crate::error::{Error, Exit, Result};
 use crate::platform::windows_env::{
     self as env, Hive, Kind, MACHINE_ENV, MACHINE_ENV_KEY, RawValue, USER_ENV, USER_ENV_KEY,
 };
-use crate::report;
 use crate::shell::Shell;
 use std::path::{Path, PathBuf};
 
@@ -150,8 +149,9 @@ pub fn user_path(site: &Site, undo: bool) -> Result<Option<PathEdit>> {
 }
 
 /// Writes the planned value (if the user PATH is still what the plan read), records what
-/// `--undo` needs, and broadcasts the change.
-pub fn apply_user_path(edit: &PathEdit) -> Result<()> {
+/// `--undo` needs, and broadcasts the change. Returns what it did, as status lines.
+pub fn apply_user_path(edit: &PathEdit) -> Result<Vec<String>> {
+    let mut said = Vec::new();
     let now = Now::read()?;
     if now.kind().is_some_and(|k| !k.is_string()) || now.text() != edit.before {
         return Err(Error::new(
@@ -169,19 +169,19 @@ pub fn apply_user_path(edit: &PathEdit) -> Result<()> {
     match write {
         Write::Delete => {
             env::delete_user_value(USER_ENV_KEY, "Path").map_err(failed)?;
-            report::status(&format!(
+            said.push(format!(
                 "deleted {PLACE}: gvx setup had created it and nothing else is in it"
             ));
         }
         Write::Set(kind) => {
             env::write_user_string(USER_ENV_KEY, "Path", kind, &edit.after).map_err(failed)?;
-            report::status(&format!("{PLACE} ({}) is now: {}", kind.name(), edit.after));
+            said.push(format!("{PLACE} ({}) is now: {}", kind.name(), edit.after));
             match (now.kind(), kind) {
-                (Some(Kind::Sz), Kind::ExpandSz) => report::status(&format!(
+                (Some(Kind::Sz), Kind::ExpandSz) => said.push(format!(
                     "{PLACE} was REG_SZ: it is REG_EXPAND_SZ now, because Windows expands its \
                      %VARIABLE% entries only in that type (`gvx setup --undo` makes it REG_SZ again)"
                 )),
-                (Some(Kind::ExpandSz), Kind::Sz) => report::status(&format!(
+                (Some(Kind::ExpandSz), Kind::Sz) => said.push(format!(
                     "{PLACE} is REG_SZ again, as it was before gvx setup"
                 )),
                 _ => {}
@@ -204,7 +204,7 @@ pub fn apply_user_path(edit: &PathEdit) -> Result<()> {
             ))
         })?;
     env::broadcast();
-    Ok(())
+    Ok(said)
 }
 
 /// What `--dry-run` says about the value beside the old and new text.

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 pub struct Applied {
     /// `(file, backup)` for each file backed up before its first edit.
     pub backups: Vec<(PathBuf, PathBuf)>,
+    /// What changed outside files (the Windows user PATH), as status lines.
+    pub registry: Vec<String>,
 }
 
 /// Writes every change of `plan`, or none of them.
@@ -64,7 +66,7 @@ pub fn apply(site: &Site, plan: &Plan) -> Result<Applied> {
         }
     }
     if let Some(edit) = &plan.path_edit {
-        os::apply_user_path(edit)?;
+        applied.registry = os::apply_user_path(edit)?;
     }
     Ok(applied)
 }

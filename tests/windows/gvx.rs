@@ -296,7 +296,13 @@ fn setup_puts_the_default_store_first_in_the_user_path() {
     assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_EXPAND_SZ", SEEDED));
 
     let after = format!("{DEFAULT_ENTRY};{SEEDED}");
-    setup().run().success();
+    // --quiet prints no status lines, the registry's included (warnings still show).
+    let out = setup().arg("--quiet").run();
+    assert!(out.success().is_empty(), "{out}");
+    assert!(
+        !out.stderr.contains("is now") && !out.stderr.contains("PATH;"),
+        "{out}"
+    );
     assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_EXPAND_SZ", &after));
 
     // A new process gets it, expanded, after the machine half.
