@@ -144,7 +144,7 @@ fn slash_path(rel: &Path) -> String {
 }
 
 /// Best effort, for the error message only: the first name the central directory repeats.
-fn repeated_name(file: &mut fs_err::File, start: u64) -> Option<String> {
+pub fn repeated_name(file: &mut fs_err::File, start: u64) -> Option<String> {
     use std::io::{Seek, SeekFrom};
     file.seek(SeekFrom::Start(start)).ok()?;
     let mut cd = Vec::new();

@@ -3,7 +3,7 @@ use crate::error::{Error, Exit, Result};
 use crate::manifest::{self, Comparison};
 use crate::provenance::{self, Provenance};
 use crate::report;
-use crate::toolchain::{MODULE, modzip};
+use crate::toolchain::modzip;
 use gvx_shims::GoVersion;
 use serde_json::json;
 use std::process::ExitCode;
@@ -189,7 +189,6 @@ fn module_hash(module: &str, files: &[manifest::File]) -> String {
         }
         _ => false,
     };
-    debug_assert!(module.starts_with(MODULE));
     let entries = files
         .iter()
         .filter(|f| !copy_of_underscore(&f.name))

@@ -170,8 +170,12 @@ fn open(file: &Path) -> Result<ZipArchive<BufReader<fs_err::File>>, ZipError> {
     let reader = BufReader::with_capacity(64 * 1024, fs_err::File::open(file)?);
     let zip = ZipArchive::new(reader)?;
     if zip.has_duplicate_names() {
+        // The crate keys entries by name, so the repeated one is found in the raw directory.
+        let start = zip.central_directory_start();
+        let entry = crate::archive::repeated_name(zip.into_inner().get_mut(), start)
+            .unwrap_or_else(|| "(a name repeated in the central directory)".to_owned());
         return Err(ZipError::Entry {
-            entry: "(a name repeated in the central directory)".to_owned(),
+            entry,
             why: "multiple entries for one file".to_owned(),
         });
     }
@@ -284,7 +288,10 @@ mod tests {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         file.write_all(&bytes).unwrap();
         let err = check(file.path(), PREFIX).unwrap_err().to_string();
-        assert!(err.contains("multiple entries"), "duplicate names: {err}");
+        assert!(
+            err.contains("multiple entries") && err.contains(&name),
+            "duplicate names: {err}"
+        );
         let link = zentry(&name, b"/etc/passwd", Some(0o120_777));
         let mut file = tempfile::NamedTempFile::new().unwrap();
         file.write_all(&raw_zip(&[link])).unwrap();
