@@ -7,7 +7,7 @@ use crate::error::{Error, Exit, Result};
 use crate::http::{Http, HttpError, into_http_error};
 use crate::report::Progress;
 use crate::sumdb::{Fetch, FetchError};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek};
 
 /// What every proxy in the list said, when none had the file.
 pub enum Failure {
@@ -61,17 +61,26 @@ pub fn get_bytes(
     })
 }
 
-/// Streams `<proxy>/<path>` into `out`, at most `limit` bytes; returns the proxy used.
+/// Streams `<proxy>/<path>` into `out`, at most `limit` bytes; returns the proxy used. Each
+/// proxy tried starts from an empty file, so a transfer cut off by one never mixes into the
+/// next one's bytes.
 pub fn download(
     http: &Http,
     list: &[ProxySpec],
     path: &str,
     limit: u64,
     progress: &Progress,
-    out: &mut impl Write,
+    out: &mut fs_err::File,
 ) -> Result<String, Failure> {
     let ((), proxy) = try_proxies(list, |proxy| {
         let url = format!("{proxy}/{path}");
+        let local = |source| HttpError::File {
+            url: url.clone(),
+            source,
+        };
+        out.set_len(0).map_err(local)?;
+        out.rewind().map_err(local)?;
+        progress.reset_to(0);
         let body = http.open(&url, progress)?;
         let copied =
             io::copy(&mut body.take(limit + 1), out).map_err(|e| into_http_error(e, &url))?;

@@ -496,6 +496,36 @@ fn list_remote_falls_back_to_the_proxy_list() {
         .stdout("1.23rc1\n");
 }
 
+/// `a|b`: a proxy whose transfer keeps being cut off hands over to the next one, which starts
+/// from an empty file (the cut-off bytes must not mix into the zip).
+#[test]
+fn a_cut_off_proxy_falls_through_with_a_pipe() {
+    let zip = host_zip("1.22.10");
+    let mut f = fixture(std::slice::from_ref(&zip), 3);
+    let server = TestServer::start();
+    let path = format!("/golang.org/toolchain/@v/{}.zip", zip.module_version());
+    server.set_raw(&path, 200, zip.zip_bytes());
+    server.set_fault(&path, Fault::Truncate { at: 100 });
+    let goproxy = format!("{}|{}", server.url(), f.proxy.url());
+    f.home.set_env("GOPROXY", &goproxy);
+    let json = install_json(&f.home, &["1.22.10"]);
+    assert_eq!(json[0]["provenance"]["proxy"], f.proxy.url().as_str());
+    assert!(
+        server.request_count(&path) >= 1,
+        "the first proxy was tried"
+    );
+
+    // With `,` a cut-off transfer is an error that does not fall through.
+    let goproxy = format!("{},{}", server.url(), f.proxy.url());
+    f.home.set_env("GOPROXY", &goproxy);
+    f.home
+        .gvx()
+        .args(["install", "--source", "proxy", "--force", "1.22.10"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(&path));
+}
+
 fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir).unwrap() {
