@@ -1,7 +1,9 @@
 //! `gvx install`, `uninstall`, `list`: the verified, atomic install pipeline against a loopback
 //! server speaking the official index format, with every fault leaving the store as it was.
 
-use crate::support::{FakeSdk, Fault, IndexRelease, TestHome, TestServer, hostile, publish};
+use crate::support::{
+    FakeSdk, Fault, IndexRelease, TestHome, TestServer, hostile, publish, success_json,
+};
 use predicates::prelude::*;
 use std::fs;
 use std::path::Path;
@@ -86,17 +88,7 @@ fn installs_the_newest_patch_verified_with_shims_and_default() {
 #[test]
 fn the_provenance_is_recorded_and_verify_finds_changes() {
     let (server, home) = setup();
-    let out = home
-        .gvx()
-        .args(["install", "1.21.13", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = success_json(home.gvx().args(["install", "1.21.13", "--json"]));
     let item = &json[0];
     assert_eq!(item["source"], "dl");
     assert_eq!(item["new"], true);

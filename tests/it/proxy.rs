@@ -5,7 +5,7 @@
 //! implementation, checked against the real `go` in `support_selftest::goproxy`.
 
 use crate::support::goproxy::{GoProxy, Sumdb, ToolchainZip, flip_signature_byte, record_hash};
-use crate::support::{FakeSdk, Fault, TestHome, TestServer, host_os_arch, publish};
+use crate::support::{FakeSdk, Fault, TestHome, TestServer, host_os_arch, publish, success_json};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::fs;
@@ -46,18 +46,11 @@ fn fixture(zips: &[ToolchainZip], fillers: usize) -> Fixture {
 }
 
 fn install_json(home: &TestHome, args: &[&str]) -> Value {
-    let out = home
-        .gvx()
-        .args(["install", "--source", "proxy", "--json"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    success_json(
+        home.gvx()
+            .args(["install", "--source", "proxy", "--json"])
+            .args(args),
+    )
 }
 
 /// No SDK, no partial tree, no manifest: the store as a failed install must leave it.

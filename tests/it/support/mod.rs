@@ -47,6 +47,17 @@ pub fn host_os_arch() -> (&'static str, &'static str) {
     (os, arch)
 }
 
+/// Runs `cmd`, which must succeed (else its stderr is the failure), and parses its stdout as JSON.
+pub fn success_json(cmd: &mut assert_cmd::Command) -> serde_json::Value {
+    let out = cmd.output().expect("run the command");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the command printed JSON")
+}
+
 /// Path of the `gvx-shim` binary as it is shipped (package `gvx-shims`).
 ///
 /// The first call per test process runs `scripts/build-shim.sh` for the target directory
