@@ -275,17 +275,24 @@ def project(work):
     return path
 
 
+def installed_home(release, url, work):
+    """A gvx home in `work` with gvx and the shim in bin/ (as install.sh puts them) and
+    go{VERSION} installed from the mirror; returns (home, env)."""
+    home = os.path.join(work, "gvx")
+    os.makedirs(os.path.join(home, "bin"))
+    for name in ("gvx", "gvx-shim"):
+        shutil.copy2(release[name], os.path.join(home, "bin", name))
+    env = gvx_env(home, url, work)
+    subprocess.run([os.path.join(home, "bin", "gvx"), "install", "--quiet", VERSION], env=env, check=True)
+    return home, env
+
+
 def bench_shim(release, url, sdks, mise_bin, why_not):
     runs = int(os.environ.get("BENCH_SHIM_RUNS", "40"))
     loops = int(os.environ.get("BENCH_LOOP_RUNS", "5"))
     work = tempfile.mkdtemp(prefix="gvx-bench-shim-")
     try:
-        home = os.path.join(work, "gvx")
-        os.makedirs(os.path.join(home, "bin"))
-        for name in ("gvx", "gvx-shim"):
-            shutil.copy2(release[name], os.path.join(home, "bin", name))
-        env = gvx_env(home, url, work)
-        subprocess.run([os.path.join(home, "bin", "gvx"), "install", "--quiet", VERSION], env=env, check=True)
+        home, env = installed_home(release, url, work)
         proj = project(work)
         direct = os.path.join(home, "sdk", f"go{VERSION}", "bin", "go")
         gvx = os.path.join(home, "bin", "go")
@@ -412,13 +419,8 @@ def bench_cli(release, url, sdks, mise_bin, why_not):
     runs = int(os.environ.get("BENCH_CLI_RUNS", "30"))
     work = tempfile.mkdtemp(prefix="gvx-bench-cli-")
     try:
-        home = os.path.join(work, "gvx")
-        os.makedirs(os.path.join(home, "bin"))
-        for name in ("gvx", "gvx-shim"):
-            shutil.copy2(release[name], os.path.join(home, "bin", name))
-        env = gvx_env(home, url, work)
+        home, env = installed_home(release, url, work)
         gvx = os.path.join(home, "bin", "gvx")
-        subprocess.run([gvx, "install", "--quiet", VERSION], env=env, check=True)
         proj = project(work)
         mise = None
         if mise_bin:

@@ -263,7 +263,7 @@ pub fn load<'a>(
 fn cache_path(store: &Store, url: &str) -> std::path::PathBuf {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(url.as_bytes());
-    let key: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let key = &format!("{digest:x}")[..16];
     store.cache_dir().join(format!("index-{key}.json"))
 }
 

@@ -44,7 +44,7 @@ pub enum Source {
 /// sha256 of each file as it was written.
 pub struct Fetched {
     pub provenance: Provenance,
-    pub digests: Vec<(std::path::PathBuf, [u8; 32])>,
+    pub digests: Vec<(std::path::PathBuf, archive::Sha256Digest)>,
 }
 
 /// What an install did.
@@ -522,10 +522,7 @@ impl<R: Read> HashReader<R> {
     /// The hex digest and byte count so far.
     fn finish(&self) -> (String, u64) {
         let digest = self.hasher.clone().finalize();
-        (
-            digest.iter().map(|b| format!("{b:02x}")).collect(),
-            self.bytes,
-        )
+        (format!("{digest:x}"), self.bytes)
     }
 }
 

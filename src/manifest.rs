@@ -3,6 +3,7 @@
 //! (existence and size: a stat per file, no hashing); `gvx verify` re-hashes every file. It
 //! lives beside the store's SDKs, outside their trees: `<GVX_HOME>/manifests/go1.22.10.txt`.
 
+use crate::archive::Sha256Digest;
 use gvx_shims::{GoVersion, Store};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -65,7 +66,7 @@ pub fn scan(
 pub fn hash_file(path: &Path) -> io::Result<Option<String>> {
     let mut hasher = Sha256::new();
     io::copy(&mut fs_err::File::open(path)?, &mut hasher)?;
-    Ok(Some(hex(&hasher.finalize())))
+    Ok(Some(format!("{:x}", hasher.finalize())))
 }
 
 /// Records `sdk` (the tree about to become `version`) in the store's manifest directory.
@@ -74,14 +75,15 @@ pub fn write(
     store: &Store,
     version: &GoVersion,
     sdk: &Path,
-    known: &[(PathBuf, [u8; 32])],
+    known: &[(PathBuf, Sha256Digest)],
 ) -> io::Result<()> {
     let target = path(store, version);
     let dir = target.parent().unwrap_or(store.home());
     fs_err::create_dir_all(dir)?;
-    let known: HashMap<&Path, &[u8; 32]> = known.iter().map(|(p, d)| (p.as_path(), d)).collect();
+    let known: HashMap<&Path, &Sha256Digest> =
+        known.iter().map(|(p, d)| (p.as_path(), d)).collect();
     let digest = |path: &Path| match known.get(path) {
-        Some(digest) => Ok(Some(hex(*digest))),
+        Some(digest) => Ok(Some(format!("{digest:x}"))),
         None => hash_file(path),
     };
     let mut text = format!("{HEADER}\n");
@@ -94,10 +96,6 @@ pub fn write(
     temp.write_all(text.as_bytes())?;
     temp.persist(&target).map_err(|e| e.error)?;
     Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    crate::toolchain::modzip::hex(bytes)
 }
 
 /// The recorded files of `version`: `Ok(None)` when there is no manifest.
@@ -260,9 +258,9 @@ mod tests {
         let text = fs_err::read_to_string(path(&store, &v)).unwrap();
         assert!(
             text.ends_with(&format!(
-                "10\t{}\tVERSION\n2\t{}\tbin/go\n",
-                crate::toolchain::modzip::hex(&Sha256::digest("go1.22.10\n")),
-                crate::toolchain::modzip::hex(&Sha256::digest("go")),
+                "10\t{:x}\tVERSION\n2\t{:x}\tbin/go\n",
+                Sha256::digest("go1.22.10\n"),
+                Sha256::digest("go"),
             )),
             "{text}"
         );

@@ -52,6 +52,9 @@ impl Default for Limits {
     }
 }
 
+/// A sha256 digest (`{:x}` formats it as hex).
+pub type Sha256Digest = sha2::digest::Output<sha2::Sha256>;
+
 /// What an extraction produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extracted {
@@ -61,7 +64,7 @@ pub struct Extracted {
     pub bytes: u64,
     /// The sha256 of every file written, by the path it was created at, computed on the way
     /// to the disk (for the install manifest, without reading the tree back).
-    pub digests: Vec<(PathBuf, [u8; 32])>,
+    pub digests: Vec<(PathBuf, Sha256Digest)>,
 }
 
 /// Which of the [`Limits`] was exceeded.

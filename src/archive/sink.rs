@@ -9,7 +9,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use sha2::{Digest, Sha256};
 
 use super::name::{Root, strip_check_under};
-use super::{ArchiveError, Extracted, Limit, Limits, UnsafeReason};
+use super::{ArchiveError, Extracted, Limit, Limits, Sha256Digest, UnsafeReason};
 
 /// Bytes of file data per batch handed to the writer thread (batches are recycled).
 const BATCH_BYTES: usize = 1 << 20;
@@ -131,7 +131,7 @@ pub(super) fn with_sink(
 fn write_files(
     batches: Receiver<Batch>,
     recycle: mpsc::Sender<Batch>,
-) -> io::Result<Vec<(PathBuf, [u8; 32])>> {
+) -> io::Result<Vec<(PathBuf, Sha256Digest)>> {
     let mut digests = Vec::new();
     let mut file: Option<(fs_err::File, PathBuf, Sha256)> = None;
     for mut batch in batches {
@@ -140,7 +140,7 @@ fn write_files(
                 Job::Create { path, mode } => {
                     // Close the previous file first.
                     if let Some((_, done, hasher)) = file.take() {
-                        digests.push((done, hasher.finalize().into()));
+                        digests.push((done, hasher.finalize()));
                     }
                     file = Some((create_file(&path, mode)?, path, Sha256::new()));
                 }
@@ -156,7 +156,7 @@ fn write_files(
         let _ = recycle.send(batch);
     }
     if let Some((_, done, hasher)) = file.take() {
-        digests.push((done, hasher.finalize().into()));
+        digests.push((done, hasher.finalize()));
     }
     Ok(digests)
 }

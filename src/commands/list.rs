@@ -3,9 +3,9 @@ use crate::error::{Error, Exit, Result};
 use crate::provenance::{self, Provenance};
 use crate::report;
 use crate::toolchain::{self, settings::Settings};
-use gvx_shims::GoVersion;
 use gvx_shims::goenv::GoEnv;
 use gvx_shims::select::Outcome;
+use gvx_shims::{GoVersion, VersionRequest};
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -95,102 +95,43 @@ impl List {
             .map(super::parse_request)
             .transpose()?;
         let installed = cx.store.installed()?;
-        let index = match cx.index() {
-            Ok(index) => index,
-            Err(e) if e.exit() == Exit::Network => {
-                return self.remote_from_proxy(cx, e, &installed);
-            }
+        // Each release: its version, whether it is stable, and what the source adds to --json.
+        let releases: Vec<(GoVersion, bool, serde_json::Value)> = match cx.index() {
+            Ok(index) => index
+                .releases
+                .iter()
+                .filter_map(|r| {
+                    let archive = r.archive.as_ref()?;
+                    let extra = json!({"filename": archive.filename, "sha256": archive.sha256});
+                    Some((r.version, r.stable, extra))
+                })
+                .collect(),
+            Err(e) if e.exit() == Exit::Network => proxy_releases(cx, e)?,
             Err(e) => return Err(e),
         };
-        let releases: Vec<_> = index
-            .releases
-            .iter()
-            .filter(|r| r.archive.is_some() && (self.all || r.stable))
-            .filter(|r| match &filter {
-                Some(gvx_shims::VersionRequest::Line(major, minor)) => {
-                    r.version.line() == (*major, *minor)
+        let shown = releases.into_iter().filter(|(version, stable, _)| {
+            (self.all || *stable)
+                && match &filter {
+                    Some(VersionRequest::Line(major, minor)) => version.line() == (*major, *minor),
+                    Some(request) => request.matches(version),
+                    None => true,
                 }
-                Some(request) => request.matches(&r.version),
-                None => true,
-            })
-            .collect();
-        if self.json {
-            let items: Vec<_> = releases
-                .iter()
-                .map(|r| {
-                    let archive = r.archive.as_ref();
-                    json!({
-                        "version": r.version.to_string(),
-                        "stable": r.stable,
-                        "installed": installed.contains(&r.version),
-                        "filename": archive.map(|a| a.filename.clone()),
-                        "sha256": archive.and_then(|a| a.sha256.clone()),
-                    })
-                })
-                .collect();
-            report::out(&serde_json::to_string_pretty(&items).unwrap_or_default());
-            return Ok(ExitCode::SUCCESS);
-        }
-        let mut text = String::new();
-        for release in releases {
-            let note = if installed.contains(&release.version) {
-                "  (installed)"
-            } else {
-                ""
-            };
-            text.push_str(&format!("{}{note}\n", release.version));
-        }
-        report::out(&text);
-        Ok(ExitCode::SUCCESS)
-    }
-
-    /// `--remote` when the index cannot be reached: the releases the Go module proxy lists as
-    /// `golang.org/toolchain` versions for this platform (what `--source proxy` installs).
-    /// When the proxy cannot be had either, the index's error is the one reported.
-    fn remote_from_proxy(
-        &self,
-        cx: &Context,
-        index_error: Error,
-        installed: &[GoVersion],
-    ) -> Result<ExitCode> {
-        let Ok((versions, url)) =
-            Settings::load(&GoEnv::load()).and_then(|s| toolchain::available(cx, &s))
-        else {
-            return Err(index_error);
-        };
-        report::warn(&format!(
-            "{}; listing what the Go module proxy has instead ({url})",
-            index_error.message()
-        ));
-        let filter = self
-            .filter
-            .as_deref()
-            .map(super::parse_request)
-            .transpose()?;
-        let shown: Vec<&GoVersion> = versions
-            .iter()
-            .rev()
-            .filter(|v| self.all || !v.is_prerelease())
-            .filter(|v| filter.as_ref().is_none_or(|r| r.matches(v)))
-            .collect();
+        });
         if self.json {
             let items: Vec<_> = shown
-                .iter()
-                .map(|v| {
-                    json!({
-                        "version": v.to_string(),
-                        "stable": !v.is_prerelease(),
-                        "installed": installed.contains(v),
-                        "source": "proxy",
-                    })
+                .map(|(version, stable, mut item)| {
+                    item["version"] = json!(version.to_string());
+                    item["stable"] = json!(stable);
+                    item["installed"] = json!(installed.contains(&version));
+                    item
                 })
                 .collect();
             report::out(&serde_json::to_string_pretty(&items).unwrap_or_default());
             return Ok(ExitCode::SUCCESS);
         }
         let mut text = String::new();
-        for version in shown {
-            let note = if installed.contains(version) {
+        for (version, _, _) in shown {
+            let note = if installed.contains(&version) {
                 "  (installed)"
             } else {
                 ""
@@ -200,4 +141,27 @@ impl List {
         report::out(&text);
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// `--remote` when the index cannot be reached: the releases the Go module proxy lists as
+/// `golang.org/toolchain` versions for this platform (what `--source proxy` installs), newest
+/// first. When the proxy cannot be had either, the index's error is the one reported.
+fn proxy_releases(
+    cx: &Context,
+    index_error: Error,
+) -> Result<Vec<(GoVersion, bool, serde_json::Value)>> {
+    let Ok((versions, url)) =
+        Settings::load(&GoEnv::load()).and_then(|s| toolchain::available(cx, &s))
+    else {
+        return Err(index_error);
+    };
+    report::warn(&format!(
+        "{}; listing what the Go module proxy has instead ({url})",
+        index_error.message()
+    ));
+    Ok(versions
+        .into_iter()
+        .rev()
+        .map(|v| (v, !v.is_prerelease(), json!({"source": "proxy"})))
+        .collect())
 }

@@ -146,7 +146,7 @@ pub fn hash_zip(file: &Path) -> Result<String, ZipError> {
                 why: format!("its data does not match its declared size of {declared} bytes"),
             });
         }
-        lines.push((name, hex(&hasher.finalize())));
+        lines.push((name, format!("{:x}", hasher.finalize())));
     }
     Ok(hash1(lines))
 }
@@ -160,10 +160,6 @@ pub fn hash1(mut files: Vec<(String, String)>) -> String {
         summary.update(format!("{sha}  {name}\n"));
     }
     format!("h1:{}", BASE64_STANDARD.encode(summary.finalize()))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn open(file: &Path) -> Result<ZipArchive<BufReader<fs_err::File>>, ZipError> {
@@ -241,7 +237,7 @@ mod tests {
 
     #[test]
     fn the_go_mod_of_every_toolchain_hashes_as_the_database_says() {
-        let sha = hex(&Sha256::digest(b"module golang.org/toolchain\n"));
+        let sha = format!("{:x}", Sha256::digest(b"module golang.org/toolchain\n"));
         assert_eq!(
             hash1(vec![("go.mod".into(), sha)]),
             "h1:8wlg68NqwW7eMnI1aABk/C2pDYXj8mrMY4TyRfiLeS0="

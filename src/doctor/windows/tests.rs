@@ -47,15 +47,6 @@ fn messages(items: &[Item]) -> Vec<(Status, String)> {
 }
 
 #[test]
-fn expansion() {
-    assert_eq!(
-        expand(r"%USERPROFILE%\go\bin", &lookup),
-        r"C:\Users\jo\go\bin"
-    );
-    assert_eq!(expand(r"%NOPE%\x;100%", &lookup), r"%NOPE%\x;100%");
-}
-
-#[test]
 fn msi_go_in_the_machine_path_beats_the_user_path() {
     let registry = Registry {
         values: vec![
