@@ -3,7 +3,8 @@
 # (well under a second) when everything is already there.
 #
 #   Debian packages: wine wine64 gcc-mingw-w64-x86-64 shellcheck bash dash zsh
-#                    fish busybox hyperfine (+ python3 / python3-pip if missing)
+#                    fish busybox hyperfine openssl util-linux (runuser)
+#                    (+ python3 / python3-pip if missing)
 #   rustup target:   x86_64-pc-windows-gnu
 #
 # As root, missing packages are installed with
@@ -48,6 +49,8 @@ need zsh zsh
 need fish fish
 need busybox busybox
 need hyperfine hyperfine
+need openssl openssl
+need util-linux runuser
 need python3 python3
 if ! python3 -c 'import pip' >/dev/null 2>&1; then
     missing+=(python3-pip)

@@ -73,4 +73,6 @@ step "host binaries" cargo build --release --workspace --bins
 # The shim as install.sh ships it (static on Linux); the tests build it the same way.
 step "shim as shipped" sh scripts/build-shim.sh "$target_dir"
 
+# Everything is installed now: a test that would skip for want of a tool fails instead.
+export GVX_TEST_STRICT=1
 step "cargo test" cargo test --workspace --release --no-fail-fast "$@"

@@ -10,6 +10,7 @@ pub mod pin;
 pub mod select;
 pub mod shim;
 pub mod store;
+pub mod text;
 pub mod version;
 
 pub use select::{Selection, select};
