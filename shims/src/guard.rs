@@ -2,12 +2,18 @@
 //!
 //! `go install` writes to GOBIN (or each GOPATH entry's `bin/`), `go get` to GOMODCACHE and
 //! GOPATH's `pkg/`. If any of those lay inside an SDK, Go would write into the SDK; if an SDK
-//! lay inside one of them, `go clean -modcache` or a tool install could overwrite the SDK. The
-//! checks are lexical (cleaned, case-folded on Windows): no directory walks on the shim's path.
+//! lay inside one of them, `go clean -modcache` or a tool install could overwrite the SDK.
+//!
+//! The rule: the guard compares places, not spellings. Every path is first resolved to where
+//! it really is ([`resolve`]: symlinks and `..`; on Windows also junctions, case, `\\?\` and
+//! 8.3 short names), a path that does not exist yet through its nearest existing ancestor. That
+//! costs one `realpath` per directory and no walks of directory trees.
 
 use crate::goenv::{GoEnv, Origin, Setting};
 use std::env;
+use std::ffi::OsString;
 use std::fmt;
+use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 /// One place Go writes to, with the variable and origin that put it there.
@@ -48,19 +54,26 @@ pub fn go_dirs(goenv: &GoEnv) -> Vec<GoDir> {
     dirs
 }
 
-/// Checks every Go directory against the store (which holds every SDK) and the SDK to be run.
+/// Checks every Go directory against the store (which holds every SDK) and the SDK to be run,
+/// comparing where each really is (see [`resolve`]).
 pub fn check(dirs: &[GoDir], store_home: &Path, sdk_root: &Path) -> Result<(), Box<Overlap>> {
+    let owned = [
+        (sdk_root, key(&resolve(sdk_root)), OwnedKind::Sdk),
+        (store_home, key(&resolve(store_home)), OwnedKind::Store),
+    ];
     for dir in dirs {
-        for (owned, what) in [(sdk_root, OwnedKind::Sdk), (store_home, OwnedKind::Store)] {
-            let relation = if same(&dir.path, owned) {
+        let place = key(&resolve(&dir.path));
+        for (owned, owned_place, what) in &owned {
+            let relation = if place == *owned_place {
                 Relation::Equal
-            } else if inside(&dir.path, owned) {
+            } else if strictly_inside(&place, owned_place) {
                 Relation::Inside
-            } else if dir.written && inside(owned, &dir.path) {
+            } else if dir.written && strictly_inside(owned_place, &place) {
                 Relation::Contains
             } else {
                 continue;
             };
+            let (owned, what) = (*owned, *what);
             return Err(Box::new(Overlap {
                 dir: dir.clone(),
                 owned: owned.to_owned(),
@@ -104,8 +117,14 @@ impl fmt::Display for Overlap {
             OwnedKind::Store => "the gvx store",
         };
         let (var, dir, owned) = (self.dir.var, self.dir.path.display(), self.owned.display());
+        let real = resolve(&self.dir.path);
+        let dir = if key(&real) == key(&self.dir.path) {
+            dir.to_string()
+        } else {
+            format!("{dir}, really {}", real.display())
+        };
         match self.relation {
-            Relation::Equal => write!(f, "{var} ({dir}) is {what} itself")?,
+            Relation::Equal => write!(f, "{var} ({dir}) is {what} itself ({owned})")?,
             Relation::Inside => write!(f, "{var} ({dir}) lies inside {what} ({owned})")?,
             Relation::Contains => {
                 write!(
@@ -137,7 +156,37 @@ impl Overlap {
     }
 }
 
-/// Lexically cleaned components, case-folded on Windows.
+/// Where `path` really is: the nearest existing ancestor resolved by the file system
+/// (`fs::canonicalize`: symlinks, `..`, and on Windows junctions, case and 8.3 short names),
+/// then the part that does not exist yet appended as written (`..` in it taken lexically).
+/// A path that cannot be resolved at all is returned as it is.
+pub fn resolve(path: &Path) -> PathBuf {
+    let mut missing: Vec<OsString> = Vec::new();
+    let mut at = path;
+    loop {
+        if let Ok(mut real) = fs::canonicalize(at) {
+            for part in missing.iter().rev() {
+                match part.to_str() {
+                    Some("..") => {
+                        real.pop();
+                    }
+                    Some(".") => {}
+                    _ => real.push(part),
+                }
+            }
+            return real;
+        }
+        match (at.parent(), at.components().next_back()) {
+            (Some(parent), Some(last)) if !parent.as_os_str().is_empty() => {
+                missing.push(last.as_os_str().to_owned());
+                at = parent;
+            }
+            _ => return path.to_owned(),
+        }
+    }
+}
+
+/// Lexically cleaned components, case-folded and with `\\?\` dropped on Windows.
 fn key(path: &Path) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
     for component in path.components() {
@@ -149,7 +198,7 @@ fn key(path: &Path) -> Vec<String> {
             other => {
                 let text = other.as_os_str().to_string_lossy();
                 parts.push(if cfg!(windows) {
-                    text.to_lowercase().replace('/', "\\")
+                    windows_key(&text)
                 } else {
                     text.into_owned()
                 });
@@ -159,14 +208,25 @@ fn key(path: &Path) -> Vec<String> {
     parts
 }
 
-fn same(a: &Path, b: &Path) -> bool {
-    key(a) == key(b)
+/// `\\?\C:` → `c:`, `\\?\UNC\server\share` → `\\server\share`, other text lowercased.
+fn windows_key(text: &str) -> String {
+    let text = text.to_lowercase().replace('/', "\\");
+    if let Some(unc) = text.strip_prefix(r"\\?\unc\") {
+        format!(r"\\{unc}")
+    } else if let Some(rest) = text.strip_prefix(r"\\?\") {
+        rest.to_owned()
+    } else {
+        text
+    }
 }
 
-/// True when `inner` lies strictly inside `outer`.
+fn strictly_inside(inner: &[String], outer: &[String]) -> bool {
+    inner.len() > outer.len() && inner.starts_with(outer)
+}
+
+/// True when `inner` lies strictly inside `outer`, comparing where both really are.
 pub fn inside(inner: &Path, outer: &Path) -> bool {
-    let (inner, outer) = (key(inner), key(outer));
-    inner.len() > outer.len() && inner.starts_with(&outer)
+    strictly_inside(&key(&resolve(inner)), &key(&resolve(outer)))
 }
 
 #[cfg(test)]
@@ -234,5 +294,43 @@ mod tests {
         );
         let cache = [dir("GOMODCACHE", "/home/u", true)];
         assert_eq!(relation(&cache), Some(Relation::Contains));
+    }
+
+    #[test]
+    fn windows_spellings_of_one_place_have_one_key() {
+        assert_eq!(windows_key(r"\\?\C:"), "c:");
+        assert_eq!(windows_key("C:"), "c:");
+        assert_eq!(windows_key(r"\\?\UNC\Server\Share"), r"\\server\share");
+        assert_eq!(windows_key("Go1.22.10"), "go1.22.10");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_followed_to_the_sdk() {
+        let tmp = std::env::temp_dir().join(format!("gvx-guard-{}", std::process::id()));
+        let store = tmp.join("store");
+        let sdk = store.join("sdk").join("go1.22.10");
+        fs::create_dir_all(sdk.join("bin")).unwrap();
+        let link = tmp.join("sdklink");
+        let bin_link = tmp.join("binlink");
+        let store_link = tmp.join("storelink");
+        for (target, name) in [(&sdk, &link), (&sdk.join("bin"), &bin_link), (&store, &store_link)] {
+            let _ = fs::remove_file(name);
+            std::os::unix::fs::symlink(target, name).unwrap();
+        }
+        let refused = |dirs: Vec<GoDir>| check(&dirs, &store, &sdk).err().map(|e| e.relation);
+        assert_eq!(refused(gopath(&link.to_string_lossy())), Some(Relation::Equal));
+        let gobin = |p: &Path| vec![dir("GOBIN", &p.to_string_lossy(), true)];
+        assert_eq!(refused(gobin(&bin_link)), Some(Relation::Inside));
+        // Not there yet: resolved through the nearest existing ancestor.
+        assert_eq!(refused(gobin(&link.join("new").join("bin"))), Some(Relation::Inside));
+        assert_eq!(refused(gobin(&store_link.join("bin"))), Some(Relation::Inside));
+        // `..` after a symlink is taken where the link leads, as the OS does.
+        let parent = link.join("..").join("go1.22.10");
+        assert_eq!(refused(gobin(&parent)), Some(Relation::Equal));
+        let err = check(&gobin(&bin_link), &store, &sdk).unwrap_err().to_string();
+        assert!(err.contains(", really "), "{err}");
+        assert_eq!(refused(gopath(&tmp.join("elsewhere").to_string_lossy())), None);
+        fs::remove_dir_all(&tmp).unwrap();
     }
 }

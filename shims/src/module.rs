@@ -128,7 +128,7 @@ impl fmt::Display for ModuleError {
             self.file.display(),
             self.line,
             self.key,
-            self.value
+            crate::text::untrusted(&self.value)
         )
     }
 }

@@ -7,7 +7,7 @@
 use crate::version::{VERSION_EXAMPLES, VersionRequest};
 use std::fmt;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 pub const GO_VERSION_FILE: &str = ".go-version";
@@ -69,9 +69,19 @@ fn strip_comment(line: &str) -> &str {
     line.split('#').next().unwrap_or("").trim()
 }
 
+/// Pin files are read up to this size; a larger one is refused, not read on every `go` call.
+pub const MAX_PIN_BYTES: u64 = 64 << 10;
+
 /// Reads a small text file written by any editor or shell on any platform.
 pub fn read_text(path: &Path) -> Result<String, PinError> {
-    let bytes = fs::read(path).map_err(|e| PinError::new(path, 0, PinProblem::Io(e)))?;
+    let io = |e| PinError::new(path, 0, PinProblem::Io(e));
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|file| file.take(MAX_PIN_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_PIN_BYTES {
+        return Err(PinError::new(path, 0, PinProblem::TooLarge));
+    }
     decode(&bytes).ok_or_else(|| PinError::new(path, 0, PinProblem::Encoding))
 }
 
@@ -120,6 +130,7 @@ pub struct PinError {
 pub enum PinProblem {
     Io(io::Error),
     Encoding,
+    TooLarge,
     Empty,
     NotAVersion(String),
 }
@@ -146,8 +157,14 @@ impl fmt::Display for PinError {
             }
             PinProblem::NotAVersion(text) => write!(
                 f,
-                "{file}:{}: `{text}` is not a Go version ({VERSION_EXAMPLES})",
-                self.line
+                "{file}:{}: `{}` is not a Go version ({VERSION_EXAMPLES})",
+                self.line,
+                crate::text::untrusted(text)
+            ),
+            PinProblem::TooLarge => write!(
+                f,
+                "{file} is larger than {} KiB: not a version file",
+                MAX_PIN_BYTES >> 10
             ),
         }
     }
@@ -234,5 +251,20 @@ mod tests {
         );
         let bad = read_tool_versions(&temp_file("tv3", b"go system\n")).unwrap_err();
         assert!(bad.to_string().contains(":1: `system`"), "{bad}");
+    }
+
+    #[test]
+    fn hostile_pins_are_shown_safely() {
+        let path = temp_file("escape", b"1.22\x1b]0;owned\x07\n");
+        let err = read_go_version(&path).unwrap_err().to_string();
+        assert!(err.contains("`1.22\\u{1b}]0;owned\\u{7}`"), "{err}");
+        assert!(!err.contains('\x1b'), "{err}");
+        let mut huge = b"1.22.10\n".to_vec();
+        huge.resize(10 << 20, b'x');
+        let err = read_go_version(&temp_file("huge", &huge)).unwrap_err();
+        assert!(matches!(err.problem, PinProblem::TooLarge), "{err}");
+        let long = format!("{}\n", "9".repeat(100_000));
+        let err = read_go_version(&temp_file("long", long.as_bytes())).unwrap_err().to_string();
+        assert!(err.len() < 500, "{} bytes", err.len());
     }
 }

@@ -47,16 +47,25 @@ impl Inputs {
     }
 }
 
-/// What `GOTOOLCHAIN` asks for.
+/// What `GOTOOLCHAIN` asks for, in Go's grammar (`cmd/go/internal/toolchain/select.go`).
+///
+/// gvx applies it the way Go would, from the store: a named toolchain replaces the pins as what
+/// runs (`go1.21.13`, `go1.21.13+auto`), `+auto`/`+path` let go.mod raise it, and the SDK that
+/// finally runs is handed a `GOTOOLCHAIN` under which it does not switch again
+/// ([`Selection::child_gotoolchain`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Policy {
     /// `local`: the selection is final.
     Local,
-    /// `auto`, `path`, `<name>+auto`, `<name>+path`: go.mod may raise the selection, to at least
-    /// `minimum` when a name is given.
-    Auto { minimum: Option<GoVersion> },
+    /// `auto`, `path`, `<name>+auto`, `<name>+path` (unset means Go's default, `auto`): go.mod
+    /// may raise what runs. `base` is the named toolchain, which replaces the pins; `path` is
+    /// true for the `path` forms, under which Go never downloads a toolchain.
+    Auto { base: Option<GoVersion>, path: bool },
     /// `go1.21.13`: exactly that toolchain, whatever the pins and go.mod say.
     Exact(GoVersion),
+    /// A name with a suffix (`go1.21.0-bigcorp`, `go1.21.0-bigcorp+auto`): a custom toolchain
+    /// only Go can find (on PATH); gvx runs the selection and leaves GOTOOLCHAIN to Go.
+    Custom,
     /// Something Go will reject with its own message; gvx runs the selection and lets it.
     Invalid,
 }
@@ -64,22 +73,52 @@ pub enum Policy {
 impl Policy {
     pub fn parse(value: Option<&str>) -> Policy {
         let Some(value) = value else {
-            return Policy::Auto { minimum: None };
+            return Policy::Auto {
+                base: None,
+                path: false,
+            };
         };
         let (name, mode) = match value.split_once('+') {
-            Some((name, mode @ ("auto" | "path"))) => (name, Some(mode)),
+            Some((name, mode @ ("auto" | "path"))) => (name, Some(mode == "path")),
             Some(_) => return Policy::Invalid,
             None => (value, None),
         };
         match (name, mode) {
             ("local", None) => Policy::Local,
-            ("auto" | "path", None) | ("local", Some(_)) => Policy::Auto { minimum: None },
+            ("auto", None) => Policy::Auto {
+                base: None,
+                path: false,
+            },
+            ("path", None) => Policy::Auto {
+                base: None,
+                path: true,
+            },
+            ("local", Some(path)) => Policy::Auto { base: None, path },
             (name, mode) => match crate::module::from_toolchain(name) {
-                Some(v) if mode.is_some() => Policy::Auto { minimum: Some(v) },
-                Some(v) => Policy::Exact(v),
+                Some(v) if v.name() != name => Policy::Custom,
+                Some(v) => match mode {
+                    Some(path) => Policy::Auto {
+                        base: Some(v),
+                        path,
+                    },
+                    None => Policy::Exact(v),
+                },
                 None => Policy::Invalid,
             },
         }
+    }
+
+    /// The toolchain GOTOOLCHAIN names, which runs instead of the pins.
+    pub fn named(self) -> Option<GoVersion> {
+        match self {
+            Policy::Exact(v) | Policy::Auto { base: Some(v), .. } => Some(v),
+            _ => None,
+        }
+    }
+
+    /// True for the `path` forms: Go never downloads a toolchain under them.
+    pub fn forbids_downloads(self) -> bool {
+        matches!(self, Policy::Auto { path: true, .. })
     }
 }
 
@@ -92,7 +131,7 @@ pub enum Source {
     Default(PathBuf),
     /// No pin and no default: the module's requirement alone decides.
     Module,
-    /// `GOTOOLCHAIN=go1.X.Y` names an installed SDK.
+    /// `GOTOOLCHAIN=go1.X.Y` (or `go1.X.Y+auto`, `go1.X.Y+path`) names the toolchain.
     GoToolchain(Setting),
 }
 
@@ -112,28 +151,26 @@ impl fmt::Display for Source {
     }
 }
 
-/// A minimum that raised the selection: a go.work/go.mod line or a `GOTOOLCHAIN` minimum.
+/// A minimum that raised the selection: a go.work/go.mod `go` or `toolchain` line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Raise {
     pub minimum: GoVersion,
-    /// The file and line that asked for it; `None` for a `GOTOOLCHAIN=<name>+auto` minimum.
-    pub at: Option<(PathBuf, usize)>,
-    /// True for a `toolchain` line (or GOTOOLCHAIN minimum): that exact release is installed
-    /// when nothing installed satisfies it. A `go` line installs the newest patch of its line.
+    /// The file and line that asked for it.
+    pub at: (PathBuf, usize),
+    /// True for a `toolchain` line: that exact release is installed when nothing installed
+    /// satisfies it. A `go` line installs the newest patch of its line.
     pub exact: bool,
 }
 
 impl fmt::Display for Raise {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.at {
-            Some((file, line)) => write!(
-                f,
-                "{} is required by {} (line {line})",
-                self.minimum.name(),
-                file.display()
-            ),
-            None => write!(f, "{} is the GOTOOLCHAIN minimum", self.minimum.name()),
-        }
+        let (file, line) = &self.at;
+        write!(
+            f,
+            "{} is required by {} (line {line})",
+            self.minimum.name(),
+            file.display()
+        )
     }
 }
 
@@ -151,10 +188,29 @@ pub struct Selection {
     pub source: Source,
     /// The request behind `source` (`None` for [`Source::Module`]).
     pub request: Option<VersionRequest>,
-    /// Set when a module or GOTOOLCHAIN minimum decided the outcome.
+    /// Set when a module's minimum decided the outcome.
     pub raised: Option<Raise>,
     pub policy: Policy,
     pub outcome: Outcome,
+}
+
+impl Selection {
+    /// The `GOTOOLCHAIN` to hand the SDK that runs, when the user's would make it switch again.
+    ///
+    /// Under `<name>+auto` Go runs the newest of the name and the module's lines *exactly*
+    /// (`go1.21.13+auto` in a `go 1.23.0` module means go1.23.0); gvx has already met both from
+    /// the store, so the SDK it runs gets `go<itself>+auto`: the same floor for nested `go`
+    /// calls, and nothing left for Go to switch to. Every other form already leaves the SDK gvx
+    /// chose in charge (`auto` and `path` because it is at least what the module needs, `local`
+    /// and an exact name by definition), so it is passed on untouched.
+    pub fn child_gotoolchain(&self) -> Option<String> {
+        match (self.policy, self.outcome) {
+            (Policy::Auto { base: Some(_), path }, Outcome::Run(v)) => {
+                Some(format!("{}+{}", v.name(), if path { "path" } else { "auto" }))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Selects the Go version for `inputs.cwd` from the pins, the module and the store.
@@ -163,49 +219,28 @@ pub fn select(inputs: &Inputs, store: &Store) -> Result<Selection, SelectError> 
         .installed()
         .map_err(|e| SelectError::Io(store.sdk_dir(), e))?;
     let policy = Policy::parse(inputs.gotoolchain.as_ref().map(|s| s.value.as_str()));
-    if let (Policy::Exact(v), Some(setting)) = (policy, &inputs.gotoolchain)
-        && installed.contains(&v)
-    {
-        let source = Source::GoToolchain(setting.clone());
-        let request = Some(VersionRequest::Exact(v));
-        return Ok(Selection {
-            source,
-            request,
-            raised: None,
-            policy,
-            outcome: Outcome::Run(v),
-        });
-    }
-
+    let named = policy.named().zip(inputs.gotoolchain.as_ref());
     let wants_module = matches!(policy, Policy::Auto { .. }) && !inputs.ignore_module;
     let found = walk(
         &inputs.cwd,
-        inputs.version_override.is_none(),
+        inputs.version_override.is_none() && named.is_none(),
         wants_module,
         inputs.gowork.as_deref(),
     )?;
-    let (source, request) = base(inputs, store, found.pin)?;
-    let raise = match policy {
-        Policy::Auto { minimum } => {
-            let module = found.requirement.as_ref().and_then(|r| {
-                r.minimum().map(|(minimum, line)| Raise {
-                    minimum,
-                    at: Some((r.file.clone(), line)),
-                    exact: r.decided_by_toolchain_line(),
-                })
-            });
-            let gotoolchain = minimum.map(|minimum| Raise {
-                minimum,
-                at: None,
-                exact: true,
-            });
-            [module, gotoolchain]
-                .into_iter()
-                .flatten()
-                .max_by(|a, b| a.minimum.cmp(&b.minimum))
-        }
-        _ => None,
+    let (source, request) = match named {
+        Some((version, setting)) => (
+            Some(Source::GoToolchain(setting.clone())),
+            Some(VersionRequest::Exact(version)),
+        ),
+        None => base(inputs, store, found.pin)?,
     };
+    let raise = found.requirement.as_ref().and_then(|r| {
+        r.minimum().map(|(minimum, line)| Raise {
+            minimum,
+            at: (r.file.clone(), line),
+            exact: r.decided_by_toolchain_line(),
+        })
+    });
     let Some(source) = source else {
         let raise = raise.ok_or_else(|| SelectError::NothingSelected {
             cwd: inputs.cwd.clone(),
@@ -409,5 +444,126 @@ impl SelectError {
                 "choose one: `gvx use 1.22` (global default) or `gvx use 1.22 --project` (this directory)".into()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::goenv::Origin;
+
+    fn v(s: &str) -> GoVersion {
+        GoVersion::parse(s).unwrap()
+    }
+
+    /// A store holding `versions`, a project with `go_mod` and a global default of 1.22.10.
+    fn fixture(name: &str, versions: &[&str], go_mod: &str) -> (Store, PathBuf) {
+        let root = std::env::temp_dir().join(format!("gvx-select-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let store = Store::new(root.join("store"));
+        for version in versions {
+            fs::create_dir_all(store.sdk(&v(version)).join("bin")).unwrap();
+        }
+        fs::write(store.default_file(), "1.22.10\n").unwrap();
+        let project = root.join("project");
+        fs::create_dir_all(&project).unwrap();
+        fs::write(project.join("go.mod"), go_mod).unwrap();
+        (store, project)
+    }
+
+    fn select_with(store: &Store, cwd: &Path, gotoolchain: Option<&str>) -> Selection {
+        let inputs = Inputs {
+            cwd: cwd.to_owned(),
+            gotoolchain: gotoolchain.map(|value| Setting {
+                value: value.to_owned(),
+                origin: Origin::Environment,
+            }),
+            ..Inputs::default()
+        };
+        select(&inputs, store).unwrap()
+    }
+
+    #[test]
+    fn gotoolchain_grammar() {
+        let auto = |base: Option<&str>, path| Policy::Auto {
+            base: base.map(v),
+            path,
+        };
+        assert_eq!(Policy::parse(None), auto(None, false));
+        assert_eq!(Policy::parse(Some("auto")), auto(None, false));
+        assert_eq!(Policy::parse(Some("local+auto")), auto(None, false));
+        assert_eq!(Policy::parse(Some("path")), auto(None, true));
+        assert_eq!(Policy::parse(Some("local+path")), auto(None, true));
+        assert_eq!(Policy::parse(Some("local")), Policy::Local);
+        assert_eq!(Policy::parse(Some("go1.21.13")), Policy::Exact(v("1.21.13")));
+        assert_eq!(
+            Policy::parse(Some("go1.21.13+auto")),
+            auto(Some("1.21.13"), false)
+        );
+        assert_eq!(
+            Policy::parse(Some("go1.21.13+path")),
+            auto(Some("1.21.13"), true)
+        );
+        assert_eq!(Policy::parse(Some("go1.21.0-bigcorp")), Policy::Custom);
+        assert_eq!(Policy::parse(Some("go1.21.0-bigcorp+auto")), Policy::Custom);
+        for invalid in ["banana", "go1.21.13+local", "1.21.13", "go1.21", "local+x"] {
+            assert_eq!(Policy::parse(Some(invalid)), Policy::Invalid, "{invalid}");
+        }
+    }
+
+    /// Each form in a module that needs go1.23.0, with 1.21.13, 1.22.10 and 1.23.9 installed:
+    /// what runs, and the GOTOOLCHAIN under which that SDK's go does not switch again.
+    #[test]
+    fn every_gotoolchain_form_in_a_module_that_needs_newer() {
+        let (store, project) = fixture(
+            "forms",
+            &["1.21.13", "1.22.10", "1.23.9"],
+            "module x\n\ngo 1.23.0\n",
+        );
+        let cases: [(Option<&str>, &str, Option<&str>); 9] = [
+            (None, "1.23.9", None),
+            (Some("auto"), "1.23.9", None),
+            (Some("path"), "1.23.9", None),
+            (Some("local"), "1.22.10", None),
+            (Some("go1.21.13"), "1.21.13", None),
+            (Some("go1.21.13+auto"), "1.23.9", Some("go1.23.9+auto")),
+            (Some("go1.21.13+path"), "1.23.9", Some("go1.23.9+path")),
+            (Some("local+auto"), "1.23.9", None),
+            (Some("go1.21.0-bigcorp"), "1.22.10", None),
+        ];
+        for (gotoolchain, runs, child) in cases {
+            let selection = select_with(&store, &project, gotoolchain);
+            assert_eq!(
+                selection.outcome,
+                Outcome::Run(v(runs)),
+                "GOTOOLCHAIN={gotoolchain:?}"
+            );
+            assert_eq!(
+                selection.child_gotoolchain().as_deref(),
+                child,
+                "GOTOOLCHAIN={gotoolchain:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_named_toolchain_replaces_the_pins() {
+        let (store, project) = fixture("named", &["1.21.13", "1.22.10"], "module x\n\ngo 1.21\n");
+        fs::write(project.join(".go-version"), "1.22.10\n").unwrap();
+        let selection = select_with(&store, &project, Some("go1.21.13+auto"));
+        assert_eq!(selection.outcome, Outcome::Run(v("1.21.13")));
+        assert!(matches!(selection.source, Source::GoToolchain(_)));
+        assert_eq!(selection.child_gotoolchain().as_deref(), Some("go1.21.13+auto"));
+        // Not installed: installed exactly, as Go would download exactly it.
+        let selection = select_with(&store, &project, Some("go1.20.14"));
+        assert_eq!(
+            selection.outcome,
+            Outcome::Install(VersionRequest::Exact(v("1.20.14")))
+        );
+        let selection = select_with(&store, &project, Some("go1.20.14+path"));
+        assert!(selection.policy.forbids_downloads());
+        // A minimum the module raises is met from the store, not installed.
+        let selection = select_with(&store, &project, Some("go1.20.14+auto"));
+        assert_eq!(selection.outcome, Outcome::Run(v("1.21.13")));
     }
 }

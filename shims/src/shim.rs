@@ -16,11 +16,17 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
-/// Counts nested shim invocations, to stop a PATH or GOROOT that loops back into the shim.
+/// Counts nested shim invocations (`go run` of a tool that runs `go` …), handed to every
+/// process the SDK's `go` starts. A backstop against loops that pass through another process.
 pub const DEPTH_VAR: &str = "GVX_SHIM_DEPTH";
+/// The pid of the shim that launched the SDK's `go`. A shim that finds itself started directly
+/// by that shim (the same pid after `exec` on Unix, its child on Windows), with no SDK `go` in
+/// between, is in a loop: the SDK's `go` leads back to the shim.
+pub const PID_VAR: &str = "GVX_SHIM_PID";
 /// `0`, `false`, `no` or `off` turn off installing a missing SDK from the shim.
 pub const AUTO_INSTALL_VAR: &str = "GVX_AUTO_INSTALL";
-const MAX_DEPTH: u32 = 3;
+/// Nested shim calls allowed before the backstop stops them; legitimate chains are far shorter.
+const MAX_DEPTH: u32 = 16;
 /// Installs the shim may start for one command before giving up (pin, then module minimum).
 const MAX_INSTALLS: usize = 3;
 
@@ -61,10 +67,22 @@ fn run(args: &[OsString]) -> ShimError {
         .ok()
         .and_then(|d| d.parse::<u32>().ok())
         .unwrap_or(0);
-    if depth >= MAX_DEPTH {
+    let looped = env::var(PID_VAR)
+        .ok()
+        .and_then(|pid| pid.parse::<u32>().ok())
+        .is_some_and(launch::started_by);
+    if looped || depth >= MAX_DEPTH {
+        let how = if looped {
+            "started itself again with no Go SDK in between".to_owned()
+        } else {
+            format!("was started {depth} times, one inside the other")
+        };
         return ShimError::new(
-            format!("the gvx shim started itself {depth} times: the SDK's `{}` leads back to the shim", tool.name()),
-            Some("check that GOROOT and PATH do not point into the gvx bin directory; `gvx doctor` shows both".into()),
+            format!(
+                "the gvx shim {how}: the SDK's `{}` leads back to the shim",
+                tool.name()
+            ),
+            Some("check that the SDK's bin/ holds Go's own tools and that GOROOT and PATH do not point into the gvx bin directory; `gvx doctor` shows all three".into()),
         );
     }
     let store = match store_for_shim(exe.as_deref()) {
@@ -74,13 +92,13 @@ fn run(args: &[OsString]) -> ShimError {
         }
     };
     let goenv = GoEnv::load();
-    let version = match tool {
+    let (version, gotoolchain) = match tool {
         Tool::Exact(version) => match ensure_exact(&store, version) {
-            Ok(()) => version,
+            Ok(()) => (version, None),
             Err(e) => return e,
         },
         Tool::Go | Tool::Gofmt => match select_installing(&store, &goenv, args) {
-            Ok(version) => version,
+            Ok(chosen) => chosen,
             Err(e) => return e,
         },
     };
@@ -91,9 +109,22 @@ fn run(args: &[OsString]) -> ShimError {
     }
     let program = store.tool(&version, tool.name());
     let depth = (depth + 1).to_string();
-    let child_env: [(&str, &OsStr); 2] =
-        [("GOROOT", sdk.as_os_str()), (DEPTH_VAR, OsStr::new(&depth))];
+    let pid = std::process::id().to_string();
+    let mut child_env: Vec<(&str, &OsStr)> = vec![
+        ("GOROOT", sdk.as_os_str()),
+        (DEPTH_VAR, OsStr::new(&depth)),
+        (PID_VAR, OsStr::new(&pid)),
+    ];
+    if let Some(value) = &gotoolchain {
+        child_env.push(("GOTOOLCHAIN", OsStr::new(value)));
+    }
     let error = launch::launch(&program, &args[1..], &child_env);
+    if !sdk.is_dir() {
+        return ShimError::new(
+            format!("{} was just uninstalled, as go was about to run it", version.name()),
+            Some("run the command again: gvx selects anew".into()),
+        );
+    }
     ShimError::new(
         format!("cannot run {}: {error}", program.display()),
         Some(format!("reinstall it with `gvx install --force {version}`")),
@@ -156,11 +187,12 @@ fn ensure_exact(store: &Store, version: GoVersion) -> Result<(), ShimError> {
     Ok(())
 }
 
+/// The SDK to run, and the `GOTOOLCHAIN` to hand it when the user's would make it switch.
 fn select_installing(
     store: &Store,
     goenv: &GoEnv,
     args: &[OsString],
-) -> Result<GoVersion, ShimError> {
+) -> Result<(GoVersion, Option<String>), ShimError> {
     let cwd = env::current_dir()
         .map_err(|e| ShimError::new(format!("cannot read the working directory: {e}"), None))?;
     let mut inputs = Inputs::from_env(cwd, goenv);
@@ -169,7 +201,17 @@ fn select_installing(
         let selection = select::select(&inputs, store)
             .map_err(|e| ShimError::new(e.to_string(), Some(e.hint())))?;
         match selection.outcome {
-            Outcome::Run(version) => return Ok(version),
+            Outcome::Run(version) => return Ok((version, selection.child_gotoolchain())),
+            Outcome::Install(request) if selection.policy.forbids_downloads() => {
+                return Err(ShimError::new(
+                    format!(
+                        "{}, and GOTOOLCHAIN={} forbids downloading a toolchain",
+                        reason(&selection),
+                        inputs.gotoolchain.as_ref().map_or("path", |s| &s.value)
+                    ),
+                    Some(format!("install it with `gvx install {request}`, or unset GOTOOLCHAIN")),
+                ));
+            }
             Outcome::Install(request) => install(store, request, &reason(&selection))?,
         }
     }

@@ -26,10 +26,26 @@ pub fn gotoolchain(m: &Machine) -> Check {
     let value = setting.value.clone();
     let selected = m.selected_name().unwrap_or_else(|| "the selection".into());
     match Policy::parse(Some(&value)) {
-        Policy::Auto { minimum: None } => {}
-        Policy::Auto { minimum: Some(v) } => check.push(with_setting(
+        Policy::Auto { base: None, .. } => {}
+        Policy::Auto {
+            base: Some(v),
+            path,
+        } => check.push(with_setting(
             m,
-            Item::ok(format!("GOTOOLCHAIN={value}: at least {} everywhere", v.name())),
+            Item::ok(format!(
+                "GOTOOLCHAIN={value}: go runs {} unless go.mod needs newer, met from the gvx store{}",
+                v.name(),
+                if path { " (never downloaded by go)" } else { "" }
+            ))
+            .detail("it overrides .go-version and the global default, as in Go"),
+            "GOTOOLCHAIN",
+            &setting,
+            false,
+        )),
+        Policy::Custom => check.push(with_setting(
+            m,
+            Item::warn(format!("GOTOOLCHAIN={value} names a custom toolchain"))
+                .detail(format!("gvx cannot install it; the shim runs {selected}, and that go looks for `{value}` on PATH itself")),
             "GOTOOLCHAIN",
             &setting,
             false,
@@ -43,14 +59,11 @@ pub fn gotoolchain(m: &Machine) -> Check {
             false,
         )),
         Policy::Exact(v) => {
-            let installed = m.store().is_installed(&v);
             let name = v.name();
-            let really = if installed {
+            let really = if m.store().is_installed(&v) {
                 format!("go runs {name} from the gvx store everywhere, whatever .go-version, the global default and go.mod say")
             } else {
-                format!(
-                    "whatever .go-version, the global default and go.mod say: {name} is not in the gvx store, so the shim runs {selected}, whose go then looks for `{name}` on PATH and, not finding it, downloads golang.org/toolchain@v0.0.1-{name}.<os>-<arch> into the module cache behind gvx's back"
-                )
+                format!("whatever .go-version, the global default and go.mod say: {name} is not in the gvx store yet, so the shim installs it on first use (GVX_AUTO_INSTALL=0: it says what to run instead)")
             };
             check.push(with_setting(
                 m,

@@ -6,6 +6,6 @@ mod unix;
 mod windows;
 
 #[cfg(unix)]
-pub use unix::launch;
+pub use unix::{launch, started_by};
 #[cfg(windows)]
-pub use windows::launch;
+pub use windows::{launch, started_by};

@@ -16,3 +16,9 @@ pub fn launch(program: &Path, args: &[OsString], env: &[(&str, &OsStr)]) -> io::
     }
     command.exec()
 }
+
+/// True when the shim that launched with pid `pid` exec'd straight into this process: `exec`
+/// keeps the pid, while any program in between (Go's own `go`, a tool it runs) forks a new one.
+pub fn started_by(pid: u32) -> bool {
+    pid == std::process::id()
+}

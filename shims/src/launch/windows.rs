@@ -125,6 +125,31 @@ impl KillOnCloseJob {
     }
 }
 
+/// True when this process is the direct child of the shim with pid `pid`: a shim spawning
+/// itself, with no Go SDK `go.exe` in between. Costs one `NtQueryInformationProcess`, asked
+/// only when an outer shim set `GVX_SHIM_PID`.
+pub fn started_by(pid: u32) -> bool {
+    use windows_sys::Wdk::System::Threading::{NtQueryInformationProcess, ProcessBasicInformation};
+    use windows_sys::Win32::System::Threading::PROCESS_BASIC_INFORMATION;
+    // SAFETY: a zeroed PROCESS_BASIC_INFORMATION is a valid out-buffer of exactly the size
+    // passed; the pseudo-handle of the current process needs no closing.
+    let parent = unsafe {
+        let mut info: PROCESS_BASIC_INFORMATION = mem::zeroed();
+        let status = NtQueryInformationProcess(
+            GetCurrentProcess(),
+            ProcessBasicInformation,
+            (&raw mut info).cast(),
+            mem::size_of::<PROCESS_BASIC_INFORMATION>() as u32,
+            ptr::null_mut(),
+        );
+        if status < 0 {
+            return false;
+        }
+        info.InheritedFromUniqueProcessId
+    };
+    parent == pid as usize
+}
+
 /// `GetCommandLineW()`, the command line exactly as the caller passed it.
 fn own_command_line() -> Option<OsString> {
     // SAFETY: `GetCommandLineW` returns a pointer to the process's NUL-terminated command line,
