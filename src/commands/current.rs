@@ -21,6 +21,7 @@ impl Current {
         let selection = super::selection(cx)?;
         let reason = selection.source.to_string();
         let raised = selection.raised.as_ref().map(ToString::to_string);
+        let gotoolchain = selection.child_gotoolchain();
         let (version, installed) = match selection.outcome {
             Outcome::Run(v) => (v.to_string(), true),
             Outcome::Install(request) => (request.to_string(), false),
@@ -30,7 +31,7 @@ impl Current {
             Outcome::Install(_) => None,
         };
         if self.json {
-            let value = json!({ "version": version, "installed": installed, "source": reason, "raised_by": raised, "goroot": goroot });
+            let value = json!({ "version": version, "installed": installed, "source": reason, "raised_by": raised, "goroot": goroot, "gotoolchain": gotoolchain });
             report::out(&serde_json::to_string_pretty(&value).unwrap_or_default());
         } else if self.short {
             report::out(&version);
@@ -41,6 +42,11 @@ impl Current {
             );
             if let Some(raised) = raised {
                 text.push_str(&format!("  raised: {raised}\n"));
+            }
+            if let Some(value) = gotoolchain {
+                text.push_str(&format!(
+                    "  GOTOOLCHAIN: {value} for go (already met: nothing left to switch to)\n"
+                ));
             }
             match goroot {
                 Some(goroot) => text.push_str(&format!("  GOROOT: {}\n", goroot.display())),

@@ -1,6 +1,6 @@
 //! The facts every check reads, gathered once per run: the environment, Go's env file, the
 //! selection, the shells' start-up files. System locations (`/etc/...`, `/usr/local/go`) are
-//! read under a root prefix (`GVX_DOCTOR_ROOT`, undocumented, for tests), so a sandbox can
+//! read under a root prefix (`GVX_DOCTOR_ROOT`, for tests; in the README's table), so a sandbox can
 //! play the whole machine.
 
 use super::model::{Scope, Source};

@@ -420,9 +420,159 @@ fn a_shim_that_reaches_itself_stops_with_a_clear_error() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "the gvx shim started itself 3 times",
+            "the gvx shim started itself again with no Go SDK in between",
         ))
         .stderr(predicate::str::contains("GOROOT and PATH"));
+}
+
+/// `go run` of a tool that runs `go run` that runs `go`…: each level is a new process started
+/// by an SDK's go, so five levels are nesting, not a loop.
+#[test]
+fn nested_go_calls_through_the_shim_are_not_a_loop() {
+    let server = TestServer::start();
+    // `go nest N` runs `go nest N-1` from PATH (the shim) as a child, like a tool would.
+    let nesting = FakeSdk::new("1.22.10").file(
+        "bin/go",
+        "#!/bin/sh\nif [ \"$1\" = nest ] && [ \"$2\" -gt 0 ]; then go nest $(($2 - 1)) || exit $?; fi\necho \"level $2 depth=$GVX_SHIM_DEPTH\"\n",
+        0o755,
+    );
+    publish(&server, &[nesting]);
+    let home = TestHome::new().with_server(&server);
+    home.gvx().args(["install", "1.22.10"]).assert().success();
+    let bin = home.gvx_home().join("bin");
+    let path = std::env::join_paths(
+        std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    go(&home, &home.work(), &["nest", "5"])
+        .env("PATH", path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("level 0 depth=6"))
+        .stdout(predicate::str::contains("level 5 depth=1"));
+}
+
+/// The guard compares where paths really are: a symlink to an SDK, to its bin/ or to the
+/// store's bin/ is refused like the SDK itself, naming the variable, and nothing runs.
+#[cfg(unix)]
+#[test]
+fn a_symlink_never_walks_past_the_gopath_guard() {
+    use std::os::unix::fs::symlink;
+    let (_server, home) = setup();
+    let sdk = home.gvx_home().join("sdk/go1.22.10");
+    let links = home.root().join("links");
+    fs::create_dir_all(&links).unwrap();
+    symlink(&sdk, links.join("sdk")).unwrap();
+    symlink(sdk.join("bin"), links.join("sdkbin")).unwrap();
+    symlink(home.gvx_home(), links.join("store")).unwrap();
+    symlink(&links, home.root().join("links2")).unwrap();
+    let before = crate::hardening::snapshot(&home);
+    let refused = |key: &str, value: PathBuf, text: &str| {
+        go(&home, &home.work(), &["install", "."])
+            .env(key, &value)
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(predicate::str::contains(format!("{key} (")))
+            .stderr(predicate::str::contains(text.to_owned()))
+            .stderr(predicate::str::contains(", really "));
+    };
+    refused("GOPATH", links.join("sdk"), "is the Go SDK itself");
+    refused("GOPATH", home.root().join("links2/sdk"), "is the Go SDK itself");
+    refused("GOBIN", links.join("sdkbin"), "lies inside the Go SDK");
+    refused("GOBIN", links.join("store/bin"), "lies inside the gvx store");
+    refused("GOMODCACHE", links.join("sdk/pkg/mod/new"), "lies inside the Go SDK");
+    refused("GOPATH", links.join("sdk/../go1.22.10"), "is the Go SDK itself");
+    assert_eq!(before, crate::hardening::snapshot(&home), "nothing was written");
+}
+
+/// Escape sequences and floods in a pin never reach the terminal raw.
+#[test]
+fn hostile_pin_text_is_escaped_and_cut() {
+    let (_server, home) = setup();
+    let dir = project(&home, "evil", &[(".go-version", "1.22\u{1b}]0;pwned\u{7}\u{1b}[2J\n")]);
+    let out = go(&home, &dir, &["version"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{7}'), "{stderr:?}");
+    assert!(stderr.contains("\\u{1b}]0;pwned"), "{stderr}");
+    fs::write(dir.join(".go-version"), "1".repeat(50_000)).unwrap();
+    let out = go(&home, &dir, &["version"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.len() < 1000, "{} bytes of stderr", out.stderr.len());
+    let mut mod_text = "module x\ngo 1.22\ntoolchain go1.22\u{1b}[31m\n".to_owned();
+    mod_text.push_str(&"x".repeat(10));
+    let modded = project(&home, "evilmod", &[("go.mod", &mod_text)]);
+    let out = go(&home, &modded, &["version"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(stderr.contains("invalid toolchain line"), "{stderr}");
+}
+
+/// Every GOTOOLCHAIN form in a module that needs go1.23.0: `gvx current`, `gvx which` and the
+/// go that runs agree, and that go gets a GOTOOLCHAIN under which it does not switch again.
+#[test]
+fn every_gotoolchain_form_runs_what_gvx_current_says() {
+    let (_server, home) = setup();
+    home.gvx().args(["install", "1.23.9"]).assert().success();
+    let dir = project(&home, "needs123", &[("go.mod", "module x\n\ngo 1.23.0\n")]);
+    let cases = [
+        ("auto", "1.23.9", "auto"),
+        ("path", "1.23.9", "path"),
+        ("local", "1.22.10", "local"),
+        ("go1.21.13", "1.21.13", "go1.21.13"),
+        ("go1.21.13+auto", "1.23.9", "go1.23.9+auto"),
+        ("go1.21.13+path", "1.23.9", "go1.23.9+path"),
+        ("local+auto", "1.23.9", "local+auto"),
+    ];
+    for (form, runs, child) in cases {
+        let current = home
+            .gvx()
+            .current_dir(&dir)
+            .env("GOTOOLCHAIN", form)
+            .args(["current", "--short"])
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&current.stdout).trim(), runs, "{form}");
+        let which = home
+            .gvx()
+            .current_dir(&dir)
+            .env("GOTOOLCHAIN", form)
+            .args(["which", "go"])
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&which.stdout).contains(&format!("go{runs}")),
+            "{form}: {}",
+            String::from_utf8_lossy(&which.stdout)
+        );
+        go(&home, &dir, &["build"])
+            .env("GOTOOLCHAIN", form)
+            .assert()
+            .success()
+            .stdout(predicate::str::starts_with(format!("fake-go go{runs} ")))
+            .stdout(predicate::str::contains(format!("GOTOOLCHAIN={child}\n")));
+    }
+    // A named toolchain that is not installed is installed (announced), as Go would download it.
+    go(&home, &home.work(), &["version"])
+        .env("GOTOOLCHAIN", "go1.23.9+path")
+        .assert()
+        .success();
+    fs::remove_dir_all(home.gvx_home().join("sdk/go1.21.13")).unwrap();
+    go(&home, &dir, &["version"])
+        .env("GOTOOLCHAIN", "go1.21.13")
+        .assert()
+        .success()
+        .stdout("go version go1.21.13 linux/amd64\n")
+        .stderr(predicate::str::contains("installing 1.21.13"));
+    // Under a path form nothing is downloaded: the shim says what to run instead.
+    fs::remove_dir_all(home.gvx_home().join("sdk/go1.23.9")).unwrap();
+    go(&home, &dir, &["version"])
+        .env("GOTOOLCHAIN", "go1.21.13+path")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("forbids downloading a toolchain"))
+        .stderr(predicate::str::contains("gvx install 1.23"));
 }
 
 #[cfg(unix)]

@@ -12,7 +12,7 @@ fn gotoolchain_that_overrides_the_selection_says_what_go_really_runs() {
         .code(0)
         .has("WARN  GOTOOLCHAIN: go1.21.13 (~/.config/go/env:1 (go env -w))")
         .has("GOTOOLCHAIN=go1.21.13 overrides gvx's selection")
-        .has("go1.21.13 is not in the gvx store, so the shim runs go1.22.10, whose go then looks for `go1.21.13` on PATH and, not finding it, downloads golang.org/toolchain@v0.0.1-go1.21.13.<os>-<arch> into the module cache behind gvx's back")
+        .has("go1.21.13 is not in the gvx store yet, so the shim installs it on first use (GVX_AUTO_INSTALL=0: it says what to run instead)")
         .has("fix [--fix]: remove GOTOOLCHAIN from ~/.config/go/env");
     machine
         .fix_twice(&[])
