@@ -291,8 +291,9 @@ fn recursion_guard_stops_a_shim_loop() {
         .run();
     assert_eq!(out.code(), Some(1), "{out}");
     assert!(
-        out.stderr
-            .contains("gvx: error: the gvx shim started itself 3 times"),
+        out.stderr.contains(
+            "gvx: error: the gvx shim started itself again with no Go SDK in between"
+        ),
         "{out}"
     );
     assert!(out.stderr.contains("leads back to the shim"), "{out}");
@@ -387,4 +388,74 @@ fn normal_exit_spares_detached_grandchildren() {
         alive,
         "the detached grandchild (pid {grandchild}) died with the shim's normal exit"
     );
+}
+
+/// The guard compares places: the SDK spelled in another case, with `\\?\`, by its 8.3 short
+/// name, or reached through a linked directory is refused like the SDK itself. (Wine 8 cannot
+/// create NTFS junctions; a Unix symlink inside the prefix is what wine shows as a linked
+/// directory, and `fs::canonicalize` resolves both through `GetFinalPathNameByHandleW`.)
+#[test]
+fn the_gopath_guard_compares_places_not_spellings() {
+    let w = world();
+    let sdk = w.win(&w.sdk(DEFAULT));
+    let link = w.drive_c().join("sdklink");
+    let _ = fs::remove_file(&link);
+    std::os::unix::fs::symlink(w.sdk(DEFAULT), &link).unwrap();
+    let short = w
+        .batch(
+            &w.scratch("shortname"),
+            &[r#"@for %%I in ("C:\users\First Last") do @echo %%~sI"#.to_owned()],
+        )
+        .run();
+    let short = short.success().trim().to_owned();
+    assert!(short.contains('~'), "no 8.3 name: {short}");
+    let cases = [
+        ("GOPATH", sdk.to_uppercase()),
+        ("GOPATH", format!(r"\\?\{sdk}")),
+        ("GOPATH", sdk.replace(r"C:\users\First Last", &short)),
+        ("GOPATH", r"C:\sdklink".to_owned()),
+        ("GOBIN", format!(r"{}\BIN", sdk.to_lowercase())),
+        ("GOBIN", r"C:\SDKLINK\bin\new".to_owned()),
+        ("GOMODCACHE", format!(r"{}\BIN\..\pkg\mod", w.home_win())),
+    ];
+    for (var, value) in cases {
+        let out = w.shim("go.exe").arg("version").env(var, &value).run();
+        assert_eq!(out.code(), Some(1), "{var}={value}: {out}");
+        assert!(
+            out.stderr.contains(&format!("gvx: error: refusing to run go: {var} (")),
+            "{var}={value}: {out}"
+        );
+        assert_eq!(out.stdout, "", "{out}");
+    }
+    let fine = w
+        .shim("go.exe")
+        .arg("version")
+        .env("GOPATH", r"C:\users\First Last\go")
+        .run();
+    assert_eq!(fine.success(), go_version_line(DEFAULT), "{fine}");
+}
+
+/// Each GOTOOLCHAIN form in a module that needs go1.22.0, with GOPROXY=off: any switch Go
+/// tried on its own would fail, so a clean `go env` shows gvx's choice was final.
+#[test]
+fn gotoolchain_forms_leave_go_nothing_to_switch_to() {
+    let w = world();
+    let dir = w.scratch("gotoolchain");
+    fs::write(dir.join("go.mod"), "module example.com/x\n\ngo 1.22.0\n").unwrap();
+    let cases = [
+        ("auto", DEFAULT, "auto"),
+        ("local", DEFAULT, "local"),
+        ("go1.21.13", PINNED, "go1.21.13"),
+        ("go1.21.13+auto", DEFAULT, "go1.22.10+auto"),
+        ("go1.21.13+path", DEFAULT, "go1.22.10+path"),
+    ];
+    for (form, runs, child) in cases {
+        let out = w
+            .shim("go.exe")
+            .args(["env", "GOVERSION", "GOTOOLCHAIN"])
+            .cwd(&dir)
+            .env("GOTOOLCHAIN", form)
+            .run();
+        assert_eq!(out.success(), format!("go{runs}\n{child}\n"), "{form}: {out}");
+    }
 }
