@@ -170,3 +170,51 @@ fn go_get_go_switches_to_an_installed_sdk_through_its_per_version_shim() {
         .success()
         .stdout("go version go1.23.9 linux/amd64\n");
 }
+
+/// Every GOTOOLCHAIN form in a module that needs go1.23.0, with the real 1.21.13, 1.22.10 (the
+/// default) and 1.23.9 installed and a GOPROXY that records every request: `go version` says
+/// what `gvx current` says, and not one request reaches the proxy (no toolchain download).
+#[test]
+fn every_gotoolchain_form_runs_what_gvx_current_says_and_downloads_nothing() {
+    let (server, home) = setup();
+    home.gvx()
+        .args(["install", "1.22.10", "1.21.13", "1.23.9"])
+        .assert()
+        .success();
+    let dir = home.work().join("needs123");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("go.mod"), "module example.com/needs\n\ngo 1.23.0\n").unwrap();
+    let proxy = format!("{}/proxy", server.url());
+    let cases = [
+        ("auto", "1.23.9"),
+        ("path", "1.23.9"),
+        ("local", "1.22.10"),
+        ("local+auto", "1.23.9"),
+        ("go1.21.13", "1.21.13"),
+        ("go1.21.13+auto", "1.23.9"),
+        ("go1.21.13+path", "1.23.9"),
+        ("go1.23.9+auto", "1.23.9"),
+    ];
+    server.clear_requests();
+    for (form, runs) in cases {
+        let current = home
+            .gvx()
+            .current_dir(&dir)
+            .env("GOTOOLCHAIN", form)
+            .args(["current", "--short"])
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&current.stdout).trim(), runs, "{form}");
+        go(&home, &dir, &["version"])
+            .env("GOTOOLCHAIN", form)
+            .env("GOPROXY", &proxy)
+            .assert()
+            .success()
+            .stdout(format!("go version go{runs} linux/amd64\n"));
+    }
+    assert_eq!(
+        server.requests().iter().map(|r| r.path.clone()).collect::<Vec<_>>(),
+        Vec::<String>::new(),
+        "go downloaded nothing"
+    );
+}
