@@ -176,12 +176,19 @@ pub fn resolve(path: &Path) -> PathBuf {
             }
             return real;
         }
-        match (at.parent(), at.components().next_back()) {
-            (Some(parent), Some(last)) if !parent.as_os_str().is_empty() => {
-                missing.push(last.as_os_str().to_owned());
-                at = parent;
+        // Up past every ancestor that is not there at all: one `lstat` each, where a failing
+        // `realpath` would walk every component again.
+        loop {
+            match (at.parent(), at.components().next_back()) {
+                (Some(parent), Some(last)) if !parent.as_os_str().is_empty() => {
+                    missing.push(last.as_os_str().to_owned());
+                    at = parent;
+                }
+                _ => return path.to_owned(),
             }
-            _ => return path.to_owned(),
+            if fs::symlink_metadata(at).is_ok() {
+                break;
+            }
         }
     }
 }
@@ -314,23 +321,41 @@ mod tests {
         let link = tmp.join("sdklink");
         let bin_link = tmp.join("binlink");
         let store_link = tmp.join("storelink");
-        for (target, name) in [(&sdk, &link), (&sdk.join("bin"), &bin_link), (&store, &store_link)] {
+        for (target, name) in [
+            (&sdk, &link),
+            (&sdk.join("bin"), &bin_link),
+            (&store, &store_link),
+        ] {
             let _ = fs::remove_file(name);
             std::os::unix::fs::symlink(target, name).unwrap();
         }
         let refused = |dirs: Vec<GoDir>| check(&dirs, &store, &sdk).err().map(|e| e.relation);
-        assert_eq!(refused(gopath(&link.to_string_lossy())), Some(Relation::Equal));
+        assert_eq!(
+            refused(gopath(&link.to_string_lossy())),
+            Some(Relation::Equal)
+        );
         let gobin = |p: &Path| vec![dir("GOBIN", &p.to_string_lossy(), true)];
         assert_eq!(refused(gobin(&bin_link)), Some(Relation::Inside));
         // Not there yet: resolved through the nearest existing ancestor.
-        assert_eq!(refused(gobin(&link.join("new").join("bin"))), Some(Relation::Inside));
-        assert_eq!(refused(gobin(&store_link.join("bin"))), Some(Relation::Inside));
+        assert_eq!(
+            refused(gobin(&link.join("new").join("bin"))),
+            Some(Relation::Inside)
+        );
+        assert_eq!(
+            refused(gobin(&store_link.join("bin"))),
+            Some(Relation::Inside)
+        );
         // `..` after a symlink is taken where the link leads, as the OS does.
         let parent = link.join("..").join("go1.22.10");
         assert_eq!(refused(gobin(&parent)), Some(Relation::Equal));
-        let err = check(&gobin(&bin_link), &store, &sdk).unwrap_err().to_string();
+        let err = check(&gobin(&bin_link), &store, &sdk)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(", really "), "{err}");
-        assert_eq!(refused(gopath(&tmp.join("elsewhere").to_string_lossy())), None);
+        assert_eq!(
+            refused(gopath(&tmp.join("elsewhere").to_string_lossy())),
+            None
+        );
         fs::remove_dir_all(&tmp).unwrap();
     }
 }

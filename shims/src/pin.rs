@@ -264,7 +264,9 @@ mod tests {
         let err = read_go_version(&temp_file("huge", &huge)).unwrap_err();
         assert!(matches!(err.problem, PinProblem::TooLarge), "{err}");
         let long = format!("{}\n", "9".repeat(100_000));
-        let err = read_go_version(&temp_file("long", long.as_bytes())).unwrap_err().to_string();
+        let err = read_go_version(&temp_file("long", long.as_bytes()))
+            .unwrap_err()
+            .to_string();
         assert!(err.len() < 500, "{} bytes", err.len());
     }
 }

@@ -205,9 +205,17 @@ impl Selection {
     /// and an exact name by definition), so it is passed on untouched.
     pub fn child_gotoolchain(&self) -> Option<String> {
         match (self.policy, self.outcome) {
-            (Policy::Auto { base: Some(_), path }, Outcome::Run(v)) => {
-                Some(format!("{}+{}", v.name(), if path { "path" } else { "auto" }))
-            }
+            (
+                Policy::Auto {
+                    base: Some(_),
+                    path,
+                },
+                Outcome::Run(v),
+            ) => Some(format!(
+                "{}+{}",
+                v.name(),
+                if path { "path" } else { "auto" }
+            )),
             _ => None,
         }
     }
@@ -495,7 +503,10 @@ mod tests {
         assert_eq!(Policy::parse(Some("path")), auto(None, true));
         assert_eq!(Policy::parse(Some("local+path")), auto(None, true));
         assert_eq!(Policy::parse(Some("local")), Policy::Local);
-        assert_eq!(Policy::parse(Some("go1.21.13")), Policy::Exact(v("1.21.13")));
+        assert_eq!(
+            Policy::parse(Some("go1.21.13")),
+            Policy::Exact(v("1.21.13"))
+        );
         assert_eq!(
             Policy::parse(Some("go1.21.13+auto")),
             auto(Some("1.21.13"), false)
@@ -553,7 +564,10 @@ mod tests {
         let selection = select_with(&store, &project, Some("go1.21.13+auto"));
         assert_eq!(selection.outcome, Outcome::Run(v("1.21.13")));
         assert!(matches!(selection.source, Source::GoToolchain(_)));
-        assert_eq!(selection.child_gotoolchain().as_deref(), Some("go1.21.13+auto"));
+        assert_eq!(
+            selection.child_gotoolchain().as_deref(),
+            Some("go1.21.13+auto")
+        );
         // Not installed: installed exactly, as Go would download exactly it.
         let selection = select_with(&store, &project, Some("go1.20.14"));
         assert_eq!(

@@ -121,7 +121,10 @@ fn run(args: &[OsString]) -> ShimError {
     let error = launch::launch(&program, &args[1..], &child_env);
     if !sdk.is_dir() {
         return ShimError::new(
-            format!("{} was just uninstalled, as go was about to run it", version.name()),
+            format!(
+                "{} was just uninstalled, as go was about to run it",
+                version.name()
+            ),
             Some("run the command again: gvx selects anew".into()),
         );
     }
@@ -209,7 +212,9 @@ fn select_installing(
                         reason(&selection),
                         inputs.gotoolchain.as_ref().map_or("path", |s| &s.value)
                     ),
-                    Some(format!("install it with `gvx install {request}`, or unset GOTOOLCHAIN")),
+                    Some(format!(
+                        "install it with `gvx install {request}`, or unset GOTOOLCHAIN"
+                    )),
                 ));
             }
             Outcome::Install(request) => install(store, request, &reason(&selection))?,

@@ -281,7 +281,11 @@ impl fmt::Display for VersionError {
         if self.input.trim().is_empty() {
             f.write_str("empty Go version")
         } else {
-            write!(f, "`{}` is not a Go version", crate::text::untrusted(&self.input))
+            write!(
+                f,
+                "`{}` is not a Go version",
+                crate::text::untrusted(&self.input)
+            )
         }
     }
 }

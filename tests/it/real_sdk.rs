@@ -183,7 +183,11 @@ fn every_gotoolchain_form_runs_what_gvx_current_says_and_downloads_nothing() {
         .success();
     let dir = home.work().join("needs123");
     fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("go.mod"), "module example.com/needs\n\ngo 1.23.0\n").unwrap();
+    fs::write(
+        dir.join("go.mod"),
+        "module example.com/needs\n\ngo 1.23.0\n",
+    )
+    .unwrap();
     let proxy = format!("{}/proxy", server.url());
     let cases = [
         ("auto", "1.23.9"),
@@ -204,7 +208,11 @@ fn every_gotoolchain_form_runs_what_gvx_current_says_and_downloads_nothing() {
             .args(["current", "--short"])
             .output()
             .unwrap();
-        assert_eq!(String::from_utf8_lossy(&current.stdout).trim(), runs, "{form}");
+        assert_eq!(
+            String::from_utf8_lossy(&current.stdout).trim(),
+            runs,
+            "{form}"
+        );
         go(&home, &dir, &["version"])
             .env("GOTOOLCHAIN", form)
             .env("GOPROXY", &proxy)
@@ -213,7 +221,11 @@ fn every_gotoolchain_form_runs_what_gvx_current_says_and_downloads_nothing() {
             .stdout(format!("go version go{runs} linux/amd64\n"));
     }
     assert_eq!(
-        server.requests().iter().map(|r| r.path.clone()).collect::<Vec<_>>(),
+        server
+            .requests()
+            .iter()
+            .map(|r| r.path.clone())
+            .collect::<Vec<_>>(),
         Vec::<String>::new(),
         "go downloaded nothing"
     );

@@ -478,28 +478,59 @@ fn a_symlink_never_walks_past_the_gopath_guard() {
             .stderr(predicate::str::contains(", really "));
     };
     refused("GOPATH", links.join("sdk"), "is the Go SDK itself");
-    refused("GOPATH", home.root().join("links2/sdk"), "is the Go SDK itself");
+    refused(
+        "GOPATH",
+        home.root().join("links2/sdk"),
+        "is the Go SDK itself",
+    );
     refused("GOBIN", links.join("sdkbin"), "lies inside the Go SDK");
-    refused("GOBIN", links.join("store/bin"), "lies inside the gvx store");
-    refused("GOMODCACHE", links.join("sdk/pkg/mod/new"), "lies inside the Go SDK");
-    refused("GOPATH", links.join("sdk/../go1.22.10"), "is the Go SDK itself");
-    assert_eq!(before, crate::hardening::snapshot(&home), "nothing was written");
+    refused(
+        "GOBIN",
+        links.join("store/bin"),
+        "lies inside the gvx store",
+    );
+    refused(
+        "GOMODCACHE",
+        links.join("sdk/pkg/mod/new"),
+        "lies inside the Go SDK",
+    );
+    refused(
+        "GOPATH",
+        links.join("sdk/../go1.22.10"),
+        "is the Go SDK itself",
+    );
+    assert_eq!(
+        before,
+        crate::hardening::snapshot(&home),
+        "nothing was written"
+    );
 }
 
 /// Escape sequences and floods in a pin never reach the terminal raw.
 #[test]
 fn hostile_pin_text_is_escaped_and_cut() {
     let (_server, home) = setup();
-    let dir = project(&home, "evil", &[(".go-version", "1.22\u{1b}]0;pwned\u{7}\u{1b}[2J\n")]);
+    let dir = project(
+        &home,
+        "evil",
+        &[(".go-version", "1.22\u{1b}]0;pwned\u{7}\u{1b}[2J\n")],
+    );
     let out = go(&home, &dir, &["version"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{7}'), "{stderr:?}");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
     assert!(stderr.contains("\\u{1b}]0;pwned"), "{stderr}");
     fs::write(dir.join(".go-version"), "1".repeat(50_000)).unwrap();
     let out = go(&home, &dir, &["version"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stderr.len() < 1000, "{} bytes of stderr", out.stderr.len());
+    assert!(
+        out.stderr.len() < 1000,
+        "{} bytes of stderr",
+        out.stderr.len()
+    );
     let mut mod_text = "module x\ngo 1.22\ntoolchain go1.22\u{1b}[31m\n".to_owned();
     mod_text.push_str(&"x".repeat(10));
     let modded = project(&home, "evilmod", &[("go.mod", &mod_text)]);
@@ -533,7 +564,11 @@ fn every_gotoolchain_form_runs_what_gvx_current_says() {
             .args(["current", "--short"])
             .output()
             .unwrap();
-        assert_eq!(String::from_utf8_lossy(&current.stdout).trim(), runs, "{form}");
+        assert_eq!(
+            String::from_utf8_lossy(&current.stdout).trim(),
+            runs,
+            "{form}"
+        );
         let which = home
             .gvx()
             .current_dir(&dir)

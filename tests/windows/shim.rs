@@ -291,9 +291,8 @@ fn recursion_guard_stops_a_shim_loop() {
         .run();
     assert_eq!(out.code(), Some(1), "{out}");
     assert!(
-        out.stderr.contains(
-            "gvx: error: the gvx shim started itself again with no Go SDK in between"
-        ),
+        out.stderr
+            .contains("gvx: error: the gvx shim started itself again with no Go SDK in between"),
         "{out}"
     );
     assert!(out.stderr.contains("leads back to the shim"), "{out}");
@@ -414,7 +413,8 @@ fn the_gopath_guard_compares_places_not_spellings() {
         let out = w.shim("go.exe").arg("version").env(var, &value).run();
         assert_eq!(out.code(), Some(1), "{var}={value}: {out}");
         assert!(
-            out.stderr.contains(&format!("gvx: error: refusing to run go: {var} (")),
+            out.stderr
+                .contains(&format!("gvx: error: refusing to run go: {var} (")),
             "{var}={value}: {out}"
         );
         assert_eq!(out.stdout, "", "{out}");
@@ -448,6 +448,10 @@ fn gotoolchain_forms_leave_go_nothing_to_switch_to() {
             .cwd(&dir)
             .env("GOTOOLCHAIN", form)
             .run();
-        assert_eq!(out.success(), format!("go{runs}\n{child}\n"), "{form}: {out}");
+        assert_eq!(
+            out.success(),
+            format!("go{runs}\n{child}\n"),
+            "{form}: {out}"
+        );
     }
 }
