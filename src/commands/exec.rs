@@ -5,7 +5,9 @@ use std::process::{Command, ExitCode};
 
 /// Run any command with a given Go SDK: GOROOT set, its bin/ first on PATH.
 ///
-/// Example: `gvx exec 1.21 -- go test ./...`. Installs the SDK when needed.
+/// Example: `gvx exec 1.21 -- go test ./...`. Installs the SDK when needed. On Unix gvx then
+/// replaces itself with the command (its pid, signals and exit status are the command's); on
+/// Windows it waits for the command and exits with its full exit code.
 #[derive(Debug, clap::Args)]
 pub struct Exec {
     /// `1.22`, `1.22.10`, `latest`, …
@@ -30,31 +32,25 @@ impl Exec {
         let path = std::env::join_paths(path)
             .map_err(|e| Error::new(Exit::Failure, "cannot build PATH").source(e))?;
         let (program, args) = self.command.split_first().expect("clap requires a command");
-        let status = Command::new(program)
+        let mut command = Command::new(program);
+        command
             .args(args)
             .env("GOROOT", &sdk)
             .env("PATH", path)
-            .env(crate::env::GVX_GO_VERSION, version.to_string())
-            .status()
-            .map_err(|e| {
-                Error::new(
-                    Exit::Failure,
-                    format!("cannot run `{}`", program.to_string_lossy()),
-                )
-                .source(e)
-            })?;
-        Ok(exit_code(status))
+            .env(crate::env::GVX_GO_VERSION, version.to_string());
+        // Returns only when the command could not be started.
+        let error = crate::platform::hand_over(command);
+        let shown = gvx_shims::text::untrusted(&program.to_string_lossy());
+        let hint = if error.kind() == std::io::ErrorKind::NotFound {
+            format!(
+                "check the command's name; it is looked for in {} first, then on PATH",
+                sdk.join("bin").display()
+            )
+        } else {
+            format!("check that `{shown}` is a program you may run")
+        };
+        Err(Error::new(Exit::Failure, format!("cannot run `{shown}`"))
+            .source(error)
+            .hint(hint))
     }
-}
-
-/// The child's exit status as ours (a signal death becomes 128 + signal, as shells report it).
-fn exit_code(status: std::process::ExitStatus) -> ExitCode {
-    if let Some(code) = status.code() {
-        return ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1));
-    }
-    #[cfg(unix)]
-    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
-        return ExitCode::from(u8::try_from(128 + signal).unwrap_or(1));
-    }
-    ExitCode::FAILURE
 }

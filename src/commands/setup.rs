@@ -107,7 +107,7 @@ fn report_conflicts(site: &Site) {
             "{}:{}: {}\n  {}\n  fix: {}",
             site.show(&conflict.path),
             conflict.line,
-            conflict.text,
+            gvx_shims::text::untrusted(&conflict.text),
             conflict.problem,
             conflict.fix
         ));

@@ -119,3 +119,9 @@ mod windows;
 pub use unix::link_dir;
 #[cfg(windows)]
 pub use windows::link_dir;
+
+/// Runs the command in place of gvx (`gvx exec`): returns only if it could not be started.
+#[cfg(unix)]
+pub use unix::hand_over;
+#[cfg(windows)]
+pub use windows::hand_over;

@@ -12,3 +12,13 @@ pub fn link_dir(target: &Path, link: &Path) -> io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     })
 }
+
+/// Replaces this process with `command` (`execvp`), as the shim does, so the pid, signals, job
+/// control and the exit status are the command's. Returns only if the exec failed.
+pub fn hand_over(mut command: std::process::Command) -> io::Error {
+    use std::io::Write;
+    use std::os::unix::process::CommandExt;
+    // Text still buffered in this process would be lost with it.
+    let _ = std::io::stdout().flush();
+    command.exec()
+}

@@ -11,3 +11,19 @@ pub fn link_dir(target: &Path, link: &Path) -> io::Result<()> {
     }
     junction::create(target, link).or_else(|_| std::os::windows::fs::symlink_dir(target, link))
 }
+
+/// Runs `command` to completion and exits with its exit code, all 32 bits of it (Windows has no
+/// exec): `std::process::exit` hands the `i32` to `ExitProcess` unchanged, so NTSTATUS codes
+/// such as 0xC000013A (Ctrl+C) reach the caller as they are, as the shim passes them on.
+/// Returns only if the command could not be started or waited for.
+pub fn hand_over(mut command: std::process::Command) -> io::Error {
+    use std::io::Write;
+    match command.status() {
+        Ok(status) => {
+            let _ = std::io::stdout().flush();
+            // `code()` is always `Some` on Windows.
+            std::process::exit(status.code().unwrap_or(1))
+        }
+        Err(e) => e,
+    }
+}

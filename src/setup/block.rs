@@ -24,6 +24,8 @@ pub enum BlockError {
     Twice { line: usize },
     /// UTF-16 (PowerShell 5 writes it); appending UTF-8 would corrupt the file.
     Utf16,
+    /// NUL bytes: UTF-16 or UTF-32 without a byte-order mark, or not text at all.
+    NotText,
 }
 
 impl fmt::Display for BlockError {
@@ -37,6 +39,10 @@ impl fmt::Display for BlockError {
             }
             BlockError::Twice { line } => write!(f, "a second gvx block starts at line {line}"),
             BlockError::Utf16 => f.write_str("the file is UTF-16, which gvx does not edit"),
+            BlockError::NotText => f.write_str(
+                "the file holds NUL bytes (UTF-16 or UTF-32 text, or binary data), which gvx does \
+                 not edit",
+            ),
         }
     }
 }
@@ -67,11 +73,37 @@ fn is_marker(line: &[u8], marker: &str) -> bool {
     line.trim_ascii_start().starts_with(marker.as_bytes())
 }
 
+/// Whether gvx may edit `text` as bytes: any ASCII-compatible encoding (UTF-8, Latin-1, …) may
+/// take the block; UTF-16 and UTF-32 (a byte-order mark, or NUL bytes) and binary data may not.
+/// Such a file cannot hold gvx's block either, which is always UTF-8.
 pub fn check_encoding(text: &[u8]) -> Result<(), BlockError> {
     if text.starts_with(&[0xFF, 0xFE]) || text.starts_with(&[0xFE, 0xFF]) {
         return Err(BlockError::Utf16);
     }
+    if text.contains(&0) {
+        return Err(BlockError::NotText);
+    }
     Ok(())
+}
+
+/// Whether a file [`check_encoding`] refuses still shows gvx's start marker when read as
+/// UTF-16 (little- or big-endian): a block that was converted along with the file, which only
+/// the user can take out again.
+pub fn marker_in_wide_text(text: &[u8]) -> bool {
+    let decode = |big: bool| {
+        let units = text.chunks_exact(2).map(|pair| {
+            let pair = [pair[0], pair[1]];
+            if big {
+                u16::from_be_bytes(pair)
+            } else {
+                u16::from_le_bytes(pair)
+            }
+        });
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+    };
+    decode(false).contains(START) || decode(true).contains(START)
 }
 
 /// Finds the block, if any.
@@ -247,5 +279,34 @@ mod tests {
         .concat();
         assert!(matches!(find(&twice), Err(BlockError::Twice { .. })));
         assert_eq!(find(b"\xFF\xFEa\x00"), Err(BlockError::Utf16));
+    }
+
+    #[test]
+    fn files_that_are_not_ascii_compatible_are_refused() {
+        let utf16 = |text: &str, big: bool| -> Vec<u8> {
+            text.encode_utf16()
+                .flat_map(|u| {
+                    if big {
+                        u.to_be_bytes()
+                    } else {
+                        u.to_le_bytes()
+                    }
+                })
+                .collect()
+        };
+        let plain = utf16("export A=1\n", false);
+        assert_eq!(find(&plain), Err(BlockError::NotText));
+        assert_eq!(with_block(Some(&plain), BODY), Err(BlockError::NotText));
+        assert_eq!(
+            find(b"\x7fELF\x02\x01\x00\x00junk"),
+            Err(BlockError::NotText)
+        );
+        assert!(!marker_in_wide_text(&plain));
+        let block = String::from_utf8(with_block(Some(b"a\n"), BODY).unwrap()).unwrap();
+        assert!(marker_in_wide_text(&utf16(&block, false)));
+        assert!(marker_in_wide_text(
+            &[&[0xFE, 0xFF][..], &utf16(&block, true)].concat()
+        ));
+        assert!(!marker_in_wide_text(&[0xFF, 0xFE, 0x00]));
     }
 }

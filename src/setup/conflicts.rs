@@ -14,8 +14,10 @@ pub struct Conflict {
     pub path: PathBuf,
     /// 1-based.
     pub line: usize,
-    /// The line, trimmed.
+    /// The line, trimmed and cut to 120 bytes, as written: print it through
+    /// `gvx_shims::text::untrusted`.
     pub text: String,
+    /// For people; any text taken from the file in it is already escaped.
     pub problem: String,
     pub fix: String,
     /// What the line does, for programs (`gvx doctor`); `problem` says it for people.
@@ -137,10 +139,11 @@ fn check(line: &str, store: &str) -> Option<(What, String, String)> {
         }
     }
     let dir = path_ahead(line)?;
+    let shown = gvx_shims::text::untrusted(&dir);
     Some((
-        What::PathAhead(dir.clone()),
-        format!("puts {dir} ahead of the gvx shims on PATH"),
-        format!("delete this line (gvx provides go), or add {dir} after $PATH instead"),
+        What::PathAhead(dir),
+        format!("puts {shown} ahead of the gvx shims on PATH"),
+        format!("delete this line (gvx provides go), or add {shown} after $PATH instead"),
     ))
 }
 

@@ -205,6 +205,33 @@ pub fn plan(site: &Site, undo: bool) -> Result<Plan> {
     };
     for target in targets {
         let before = read(&target.path)?;
+        if target.kind == Kind::Block
+            && let Some(Err(why)) = before.as_deref().map(block::check_encoding)
+        {
+            // Not text gvx edits, so it cannot hold gvx's block (always UTF-8) either.
+            let bytes = before.as_deref().unwrap_or_default();
+            if !undo {
+                plan.skipped.push((
+                    target.path.clone(),
+                    format!(
+                        "{why}, so it is left alone (read by {}); {}",
+                        target.reader,
+                        write::by_hand(&target)
+                    ),
+                ));
+            } else if block::marker_in_wide_text(bytes) {
+                plan.skipped.push((
+                    target.path.clone(),
+                    format!(
+                        "{why}, and it holds a converted gvx block: delete the lines from `{}` \
+                         to `{}` yourself",
+                        block::START,
+                        block::END
+                    ),
+                ));
+            }
+            continue;
+        }
         let after = match target.kind {
             Kind::Block => block_after(site, &target, before.as_deref(), undo)?,
             Kind::Owned => {

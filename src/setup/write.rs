@@ -95,13 +95,7 @@ fn writable(site: &Site, change: &Change, undo: bool) -> Result<PathBuf> {
         let how = if undo {
             "remove the gvx block yourself".to_owned()
         } else {
-            let shell = match change.target.path.extension().and_then(|e| e.to_str()) {
-                Some("fish") => "fish",
-                Some("ps1") => "powershell",
-                Some("nu") => "nu",
-                _ => "bash",
-            };
-            format!("add the lines yourself (`gvx env --shell {shell}` prints them)")
+            by_hand(&change.target)
         };
         return Err(Error::new(
             Exit::Failure,
@@ -112,6 +106,20 @@ fn writable(site: &Site, change: &Change, undo: bool) -> Result<PathBuf> {
         )));
     }
     Ok(real)
+}
+
+/// What to do instead of gvx setup editing `target`: "add the lines yourself (…)".
+pub(super) fn by_hand(target: &super::Target) -> String {
+    let name = target.path.file_name().and_then(|n| n.to_str());
+    let shell = match target.path.extension().and_then(|e| e.to_str()) {
+        Some("fish") => "fish",
+        Some("ps1") => "powershell",
+        Some("nu") => "nu",
+        _ if name == Some(".profile") => "sh",
+        _ if name.is_some_and(|n| n.starts_with(".z")) => "zsh",
+        _ => "bash",
+    };
+    format!("add the lines yourself (`gvx env --shell {shell}` prints them)")
 }
 
 /// Copies a user's file to `<GVX_HOME>/backups/setup/<path under home>` before gvx first edits
@@ -236,8 +244,9 @@ fn line_diff(before: &[u8], after: &[u8]) -> String {
             "  ({verb} the newline at the end of line {head})\n"
         ));
     }
+    // Removed lines come from the user's file (an old or edited block): shown safely.
     for line in &old[head..old.len() - tail] {
-        out.push_str(&format!("-{}\n", bare(line)));
+        out.push_str(&format!("-{}\n", gvx_shims::text::untrusted(&bare(line))));
     }
     for line in &new[head..new.len() - tail] {
         out.push_str(&format!("+{}\n", bare(line)));

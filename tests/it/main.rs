@@ -6,6 +6,7 @@
 #![cfg(unix)]
 
 mod doctor;
+mod exec;
 mod hardening;
 mod install;
 mod proxy;

@@ -1,7 +1,7 @@
 //! `gvx.exe` under wine: an install from a loopback HTTP mirror (reqwest and rustls under wine)
 //! into a store whose path has a space, a corrupted download, `gvx setup` against the registry
 //! (the user PATH, its value types, `--undo`, a Go on the machine PATH), `gvx doctor --json`,
-//! and replacing a shim while it runs.
+//! replacing a shim while it runs, and `gvx exec` passing on all 32 bits of an exit code.
 //!
 //! The registry belongs to the prefix that every test of the run shares: the tests that change
 //! it hold [`registry`] and put back what they changed ([`Restore`]), also when they fail.
@@ -577,4 +577,26 @@ fn reshim_replaces_a_running_shim() {
     assert_eq!(out.success(), "\"version\"\n", "{out}");
     gvx(w, &store).arg("reshim").run().success();
     assert_eq!(aside(&store), Vec::<String>::new());
+}
+
+#[test]
+fn exec_keeps_all_32_bits_of_the_exit_code() {
+    // As the shim's test: wine hands Linux only the low 8 bits; cmd's %ERRORLEVEL% shows all 32
+    // (signed). `go` is fakego, found first on the PATH exec gives the command.
+    let w = world();
+    let dir = w.scratch("exec-exit32");
+    let gvx = format!("\"{}\"", w.win(&windows_bin("gvx.exe")));
+    let mut lines = vec!["@echo off".to_owned()];
+    for code in ["0xC000013A", "256", "0xFFFFFFFF", "3", "0"] {
+        lines.push(format!("set FAKEGO_EXIT={code}"));
+        lines.push(format!("{gvx} exec {FAKE} -- go"));
+        lines.push("echo code=%ERRORLEVEL%".to_owned());
+    }
+    lines.push("exit /b 0".to_owned());
+    let out = w.batch(&dir, &lines).env("FAKEGO_MODE", "exit").run();
+    assert_eq!(
+        out.success(),
+        "code=-1073741510\ncode=256\ncode=-1\ncode=3\ncode=0\n",
+        "{out}"
+    );
 }

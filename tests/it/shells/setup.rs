@@ -240,3 +240,131 @@ fn login_bash_gets_its_block_in_bash_profile_when_there_is_one() {
     let path = stdout_of(&mut new_shell(&home, &["bash", "-l", "-c", "echo $PATH"]));
     assert!(path.starts_with(&home.gvx_home().join("bin").display().to_string()));
 }
+
+/// UTF-16LE with a byte-order mark, as Windows editors and PowerShell 5 write text.
+fn utf16le_with_bom(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    bytes
+}
+
+/// Bytes no shell reads as text: NULs, an ELF header, every byte value.
+fn binary_junk() -> Vec<u8> {
+    let mut bytes = b"\x7fELF\x02\x01\x01\x00\x00\x00".to_vec();
+    bytes.extend(0..=255u8);
+    bytes.extend(b"# >>> gvx");
+    bytes
+}
+
+#[test]
+fn files_that_are_not_text_are_left_alone_by_setup_and_undo() {
+    let home = TestHome::new();
+    let login = utf16le_with_bom("export LANG=de_DE.UTF-8\r\n");
+    let junk = binary_junk();
+    fs::write(home.home().join(".bash_login"), &login).unwrap();
+    fs::write(home.home().join(".profile"), &junk).unwrap();
+    fs::write(home.home().join(".bashrc"), "alias g=git\n").unwrap();
+
+    home.gvx()
+        .arg("setup")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: ~/.bash_login: the file is UTF-16, which gvx does not edit, so it is left \
+             alone (read by login bash); add the lines yourself (`gvx env --shell bash` prints \
+             them)",
+        ))
+        .stderr(predicate::str::contains(
+            "warning: ~/.profile: the file holds NUL bytes",
+        ))
+        .stderr(predicate::str::contains("`gvx env --shell sh` prints them"));
+    assert_eq!(read(&home, ".bash_login"), login);
+    assert_eq!(read(&home, ".profile"), junk);
+    let bashrc = String::from_utf8(read(&home, ".bashrc")).unwrap();
+    assert!(bashrc.starts_with("alias g=git\n# >>> gvx >>>"), "{bashrc}");
+    assert!(!home.gvx_home().join("backups/setup/.profile").exists());
+
+    // Undo: the block goes, the files it cannot have touched are not even mentioned.
+    home.gvx()
+        .args(["setup", "--undo"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(".bash_login").not())
+        .stderr(predicate::str::contains(".profile").not())
+        .stderr(predicate::str::contains("error").not());
+    assert_eq!(read(&home, ".bash_login"), login);
+    assert_eq!(read(&home, ".profile"), junk);
+    assert_eq!(read(&home, ".bashrc"), b"alias g=git\n");
+}
+
+#[test]
+fn undo_is_not_stopped_by_a_utf16_file_that_appeared_later() {
+    let home = TestHome::new();
+    fs::write(home.home().join(".bashrc"), "alias g=git\n").unwrap();
+    let before = tree(&home.home());
+    home.gvx().arg("setup").assert().success();
+    let login = utf16le_with_bom("umask 022\r\n");
+    fs::write(home.home().join(".bash_login"), &login).unwrap();
+
+    home.gvx().args(["setup", "--undo"]).assert().success();
+    assert_eq!(read(&home, ".bash_login"), login);
+    fs::remove_file(home.home().join(".bash_login")).unwrap();
+    assert_eq!(tree(&home.home()), before, "every block removed");
+}
+
+#[test]
+fn undo_names_a_block_it_cannot_remove_from_a_converted_file() {
+    let home = TestHome::new();
+    home.gvx().arg("setup").assert().success();
+    // The user's editor saved ~/.profile as UTF-16, block and all.
+    let text = String::from_utf8(read(&home, ".profile")).unwrap();
+    let converted = utf16le_with_bom(&text);
+    fs::write(home.home().join(".profile"), &converted).unwrap();
+
+    home.gvx()
+        .args(["setup", "--undo"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: ~/.profile: the file is UTF-16, which gvx does not edit, and it holds a \
+             converted gvx block: delete the lines from `# >>> gvx >>>` to `# <<< gvx <<<` \
+             yourself",
+        ));
+    assert_eq!(read(&home, ".profile"), converted);
+}
+
+#[test]
+fn lines_from_start_up_files_are_shown_escaped() {
+    let home = TestHome::new();
+    fs::write(
+        home.home().join(".zshrc"),
+        "export GOROOT=/usr/local/go\x1b]0;pwned\x07\nexport PATH=/usr/local/go/bin\x1b[2J:$PATH\n",
+    )
+    .unwrap();
+    let out = home.gvx().arg("setup").output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains('\x1b') && !stderr.contains('\x07'),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr.contains("~/.zshrc:1: export GOROOT=/usr/local/go\\u{1b}]0;pwned\\u{7}\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("puts /usr/local/go/bin\\u{1b}[2J ahead of the gvx shims"),
+        "{stderr}"
+    );
+
+    // A line someone put into the block is shown escaped when --dry-run says it goes.
+    let bashrc = home.home().join(".bashrc");
+    let mut text = fs::read_to_string(&bashrc).unwrap();
+    text = text.replace("# <<< gvx <<<", "echo \x1b[31mred\n# <<< gvx <<<");
+    fs::write(&bashrc, text).unwrap();
+    let out = home.gvx().args(["setup", "--dry-run"]).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("-echo \\u{1b}[31mred\n"), "{stdout}");
+    assert!(!stdout.contains('\x1b'), "{stdout:?}");
+}
