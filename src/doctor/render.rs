@@ -36,7 +36,9 @@ fn item(m: &Machine, item: &Item, out: &mut String) {
         if same {
             out.push_str(&format!("          [{source}]\n"));
         } else {
-            out.push_str(&format!("          {}  [{source}]\n", evidence.value));
+            // Evidence quotes start-up files and env files as found: shown escaped.
+            let value = gvx_shims::text::untrusted(&evidence.value);
+            out.push_str(&format!("          {value}  [{source}]\n"));
         }
     }
     if let Some(detail) = &item.detail {
