@@ -8,9 +8,14 @@ pub const MAX_SHOWN: usize = 120;
 /// `text` as it may be printed: `\u{1b}` instead of an escape character, and at most
 /// [`MAX_SHOWN`] characters followed by `… (N more characters)`.
 pub fn untrusted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(MAX_SHOWN * 2));
+    untrusted_up_to(text, MAX_SHOWN)
+}
+
+/// [`untrusted`] with room for `max` characters, for a whole line a report quotes as evidence.
+pub fn untrusted_up_to(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 2));
     let mut chars = text.chars();
-    for c in chars.by_ref().take(MAX_SHOWN) {
+    for c in chars.by_ref().take(max) {
         if c.is_control() || is_bidi_control(c) {
             out.extend(c.escape_default());
         } else {

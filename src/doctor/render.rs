@@ -37,7 +37,7 @@ fn item(m: &Machine, item: &Item, out: &mut String) {
             out.push_str(&format!("          [{source}]\n"));
         } else {
             // Evidence quotes start-up files and env files as found: shown escaped.
-            let value = gvx_shims::text::untrusted(&evidence.value);
+            let value = gvx_shims::text::untrusted_up_to(&evidence.value, 1000);
             out.push_str(&format!("          {value}  [{source}]\n"));
         }
     }
