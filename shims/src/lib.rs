@@ -13,6 +13,10 @@ pub mod store;
 pub mod text;
 pub mod version;
 
+/// Leaves Ctrl+C and Ctrl+Break to the child a process waits for (Windows), as the shim does;
+/// `gvx exec` uses it too.
+#[cfg(windows)]
+pub use launch::ignore_console_ctrl;
 pub use select::{Selection, select};
 pub use store::Store;
 pub use version::{GoVersion, VersionRequest};

@@ -18,6 +18,8 @@ pub fn link_dir(target: &Path, link: &Path) -> io::Result<()> {
 /// Returns only if the command could not be started or waited for.
 pub fn hand_over(mut command: std::process::Command) -> io::Error {
     use std::io::Write;
+    // Ctrl+C reaches every process on the console: the command decides, gvx passes its code on.
+    gvx_shims::ignore_console_ctrl();
     match command.status() {
         Ok(status) => {
             let _ = std::io::stdout().flush();

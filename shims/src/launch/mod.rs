@@ -8,4 +8,4 @@ mod windows;
 #[cfg(unix)]
 pub use unix::{launch, started_by};
 #[cfg(windows)]
-pub use windows::{launch, started_by};
+pub use windows::{ignore_console_ctrl, launch, started_by};

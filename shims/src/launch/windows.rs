@@ -70,7 +70,7 @@ unsafe extern "system" fn ignore_ctrl_event(_ctrl_type: u32) -> BOOL {
 /// Keeps the shim alive through Ctrl+C and Ctrl+Break. A handler, not
 /// `SetConsoleCtrlHandler(NULL, TRUE)`: that form is inherited and would make `go` ignore
 /// Ctrl+C as well.
-fn ignore_console_ctrl() {
+pub fn ignore_console_ctrl() {
     // SAFETY: registers a handler that is a plain `extern "system"` function with the signature
     // `PHANDLER_ROUTINE` requires; it touches no state and lives for the whole process.
     unsafe {
