@@ -136,10 +136,7 @@ fn install_dl(cx: &Context, request: &VersionRequest, options: Options) -> Resul
     let index = cx.index()?;
     match install_release(cx, index, request, options) {
         Err((e, Some(Failed::Mismatch(filename)))) if index.cached => {
-            let fresh = match refetch_index(cx, index, &filename, e) {
-                Ok(fresh) => fresh,
-                Err(e) => return Err(e),
-            };
+            let fresh = refetch_index(cx, index, &filename, e)?;
             install_release(cx, &fresh, request, options).map_err(|(e, _)| e)
         }
         result => result.map_err(|(e, _)| e),
