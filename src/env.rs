@@ -15,11 +15,18 @@ pub const GVX_GO_MIRROR: &str = "GVX_GO_MIRROR";
 pub const GVX_LOCK_TIMEOUT: &str = "GVX_LOCK_TIMEOUT";
 /// Seconds the cached index stays fresh. Default 600.
 pub const GVX_INDEX_TTL: &str = "GVX_INDEX_TTL";
+/// Seconds to wait for a connection and for any byte of an answer (each read, not the whole
+/// transfer). Default 30 to connect, 60 of silence.
+pub const GVX_HTTP_TIMEOUT: &str = "GVX_HTTP_TIMEOUT";
 
 pub const DEFAULT_INDEX: &str = "https://go.dev/dl/?mode=json&include=all";
 /// Same handler and data as go.dev, reachable where go.dev is not.
 pub const FALLBACK_INDEX: &str = "https://golang.google.cn/dl/?mode=json&include=all";
 pub const DEFAULT_MIRROR: &str = "https://dl.google.com/go";
+/// Where the fallback index's own download links point (`/dl/<file>` on the same host, as its
+/// HTML page links them): tried for an archive when [`DEFAULT_MIRROR`] cannot be reached and
+/// GVX_GO_MIRROR is not set. The bytes are verified against the index like any mirror's.
+pub const FALLBACK_MIRROR: &str = "https://golang.google.cn/dl";
 
 /// A variable's value, if set and not empty.
 pub fn var(name: &str) -> Option<String> {

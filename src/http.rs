@@ -1,7 +1,8 @@
 //! The HTTP facade: one blocking client (rustls, system proxies via `HTTPS_PROXY`/`NO_PROXY`,
-//! an extra CA bundle from `SSL_CERT_FILE`, `User-Agent: gvx/<version>`), bounded retries with
-//! backoff, and bodies that resume with `Range` after a dropped connection. `file://` URLs are
-//! read from disk, so mirrors on a file share and tests need no server.
+//! an extra CA bundle from `SSL_CERT_FILE`, `User-Agent: gvx/<version>`), connect and idle
+//! timeouts on every request (`GVX_HTTP_TIMEOUT`), bounded retries with backoff, and bodies
+//! that resume with `Range` after a dropped or stalled connection. `file://` URLs are read
+//! from disk, so mirrors on a file share and tests need no server.
 
 use crate::error::{Error, Exit};
 use crate::report::Progress;
@@ -16,6 +17,10 @@ use std::time::Duration;
 
 const ATTEMPTS: u32 = 4;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+/// How long to wait for a connection, without `GVX_HTTP_TIMEOUT`.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a server may send nothing (no answer, no body byte), without `GVX_HTTP_TIMEOUT`.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Why an HTTP transfer failed.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +49,19 @@ pub enum HttpError {
     },
     #[error("{url} is larger than the {limit} bytes gvx accepts for it")]
     TooLarge { url: String, limit: u64 },
+    /// The server (or the network) went silent: no connection, no answer or no body byte
+    /// within the timeout, on every attempt.
+    #[error("{host} {what} for {} ({url}{progress}; tried {attempts} times)", seconds(*.waited))]
+    Stalled {
+        url: String,
+        host: String,
+        /// `did not accept a connection` or `sent nothing`.
+        what: &'static str,
+        waited: Duration,
+        /// `, after 50 of 1000 bytes`, or empty.
+        progress: String,
+        attempts: u32,
+    },
 }
 
 impl HttpError {
@@ -68,6 +86,9 @@ impl From<HttpError> for Error {
             HttpError::TooLarge { .. } => {
                 "check that GVX_GO_INDEX points at the official Go download index"
             }
+            HttpError::Stalled { .. } => {
+                "the server or the network stalls; try again later, check your proxy settings (HTTPS_PROXY, NO_PROXY), or set GVX_HTTP_TIMEOUT (seconds) higher on a slow link"
+            }
             _ => {
                 "check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY, SSL_CERT_FILE), then try again"
             }
@@ -81,28 +102,79 @@ impl From<HttpError> for Error {
 /// The one HTTP client of a gvx run.
 pub struct Http {
     client: Client,
+    timeouts: Timeouts,
+}
+
+/// How long gvx waits for a connection and for any byte of an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    /// The longest silence: before the answer's head, and between two reads of its body.
+    pub idle: Duration,
+}
+
+impl Timeouts {
+    /// `GVX_HTTP_TIMEOUT` seconds for both, else 30 s to connect and 60 s of silence.
+    pub fn from_env() -> Result<Timeouts, Error> {
+        let Some(value) = crate::env::var(crate::env::GVX_HTTP_TIMEOUT) else {
+            return Ok(Timeouts {
+                connect: CONNECT_TIMEOUT,
+                idle: IDLE_TIMEOUT,
+            });
+        };
+        let secs = value
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+            .ok_or_else(|| {
+                Error::new(
+                    Exit::Failure,
+                    format!(
+                        "GVX_HTTP_TIMEOUT is `{}`, not a number of seconds",
+                        gvx_shims::text::untrusted(&value)
+                    ),
+                )
+                .hint("set GVX_HTTP_TIMEOUT to the seconds to wait for a server, e.g. 120, or unset it (30 s to connect, 60 s of silence)")
+            })?;
+        let wait = Duration::from_secs_f64(secs);
+        Ok(Timeouts {
+            connect: wait,
+            idle: wait,
+        })
+    }
+}
+
+/// The redirect rule: never from https to plain http (a man in the middle could then serve
+/// anything the https URL promised), and at most 10 hops. `Err` says why not.
+pub fn check_redirect(previous: &[reqwest::Url], next: &reqwest::Url) -> Result<(), String> {
+    if next.scheme() == "http" && previous.iter().any(|u| u.scheme() == "https") {
+        return Err(format!(
+            "refusing a redirect from https to plain http ({})",
+            gvx_shims::text::untrusted(next.as_str())
+        ));
+    }
+    if previous.len() >= 10 {
+        return Err("more than 10 redirects".to_owned());
+    }
+    Ok(())
 }
 
 impl Http {
     pub fn new() -> Result<Self, Error> {
+        let timeouts = Timeouts::from_env()?;
+        // The blocking client's `timeout` bounds each wait separately: for the answer's head,
+        // then for every read of its body; so it is an idle timeout, not a limit on the whole.
         let mut builder = Client::builder()
             .user_agent(concat!("gvx/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(20))
-            .timeout(None::<Duration>)
-            .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                let downgrade = attempt.url().scheme() == "http"
-                    && attempt.previous().iter().any(|u| u.scheme() == "https");
-                if downgrade {
-                    let to = attempt.url().to_string();
-                    attempt.error(format!(
-                        "refusing a redirect from https to plain http ({to})"
-                    ))
-                } else if attempt.previous().len() >= 10 {
-                    attempt.error("more than 10 redirects")
-                } else {
-                    attempt.follow()
-                }
-            }));
+            .connect_timeout(timeouts.connect)
+            .timeout(timeouts.idle)
+            .redirect(reqwest::redirect::Policy::custom(
+                |attempt| match check_redirect(attempt.previous(), attempt.url()) {
+                    Ok(()) => attempt.follow(),
+                    Err(why) => attempt.error(why),
+                },
+            ));
         if let Some(bundle) = crate::env::var("SSL_CERT_FILE") {
             let pem = fs_err::read(&bundle).map_err(|e| {
                 Error::new(
@@ -126,7 +198,12 @@ impl Http {
         let client = builder
             .build()
             .map_err(|e| Error::new(Exit::Failure, "cannot set up the HTTP client").source(e))?;
-        Ok(Http { client })
+        Ok(Http { client, timeouts })
+    }
+
+    /// The timeouts every request runs under.
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
     }
 
     /// The whole body of `url`, at most `limit` bytes.
@@ -164,7 +241,7 @@ impl Http {
                 progress,
             });
         }
-        let response = self.get(url, 0)?;
+        let response = self.get(url, 0, ATTEMPTS)?;
         let total = response.content_length();
         Ok(Body {
             http: self,
@@ -177,8 +254,9 @@ impl Http {
         })
     }
 
-    /// GET from byte `from`, retrying connection failures and 5xx answers with backoff.
-    fn get(&self, url: &str, from: u64) -> Result<Response, HttpError> {
+    /// GET from byte `from`, retrying connection failures, stalls and 5xx answers with
+    /// backoff, `attempts` times in all.
+    fn get(&self, url: &str, from: u64, attempts: u32) -> Result<Response, HttpError> {
         let mut attempt = 0;
         loop {
             let mut request = self.client.get(url);
@@ -204,24 +282,85 @@ impl Http {
                         source,
                     });
                 }
+                Err(source) if source.is_timeout() => {
+                    let connecting = source.is_connect();
+                    self.stalled(url, connecting, String::new(), attempts)
+                }
                 Err(source) => HttpError::Request {
                     url: url.to_owned(),
                     source,
                 },
             };
             attempt += 1;
-            if attempt >= ATTEMPTS {
+            if attempt >= attempts {
                 return Err(error);
             }
             sleep(FIRST_BACKOFF * 4u32.pow(attempt - 1));
         }
     }
+
+    fn stalled(&self, url: &str, connecting: bool, progress: String, attempts: u32) -> HttpError {
+        let (what, waited) = if connecting {
+            ("did not accept a connection", self.timeouts.connect)
+        } else {
+            ("sent nothing", self.timeouts.idle)
+        };
+        HttpError::Stalled {
+            url: url.to_owned(),
+            host: host_of(url),
+            what,
+            waited,
+            progress,
+            attempts,
+        }
+    }
+}
+
+/// `host:port` of a URL, for messages.
+fn host_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            let host = u.host_str()?.to_owned();
+            Some(match u.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        })
+        .unwrap_or_else(|| url.to_owned())
+}
+
+/// `2 s`, `1.5 s`.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// Whether an I/O error is a timeout: reqwest's, the OS's, or a stall already reported.
+fn is_timeout(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::TimedOut {
+        return true;
+    }
+    let Some(inner) = e.get_ref() else {
+        return false;
+    };
+    if let Some(r) = inner.downcast_ref::<reqwest::Error>() {
+        return r.is_timeout();
+    }
+    matches!(
+        inner.downcast_ref::<HttpError>(),
+        Some(HttpError::Stalled { .. })
+    )
 }
 
 enum Source {
     Http(Response),
     File(File),
-    Failed,
+    /// The last resume failed with this error.
+    Failed(Option<io::Error>),
 }
 
 /// A response body that picks up where it stopped when the connection drops: with `Range`
@@ -243,9 +382,10 @@ impl Body<'_> {
     }
 
     fn resume(&mut self) -> io::Result<()> {
+        // One attempt: the caller's loop does the retrying.
         let response = self
             .http
-            .get(&self.url, self.position)
+            .get(&self.url, self.position, 1)
             .map_err(io::Error::other)?;
         let resumed = response.status() == StatusCode::PARTIAL_CONTENT
             && response
@@ -271,7 +411,9 @@ impl Read for Body<'_> {
             let result = match &mut self.source {
                 Source::Http(response) => response.read(buf),
                 Source::File(file) => file.read(buf),
-                Source::Failed => Err(io::Error::other("connection lost")),
+                Source::Failed(error) => Err(error
+                    .take()
+                    .unwrap_or_else(|| io::Error::other("connection lost"))),
             };
             let error = match result {
                 Ok(0) if self.total.is_some_and(|total| self.position < total) => io::Error::new(
@@ -286,23 +428,43 @@ impl Read for Body<'_> {
                 Err(e) => e,
             };
             if self.retries == 0 || matches!(self.source, Source::File(_)) {
-                let total = self.total.map_or_else(|| "?".to_owned(), |t| t.to_string());
-                return Err(io::Error::other(HttpError::Cut {
-                    url: self.url.clone(),
-                    got: self.position,
-                    total,
-                    source: error,
-                }));
+                return Err(self.failure(error));
             }
             self.retries -= 1;
-            self.source = Source::Failed;
+            self.source = Source::Failed(None);
             sleep(FIRST_BACKOFF * 4u32.pow(ATTEMPTS - 2 - self.retries));
-            if let Err(e) = self.resume()
-                && self.retries == 0
-            {
-                return Err(e);
+            if let Err(e) = self.resume() {
+                self.source = Source::Failed(Some(e));
             }
         }
+    }
+}
+
+impl Body<'_> {
+    /// The error to report after the last attempt failed with `error`.
+    fn failure(&self, error: io::Error) -> io::Error {
+        let total = self.total.map_or_else(|| "?".to_owned(), |t| t.to_string());
+        if matches!(self.source, Source::File(_)) {
+            return io::Error::other(HttpError::Cut {
+                url: self.url.clone(),
+                got: self.position,
+                total,
+                source: error,
+            });
+        }
+        if is_timeout(&error) {
+            let progress = format!(", after {} of {total} bytes", self.position);
+            return io::Error::other(self.http.stalled(&self.url, false, progress, ATTEMPTS));
+        }
+        if error.get_ref().is_some_and(|e| e.is::<HttpError>()) {
+            return error;
+        }
+        io::Error::other(HttpError::Cut {
+            url: self.url.clone(),
+            got: self.position,
+            total,
+            source: error,
+        })
     }
 }
 
@@ -361,8 +523,51 @@ pub fn into_http_error(error: io::Error, url: &str) -> HttpError {
 
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use super::{check_redirect, local_path};
     use std::path::PathBuf;
+
+    #[test]
+    fn a_redirect_never_goes_from_https_to_plain_http() {
+        let url = |s: &str| reqwest::Url::parse(s).unwrap();
+        let https = url("https://go.dev/dl/");
+        let http = url("http://dl.example.com/go/x.tar.gz");
+        // After any https hop, plain http is refused, whatever came in between.
+        let refused = check_redirect(std::slice::from_ref(&https), &http).unwrap_err();
+        assert!(
+            refused.starts_with(
+                "refusing a redirect from https to plain http (http://dl.example.com/go/x.tar.gz)"
+            ),
+            "{refused}"
+        );
+        let via = [
+            url("http://a.example/"),
+            https.clone(),
+            url("https://b.example/"),
+        ];
+        assert!(check_redirect(&via, &http).is_err());
+        // http → http, http → https and https → https are followed.
+        assert_eq!(check_redirect(&[url("http://127.0.0.1:1/")], &http), Ok(()));
+        assert_eq!(check_redirect(&[url("http://a.example/")], &https), Ok(()));
+        assert_eq!(
+            check_redirect(
+                std::slice::from_ref(&https),
+                &url("https://dl.google.com/go/")
+            ),
+            Ok(())
+        );
+        // The Location a server sent is shown escaped and cut.
+        let long = url(&format!("http://evil.example/{}", "a".repeat(500)));
+        let shown = check_redirect(std::slice::from_ref(&https), &long).unwrap_err();
+        assert!(shown.len() < 300, "{shown}");
+        // At most 10 hops.
+        let nine = vec![https.clone(); 9];
+        assert_eq!(check_redirect(&nine, &https), Ok(()));
+        let ten = vec![https.clone(); 10];
+        assert_eq!(
+            check_redirect(&ten, &https),
+            Err("more than 10 redirects".to_owned())
+        );
+    }
 
     #[test]
     fn file_urls_name_local_paths_on_either_platform() {

@@ -65,6 +65,8 @@ pub struct Archive {
 pub struct Index {
     pub url: String,
     pub releases: Vec<Release>,
+    /// Read from the store's cache rather than fetched in this run (so it may be out of date).
+    pub cached: bool,
 }
 
 impl Index {
@@ -76,6 +78,8 @@ impl Index {
                 .hint("GVX_GO_INDEX must point at the official JSON index, e.g. https://go.dev/dl/?mode=json&include=all")
         })?;
         let mut releases: Vec<Release> = Vec::new();
+        // The first listing of a version decides; later ones are never looked at.
+        let mut seen = std::collections::HashSet::new();
         for release in raw {
             let Ok(version) = GoVersion::parse(&release.version) else {
                 continue;
@@ -83,7 +87,7 @@ impl Index {
             // `go1` is a pseudo-release holding bootstrap files, not a toolchain.
             if !release.version.starts_with("go1.")
                 || !version.is_toolchain()
-                || releases.iter().any(|r| r.version == version)
+                || !seen.insert(version)
             {
                 continue;
             }
@@ -108,6 +112,7 @@ impl Index {
         Ok(Index {
             url: url.to_owned(),
             releases,
+            cached: false,
         })
     }
 
@@ -169,7 +174,10 @@ fn archive(url: &str, version: &str, file: &RawFile) -> Result<Archive> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
     if !safe_name {
-        return Err(bad(&format!("an unsafe file name `{}`", file.filename)));
+        return Err(bad(&format!(
+            "an unsafe file name `{}`",
+            gvx_shims::text::untrusted(&file.filename)
+        )));
     }
     let sha256 = match file.sha256.as_str() {
         "" => None,
@@ -182,7 +190,8 @@ fn archive(url: &str, version: &str, file: &RawFile) -> Result<Archive> {
         }
         other => {
             return Err(bad(&format!(
-                "a malformed sha256 `{other}` for {}",
+                "a malformed sha256 `{}` for {}",
+                gvx_shims::text::untrusted(other),
                 file.filename
             )));
         }
@@ -206,7 +215,8 @@ fn index_urls() -> Vec<String> {
 }
 
 /// Loads the index: the cache while fresh (unless `refresh`), else the network, else a stale
-/// cache with a warning that says how old it is.
+/// cache with a warning that says how old it is. A fetched index that does not parse, or lists
+/// no archive for this host, never replaces a cached one that does.
 /// `http` is asked for the client only when the network is needed, so a fresh cache costs no
 /// TLS set-up.
 pub fn load<'a>(
@@ -224,39 +234,104 @@ pub fn load<'a>(
         .ok()
         .and_then(|m| m.modified().ok())
         .and_then(|t| SystemTime::now().duration_since(t).ok());
+    let cached = || {
+        let bytes = fs_err::read(&cache).ok()?;
+        let mut index = Index::parse(&urls[0], &bytes, host).ok()?;
+        index.cached = true;
+        Some(index)
+    };
     if !refresh
         && age.is_some_and(|age| age < ttl)
-        && let Ok(bytes) = fs_err::read(&cache)
-        && let Ok(index) = Index::parse(&urls[0], &bytes, host)
+        && let Some(index) = cached()
     {
         return Ok(index);
     }
     let http = http()?;
-    let mut failure = None;
-    for (n, url) in urls.iter().enumerate() {
-        match http.get_bytes(url, MAX_INDEX_BYTES) {
-            Ok(bytes) => {
-                if n > 0 {
-                    report::warn(&format!("{} is unreachable; using {url}", urls[0]));
-                }
-                let index = Index::parse(url, &bytes, host)?;
+    let mut failures: Vec<(String, Error)> = Vec::new();
+    for url in &urls {
+        warn_if_plain_http(url);
+        let bytes = match http.get_bytes(url, MAX_INDEX_BYTES) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                failures.push((url.clone(), e.into()));
+                continue;
+            }
+        };
+        if !failures.is_empty() {
+            report::warn(&format!("{} is unreachable; using {url}", urls[0]));
+        }
+        // A fetched index that does not parse, or lists nothing for this host, is not
+        // cached, and a good cached copy is used instead (with a warning).
+        let problem = match Index::parse(url, &bytes, host) {
+            Ok(index) if index.releases.iter().any(|r| r.archive.is_some()) => {
                 write_cache(store, &cache, &bytes);
                 return Ok(index);
             }
-            Err(e) => failure = failure.or(Some(e)),
-        }
+            Ok(index) => (
+                Ok(index),
+                format!(
+                    "the index at {url} lists no archive for {}",
+                    host.describe()
+                ),
+            ),
+            Err(e) => {
+                let message = e.message().to_owned();
+                (Err(e), message)
+            }
+        };
+        return match (cached(), age) {
+            (Some(index), Some(age)) if index.releases.iter().any(|r| r.archive.is_some()) => {
+                report::warn(&format!(
+                    "{}; keeping the cached index from {} ago",
+                    problem.1,
+                    human_age(age)
+                ));
+                Ok(index)
+            }
+            _ => problem.0,
+        };
     }
-    let failure: Error = failure.expect("at least one index URL").into();
-    match (fs_err::read(&cache), age) {
-        (Ok(bytes), Some(age)) => {
+    let mut failures = failures.into_iter();
+    let (_, first) = failures.next().expect("at least one index URL");
+    let failure = failures.fold(first, |error, (url, e)| {
+        error.also(format!("tried {url} too: {}", e.message()))
+    });
+    match (cached(), age) {
+        (Some(index), Some(age)) => {
             report::warn(&format!(
-                "{failure}; using the cached index from {} ago",
+                "{}; using the cached index from {} ago",
+                failure.message(),
                 human_age(age)
             ));
-            Index::parse(&urls[0], &bytes, host)
+            Ok(index)
         }
         _ => Err(failure),
     }
+}
+
+/// An index over plain http to another machine can be changed on the way, and it is what
+/// says which bytes are right: say so (loopback is fine: mirrors on this machine, tests).
+fn warn_if_plain_http(url: &str) {
+    if let Some(host) = plain_http_remote_host(url) {
+        report::warn(&format!(
+            "GVX_GO_INDEX fetches the index from {host} over plain http: anyone on the way can change the checksums it lists; use https"
+        ));
+    }
+}
+
+/// The host of an `http://` URL that is not loopback.
+fn plain_http_remote_host(url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url).ok()?;
+    if url.scheme() != "http" {
+        return None;
+    }
+    let host = url.host_str()?;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    (!loopback).then(|| host.to_owned())
 }
 
 /// One cache file per index URL, so switching GVX_GO_INDEX never mixes two indexes.
@@ -375,6 +450,53 @@ mod tests {
         );
         assert!(index("{not json").is_err());
         assert!(index(r#"{"version":"go1.22.0"}"#).is_err());
+    }
+
+    #[test]
+    fn plain_http_is_named_unless_it_is_loopback() {
+        let host = |url: &str| plain_http_remote_host(url);
+        assert_eq!(
+            host("http://mirror.example.com/dl/?mode=json").as_deref(),
+            Some("mirror.example.com")
+        );
+        assert_eq!(
+            host("http://10.0.0.5:8080/dl/").as_deref(),
+            Some("10.0.0.5")
+        );
+        assert_eq!(host("http://127.0.0.1:4000/dl/"), None);
+        assert_eq!(host("http://127.1.2.3/dl/"), None);
+        assert_eq!(host("http://[::1]:4000/dl/"), None);
+        assert_eq!(host("http://LOCALHOST/dl/"), None);
+        assert_eq!(host("https://go.dev/dl/?mode=json"), None);
+        assert_eq!(host("file:///srv/index.json"), None);
+    }
+
+    /// Parsing is linear in the number of releases: 300,000 distinct releases (the quadratic
+    /// duplicate check took minutes for this many) parse in well under the generous bound.
+    #[test]
+    fn a_huge_index_parses_in_linear_time() {
+        let mut json = String::from("[");
+        let mut n = 0;
+        for minor in 0..1000 {
+            for patch in 0..300 {
+                if n > 0 {
+                    json.push(',');
+                }
+                json.push_str(&format!(
+                    r#"{{"version":"go1.{minor}.{patch}","stable":true,"files":[]}}"#
+                ));
+                n += 1;
+            }
+        }
+        json.push_str(r#",{"version":"go1.0.0","stable":true,"files":[]}]"#);
+        let started = std::time::Instant::now();
+        let index = index(&json).unwrap();
+        assert_eq!(index.releases.len(), 300_000, "the duplicate is dropped");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     proptest::proptest! {

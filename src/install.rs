@@ -6,7 +6,7 @@ use crate::archive::{self, ArchiveError, Extracted, Limits};
 use crate::context::Context;
 use crate::error::{Error, Exit, Result};
 use crate::http::{HttpError, into_http_error};
-use crate::index::Archive;
+use crate::index::{Archive, Index};
 use crate::provenance::Provenance;
 use crate::report::Progress;
 use crate::toolchain::settings::Settings;
@@ -129,37 +129,152 @@ fn install_with(
     })
 }
 
-/// Installs the newest release matching `request` from the index and the mirror.
+/// Installs the newest release matching `request` from the index and the mirror. A sha256
+/// mismatch against a cached index fetches the index once more: when it now lists other bytes
+/// for the file, the install is tried again with it.
 fn install_dl(cx: &Context, request: &VersionRequest, options: Options) -> Result<Installed> {
     let index = cx.index()?;
+    match install_release(cx, index, request, options) {
+        Err((e, Some(Failed::Mismatch(filename)))) if index.cached => {
+            let fresh = refetch_index(cx, index, &filename, e)?;
+            install_release(cx, &fresh, request, options).map_err(|(e, _)| e)
+        }
+        result => result.map_err(|(e, _)| e),
+    }
+}
+
+/// The index fetched again after `mismatch` against the cached `index`, when it lists other
+/// bytes for `filename`; else `mismatch`, saying what the second look found.
+fn refetch_index(cx: &Context, index: &Index, filename: &str, mismatch: Error) -> Result<Index> {
+    cx.status(&format!(
+        "the cached index at {} may be out of date; fetching it again",
+        index.url
+    ));
+    let fresh = match crate::index::load(&cx.store, || cx.http(), &cx.host, true) {
+        Ok(fresh) if !fresh.cached => fresh,
+        Ok(_) => {
+            return Err(mismatch.also(format!(
+                "could not fetch the index at {} again to check; run with --refresh once it can be reached",
+                index.url
+            )));
+        }
+        Err(e) => {
+            return Err(mismatch.also(format!(
+                "could not fetch the index again to check: {}",
+                e.message()
+            )));
+        }
+    };
+    let listed = |index: &Index| {
+        index
+            .by_filename(filename)
+            .and_then(|r| r.archive.clone())
+            .map(|a| (a.sha256, a.size))
+    };
+    if listed(&fresh) == listed(index) {
+        return Err(mismatch.also(format!(
+            "fetched the index at {} again: it lists the same sha256 and size, so the bytes served are not the official ones",
+            fresh.url
+        )));
+    }
+    Ok(fresh)
+}
+
+/// Why fetching an archive failed, for the caller's next step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Failed {
+    /// The bytes of this file were not those the expected sha256 and size describe.
+    Mismatch(String),
+    /// The host could not be reached or broke off (anything but "no such file").
+    Unreachable,
+}
+
+/// Installs `request` as `index` lists it, from each mirror in turn while the previous one
+/// cannot be reached.
+fn install_release(
+    cx: &Context,
+    index: &Index,
+    request: &VersionRequest,
+    options: Options,
+) -> Result<Installed, (Error, Option<Failed>)> {
     let release = index
         .resolve(request)
-        .ok_or_else(|| not_found(cx, request))?;
+        .ok_or_else(|| (not_found(cx, request), None))?;
     let version = release.version;
     let archive = release
         .archive
         .clone()
         .expect("resolve returns releases with an archive");
     let Some(sha256) = archive.sha256.clone() else {
-        return Err(Error::new(Exit::Verification, format!("the index lists no sha256 for {} (releases before go1.5.3 have none)", archive.filename))
-            .hint(format!("gvx installs only verified archives; with a checksum from a source you trust, run `gvx install --archive {} --sha256 <hex>`", archive.filename)));
+        let error = Error::new(Exit::Verification, format!("the index lists no sha256 for {} (releases before go1.5.3 have none)", archive.filename))
+            .hint(format!("gvx installs only verified archives; with a checksum from a source you trust, run `gvx install --archive {} --sha256 <hex>`", archive.filename));
+        return Err((error, None));
     };
-    let url = format!("{}/{}", cx.mirror(), archive.filename);
-    put_in_place(cx, version, options, |staging, sdk| {
-        let from = From::Url {
-            url: &url,
-            archive: &archive,
-        };
-        let extracted = fetch_and_extract(cx, &from, &sha256, staging, sdk)?;
-        Ok(Fetched {
-            provenance: Provenance::Dl {
-                from: url.clone(),
-                sha256: sha256.clone(),
-                index: Some(index.url.clone()),
-            },
-            digests: extracted.digests,
-        })
-    })
+    let expected = Expected {
+        sha256: &sha256,
+        from: format!("from the index at {}", index.url),
+    };
+    let mirrors = mirrors(cx);
+    let mut earlier: Vec<Error> = Vec::new();
+    for (n, mirror) in mirrors.iter().enumerate() {
+        let url = format!("{mirror}/{}", archive.filename);
+        let mut failed = None;
+        let result = put_in_place(cx, version, options, |staging, sdk| {
+            let from = From::Url {
+                url: &url,
+                archive: &archive,
+            };
+            let extracted = fetch_and_extract(cx, &from, &expected, staging, sdk, &mut failed)?;
+            Ok(Fetched {
+                provenance: Provenance::Dl {
+                    from: url.clone(),
+                    sha256: sha256.clone(),
+                    index: Some(index.url.clone()),
+                },
+                digests: extracted.digests,
+            })
+        });
+        match result {
+            Err(e) if failed == Some(Failed::Unreachable) && n + 1 < mirrors.len() => {
+                crate::report::warn(&format!(
+                    "{}; downloading {} from {} instead (verified against the same index)",
+                    e.message(),
+                    archive.filename,
+                    mirrors[n + 1]
+                ));
+                earlier.push(e);
+            }
+            Err(e) => {
+                let tried_others = !earlier.is_empty();
+                let mut e = earlier.into_iter().fold(e, |e, before| {
+                    e.also(format!("tried first: {}", before.message()))
+                });
+                if tried_others && failed == Some(Failed::Unreachable) {
+                    e = e.hint("no official download host could be reached; set GVX_GO_MIRROR to a mirror that copies https://dl.google.com/go file by file (see the README, \"Mirrors\"), or check your network and proxy settings (HTTPS_PROXY, NO_PROXY)");
+                }
+                return Err((e, failed));
+            }
+            Ok(installed) => {
+                if n > 0 {
+                    cx.status(&format!("{} was served by {mirror}", archive.filename));
+                }
+                return Ok(installed);
+            }
+        }
+    }
+    unreachable!("at least one mirror")
+}
+
+/// Where archives come from, in order: GVX_GO_MIRROR when set; else dl.google.com, then the
+/// host the fallback index links its downloads to.
+fn mirrors(cx: &Context) -> Vec<String> {
+    match crate::env::var(crate::env::GVX_GO_MIRROR) {
+        Some(_) => vec![cx.mirror()],
+        None => vec![
+            crate::env::DEFAULT_MIRROR.to_owned(),
+            crate::env::FALLBACK_MIRROR.to_owned(),
+        ],
+    }
 }
 
 /// Installs from an archive file on disk, verified against the index or an explicit sha256.
@@ -174,63 +289,112 @@ pub fn install_file(
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_owned();
-    let (version, sha256, archive, index_url) = match sha256 {
-        Some(hex) => {
-            let version = version_from_filename(&filename).ok_or_else(|| {
-                Error::new(
-                    Exit::Failure,
-                    format!("cannot tell the Go version from the file name `{filename}`"),
-                )
-                .hint("keep the official name, e.g. go1.22.10.linux-amd64.tar.gz")
-            })?;
-            let archive = Archive {
-                filename: filename.clone(),
-                sha256: Some(hex.to_ascii_lowercase()),
-                size: None,
-            };
-            (version, hex.to_ascii_lowercase(), archive, None)
-        }
-        None => {
-            let index = cx.index()?;
-            let release = index.by_filename(&filename).ok_or_else(|| {
-                Error::new(
-                    Exit::NotFound,
-                    format!(
-                        "{filename} is not a {} archive listed in the index at {}",
-                        cx.host.describe(),
-                        index.url
-                    ),
-                )
-                .hint(
-                    "keep the official file name, or pass --sha256 <hex> when no index can be had",
-                )
-            })?;
-            let archive = release.archive.clone().expect("found by its archive");
-            let sha = archive.sha256.clone().ok_or_else(|| {
-                Error::new(
-                    Exit::Verification,
-                    format!("the index lists no sha256 for {filename}"),
-                )
-                .hint("pass --sha256 <hex>")
-            })?;
-            (release.version, sha, archive, Some(index.url.clone()))
-        }
-    };
-    put_in_place(cx, version, options, |staging, sdk| {
-        let from = From::File {
-            path,
-            archive: &archive,
+    if let Some(hex) = sha256 {
+        let version = version_from_filename(&filename).ok_or_else(|| {
+            Error::new(
+                Exit::Failure,
+                format!("cannot tell the Go version from the file name `{filename}`"),
+            )
+            .hint("keep the official name, e.g. go1.22.10.linux-amd64.tar.gz")
+        })?;
+        let hex = hex.to_ascii_lowercase();
+        let archive = Archive {
+            filename: filename.clone(),
+            sha256: Some(hex.clone()),
+            size: None,
         };
-        let extracted = fetch_and_extract(cx, &from, &sha256, staging, sdk)?;
+        let expected = Expected {
+            sha256: &hex,
+            from: "given with --sha256".to_owned(),
+        };
+        return install_archive_file(cx, path, version, &archive, &expected, None, options)
+            .map_err(|(e, _)| e);
+    }
+    let index = cx.index().map_err(|e| {
+        if e.exit() == Exit::Network {
+            e.hint(format!(
+                "without the download index gvx cannot know the sha256 of {filename}: pass it with --sha256 <hex> (from a source you trust, such as the go.dev/dl page), or try again when the index can be reached"
+            ))
+        } else {
+            e
+        }
+    })?;
+    match file_from_index(cx, index, path, &filename, options) {
+        Err((e, Some(Failed::Mismatch(_)))) if index.cached => {
+            let fresh = refetch_index(cx, index, &filename, e)?;
+            file_from_index(cx, &fresh, path, &filename, options).map_err(|(e, _)| e)
+        }
+        result => result.map_err(|(e, _)| e),
+    }
+}
+
+/// Installs the archive file `path` as `index` lists `filename`.
+fn file_from_index(
+    cx: &Context,
+    index: &Index,
+    path: &Path,
+    filename: &str,
+    options: Options,
+) -> Result<Installed, (Error, Option<Failed>)> {
+    let release = index.by_filename(filename).ok_or_else(|| {
+        let error = Error::new(
+            Exit::NotFound,
+            format!(
+                "{filename} is not a {} archive listed in the index at {}",
+                cx.host.describe(),
+                index.url
+            ),
+        )
+        .hint("keep the official file name, or pass --sha256 <hex> when no index can be had");
+        (error, None)
+    })?;
+    let archive = release.archive.clone().expect("found by its archive");
+    let Some(sha) = archive.sha256.clone() else {
+        let error = Error::new(
+            Exit::Verification,
+            format!("the index lists no sha256 for {filename}"),
+        )
+        .hint("pass --sha256 <hex>");
+        return Err((error, None));
+    };
+    let expected = Expected {
+        sha256: &sha,
+        from: format!("from the index at {}", index.url),
+    };
+    install_archive_file(
+        cx,
+        path,
+        release.version,
+        &archive,
+        &expected,
+        Some(index.url.clone()),
+        options,
+    )
+}
+
+fn install_archive_file(
+    cx: &Context,
+    path: &Path,
+    version: GoVersion,
+    archive: &Archive,
+    expected: &Expected<'_>,
+    index_url: Option<String>,
+    options: Options,
+) -> Result<Installed, (Error, Option<Failed>)> {
+    let mut failed = None;
+    put_in_place(cx, version, options, |staging, sdk| {
+        let from = From::File { path, archive };
+        let extracted = fetch_and_extract(cx, &from, expected, staging, sdk, &mut failed)?;
         Ok(Fetched {
             provenance: Provenance::Dl {
                 from: path.display().to_string(),
-                sha256: sha256.clone(),
+                sha256: expected.sha256.to_owned(),
                 index: index_url.clone(),
             },
             digests: extracted.digests,
         })
     })
+    .map_err(|e| (e, failed))
 }
 
 /// `go1.22.10.linux-amd64.tar.gz` → 1.22.10.
@@ -390,14 +554,33 @@ enum From<'a> {
     },
 }
 
+/// The most bytes read for an archive whose size the index does not give.
+const MAX_ARCHIVE_BYTES: u64 = 1 << 30;
+
+/// The sha256 the bytes must have, and who says so (`from the index at URL`,
+/// `given with --sha256`).
+struct Expected<'a> {
+    sha256: &'a str,
+    from: String,
+}
+
+impl Expected<'_> {
+    fn by_index(&self) -> bool {
+        self.from.starts_with("from the index")
+    }
+}
+
 /// Streams the archive through sha256 into the extractor (tar.gz), or into a file that is
-/// checked before extraction (zip, whose directory sits at its end).
+/// checked before extraction (zip, whose directory sits at its end). Never reads more than
+/// one byte past the size the index gives. Sets `failed` when the bytes did not match or the
+/// host could not be reached.
 fn fetch_and_extract(
     cx: &Context,
     source: &From<'_>,
-    sha256: &str,
+    expected: &Expected<'_>,
     staging: &Path,
     sdk: &Path,
+    failed: &mut Option<Failed>,
 ) -> Result<Extracted> {
     let (archive, location) = match source {
         From::Url { url, archive } => (*archive, (*url).to_owned()),
@@ -409,29 +592,69 @@ fn fetch_and_extract(
         cx.quiet,
     );
     let reader: Box<dyn Read + '_> = match source {
-        From::Url { url, .. } => Box::new(cx.http()?.open(url, &progress)?),
+        From::Url { url, .. } => match cx.http()?.open(url, &progress) {
+            Ok(body) => Box::new(body),
+            Err(e) => {
+                if !e.is_not_found() {
+                    *failed = Some(Failed::Unreachable);
+                }
+                return Err(e.into());
+            }
+        },
         From::File { path, .. } => Box::new(fs_err::File::open(path)?),
     };
-    let mut hashing = HashReader::new(reader);
+    let limit = archive.size.unwrap_or(MAX_ARCHIVE_BYTES);
+    let mut hashing = HashReader::new(reader, limit);
     let limits = Limits::default();
-    if archive.filename.ends_with(".zip") {
-        let file = staging.join(&archive.filename);
+    let zip = archive.filename.ends_with(".zip");
+    let file = staging.join(&archive.filename);
+    let extracted = if zip {
         let mut out = fs_err::File::create(&file)?;
-        io::copy(&mut hashing, &mut out).map_err(|e| transfer_error(e, &location))?;
-        verify(&hashing.finish(), sha256, archive, &location)?;
-        return archive::extract_zip(&file, sdk, &limits).map_err(archive_error);
+        io::copy(&mut hashing, &mut out).map(|_| None)
+    } else {
+        let extracted = archive::extract_tar_gz(&mut hashing, sdk, &limits);
+        // Read to the end whatever happened: the digest decides whether the bytes were bad
+        // (a corrupted download also breaks the gzip stream) or the archive itself is.
+        io::copy(&mut hashing, &mut io::sink()).map(|_| Some(extracted))
+    };
+    let extracted = extracted.map_err(|e| {
+        let error = transfer_error(e, &location, archive, limit);
+        if error.exit() == Exit::Network {
+            *failed = Some(Failed::Unreachable);
+        }
+        error
+    })?;
+    if let Err(e) = verify(&hashing.finish(), expected, archive, &location) {
+        *failed = Some(Failed::Mismatch(archive.filename.clone()));
+        return Err(e);
     }
-    let extracted = archive::extract_tar_gz(&mut hashing, sdk, &limits);
-    // Read to the end whatever happened: the digest decides whether the bytes were bad (a
-    // corrupted download also breaks the gzip stream) or the archive itself is.
-    if let Err(e) = io::copy(&mut hashing, &mut io::sink()) {
-        return Err(transfer_error(e, &location));
+    match extracted {
+        Some(extracted) => extracted.map_err(archive_error),
+        None => archive::extract_zip(&file, sdk, &limits).map_err(archive_error),
     }
-    verify(&hashing.finish(), sha256, archive, &location)?;
-    extracted.map_err(archive_error)
 }
 
-fn transfer_error(e: io::Error, location: &str) -> Error {
+fn transfer_error(e: io::Error, location: &str, archive: &Archive, limit: u64) -> Error {
+    if e.get_ref().is_some_and(|inner| inner.is::<TooLarge>()) {
+        let (whose, hint) = match archive.size {
+            Some(_) => (
+                format!("the {limit} bytes the index lists for it"),
+                "the mirror serves other bytes than the official archive; nothing was installed. Check GVX_GO_MIRROR, or run with --refresh if the index was wrong",
+            ),
+            None => (
+                format!("the {limit} bytes gvx accepts for an SDK archive"),
+                "this is not an official Go archive; nothing was installed",
+            ),
+        };
+        return Error::new(
+            Exit::Verification,
+            format!(
+                "{location} is larger than {whose}; gvx stopped reading after {} bytes",
+                limit + 1
+            ),
+        )
+        .hint(hint);
+    }
     if e.get_ref().is_some_and(|inner| inner.is::<HttpError>()) {
         return into_http_error(e, location).into();
     }
@@ -450,15 +673,38 @@ fn archive_error(e: ArchiveError) -> Error {
     Error::new(exit, e.to_string()).hint(hint)
 }
 
+/// The bytes read have the expected sha256, and the size the index gives. A sha256 mismatch
+/// and a size mismatch are told apart.
 fn verify(
     (actual, bytes): &(String, u64),
-    expected: &str,
+    expected: &Expected<'_>,
     archive: &Archive,
     location: &str,
 ) -> Result<()> {
-    if actual != expected || archive.size.is_some_and(|size| size != *bytes) {
-        return Err(Error::new(Exit::Verification, format!("sha256 mismatch for {location}\n  expected: {expected} (from the index)\n  actual:   {actual} ({bytes} bytes)"))
-            .hint("the download is corrupt or the mirror serves other bytes; nothing was installed. Try again, or check GVX_GO_MIRROR"));
+    let by_index = expected.by_index();
+    if actual != expected.sha256 {
+        let mut message = format!(
+            "sha256 mismatch for {location}\n  expected: {} ({})\n  actual:   {actual} ({bytes} bytes)",
+            expected.sha256, expected.from
+        );
+        if let Some(size) = archive.size.filter(|size| size != bytes) {
+            message.push_str(&format!("\n  the index lists {size} bytes"));
+        }
+        let hint = if by_index {
+            "the download is corrupt, the mirror serves other bytes, or the index was wrong; nothing was installed. Try again, check GVX_GO_MIRROR, or run with --refresh to fetch the index again"
+        } else {
+            "the file is not the archive the checksum given with --sha256 describes; nothing was installed. Check the file and the checksum"
+        };
+        return Err(Error::new(Exit::Verification, message).hint(hint));
+    }
+    if let Some(size) = archive.size.filter(|size| size != bytes) {
+        return Err(Error::new(
+            Exit::Verification,
+            format!(
+                "size mismatch for {location}: the index lists {size} bytes, {bytes} bytes arrived (their sha256 is the one the index lists)"
+            ),
+        )
+        .hint("the index contradicts itself; nothing was installed. Check GVX_GO_INDEX, or run with --refresh once the index is fixed"));
     }
     Ok(())
 }
@@ -503,19 +749,29 @@ pub fn check_store_location(store: &Store) -> Result<()> {
     })
 }
 
-/// sha256 of everything read through it.
+/// sha256 of everything read through it, and at most `limit` bytes: reading byte
+/// `limit + 1` fails with [`TooLarge`] (and so does every read after it).
 struct HashReader<R> {
     inner: R,
     hasher: Sha256,
     bytes: u64,
+    limit: u64,
+}
+
+/// More bytes arrived than the archive may have.
+#[derive(Debug, thiserror::Error)]
+#[error("more than {limit} bytes")]
+struct TooLarge {
+    limit: u64,
 }
 
 impl<R: Read> HashReader<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, limit: u64) -> Self {
         HashReader {
             inner,
             hasher: Sha256::new(),
             bytes: 0,
+            limit,
         }
     }
 
@@ -528,9 +784,19 @@ impl<R: Read> HashReader<R> {
 
 impl<R: Read> Read for HashReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        let limit = self.limit;
+        let too_large = move || io::Error::other(TooLarge { limit });
+        if self.bytes > self.limit {
+            return Err(too_large());
+        }
+        let room = usize::try_from(self.limit + 1 - self.bytes).unwrap_or(usize::MAX);
+        let len = buf.len().min(room);
+        let n = self.inner.read(&mut buf[..len])?;
         self.hasher.update(&buf[..n]);
         self.bytes += n as u64;
+        if self.bytes > self.limit {
+            return Err(too_large());
+        }
         Ok(n)
     }
 }
@@ -538,6 +804,18 @@ impl<R: Read> Read for HashReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hash_reader_stops_one_byte_past_its_limit() {
+        let endless = io::repeat(7);
+        let mut reader = HashReader::new(endless, 1000);
+        let err = io::copy(&mut reader, &mut io::sink()).unwrap_err();
+        assert!(err.get_ref().is_some_and(|e| e.is::<TooLarge>()), "{err}");
+        assert_eq!(reader.finish().1, 1001);
+        assert!(reader.read(&mut [0; 16]).is_err(), "and it stays failed");
+        let mut exact = HashReader::new(&[1u8; 1000][..], 1000);
+        assert_eq!(io::copy(&mut exact, &mut io::sink()).unwrap(), 1000);
+    }
 
     #[test]
     fn versions_from_file_names() {

@@ -5,6 +5,7 @@
 
 mod archives;
 mod index;
+mod network;
 mod store;
 
 use crate::support::{FakeSdk, TestHome};

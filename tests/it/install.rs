@@ -588,3 +588,149 @@ fn uninstall_removes_whole_sdks_and_explains_unknown_versions() {
         .stderr(predicate::str::contains("was the global default"));
     assert_store_empty(&home);
 }
+
+#[test]
+fn messages_name_where_the_expected_hash_came_from_and_what_did_not_match() {
+    let (server, home) = setup();
+    let sdk = FakeSdk::new("1.22.10");
+    let file = home.root().join(sdk.filename());
+    fs::write(&file, sdk.archive()).unwrap();
+
+    // --archive with --sha256: the checksum came from the flag, not from any index.
+    let wrong = "0".repeat(64);
+    let out = home
+        .gvx()
+        .arg("install")
+        .arg("--archive")
+        .arg(&file)
+        .args(["--sha256", &wrong])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("expected: {wrong} (given with --sha256)"))
+            && !stderr.contains("from the index")
+            && !stderr.contains("GVX_GO_MIRROR"),
+        "{stderr}"
+    );
+
+    // The index gives the right sha256 but another size: a size mismatch, said as such.
+    let bytes = sdk.archive();
+    let mut release = IndexRelease::new("1.22.10").sdk(&sdk, &bytes);
+    release.files[0].size += 7;
+    server.set_index(&[release]);
+    let out = home
+        .gvx()
+        .args(["install", "--refresh", "1.22.10"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "size mismatch for {}: the index lists {} bytes, {} bytes arrived",
+            server.file_url(&sdk.filename()),
+            bytes.len() + 7,
+            bytes.len()
+        )) && !stderr.contains("sha256 mismatch"),
+        "{stderr}"
+    );
+    assert_store_empty(&home);
+}
+
+#[test]
+fn an_offline_archive_install_without_an_index_suggests_sha256() {
+    let sdk = FakeSdk::new("1.22.10");
+    let offline = TestHome::new()
+        .env("GVX_GO_INDEX", "http://127.0.0.1:9/dl/")
+        .env("GVX_GO_MIRROR", "http://127.0.0.1:9/go");
+    let file = offline.root().join(sdk.filename());
+    fs::write(&file, sdk.archive()).unwrap();
+    let out = offline
+        .gvx()
+        .arg("install")
+        .arg("--archive")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let hint = stderr
+        .lines()
+        .find(|l| l.starts_with("hint:"))
+        .unwrap_or("");
+    assert!(
+        hint.contains("--sha256") && !hint.contains("check your network"),
+        "{stderr}"
+    );
+    assert_store_empty(&offline);
+}
+
+/// A home whose https requests all go to a proxy on a closed loopback port: every official
+/// host is unreachable, without any real network.
+fn unreachable_official_hosts(home: &TestHome) -> assert_cmd::Command {
+    let mut cmd = home.gvx();
+    for var in [
+        "http_proxy",
+        "HTTP_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+        "no_proxy",
+        "https_proxy",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("GVX_HTTP_TIMEOUT", "2");
+    cmd
+}
+
+#[test]
+fn when_every_host_fails_each_one_is_named() {
+    // The index: go.dev, then its fallback.
+    let home = TestHome::new();
+    let out = unreachable_official_hosts(&home)
+        .args(["list", "--remote"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("https://go.dev/dl/") && stderr.contains("https://golang.google.cn/dl/"),
+        "{stderr}"
+    );
+
+    // Archives: dl.google.com, then the host the fallback index links its downloads to,
+    // because GVX_GO_MIRROR is not set.
+    let server = TestServer::start();
+    publish(&server, &[FakeSdk::new("1.22.10")]);
+    let home = TestHome::new().env("GVX_GO_INDEX", &server.index_url());
+    let out = unreachable_official_hosts(&home)
+        .args(["install", "1.22.10"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("https://dl.google.com/go/go1.22.10.linux-amd64.tar.gz")
+            && stderr.contains("https://golang.google.cn/dl/go1.22.10.linux-amd64.tar.gz")
+            && stderr.contains("instead"),
+        "{stderr}"
+    );
+    assert_store_empty(&home);
+
+    // A mirror the user chose is the only one used.
+    let home = home.env("GVX_GO_MIRROR", "https://mirror.invalid/go");
+    let out = unreachable_official_hosts(&home)
+        .args(["install", "1.22.10"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("golang.google.cn"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -456,3 +456,113 @@ fn a_redirect_from_https_to_plain_http_is_refused() {
     assert_no_leftovers(&home);
     drop(tls);
 }
+
+/// `releases` with the host archive of each release listed with `edit` applied.
+fn edited(
+    releases: &[IndexRelease],
+    edit: impl Fn(&mut crate::support::IndexFile),
+) -> Vec<IndexRelease> {
+    let mut releases = releases.to_vec();
+    for release in &mut releases {
+        for file in &mut release.files {
+            if file.filename.ends_with(".linux-amd64.tar.gz") {
+                edit(file);
+            }
+        }
+    }
+    releases
+}
+
+#[test]
+fn a_wrong_sha256_in_the_index_once_fixed_installs_without_refresh() {
+    let server = TestServer::start();
+    let good = publish(&server, &[FakeSdk::new("1.22.10"), FakeSdk::new("1.21.13")]);
+    server.set_index(&edited(&good, |f| f.sha256 = "0".repeat(64)));
+    let home = TestHome::new().with_server(&server);
+    let out = home.gvx().args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("sha256 mismatch")
+            && stderr.contains(&format!("(from the index at {})", server.index_url()))
+            && stderr.contains("--refresh"),
+        "{stderr}"
+    );
+    // The index was fetched in this run: no second look.
+    assert_eq!(server.request_count("/dl/"), 1);
+    assert!(super::sdk_dirs(&home).is_empty());
+    assert_no_leftovers(&home);
+
+    // The index is fixed; the cached copy is still fresh. gvx looks again and installs.
+    server.set_index(&good);
+    let out = home.gvx().args(["install", "1.22.10"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(server.request_count("/dl/"), 2);
+    assert_eq!(super::sdk_dirs(&home), ["go1.22.10"]);
+    // ... and the fixed index is what is cached now.
+    home.gvx().args(["install", "1.21.13"]).assert().success();
+    assert_eq!(server.request_count("/dl/"), 2);
+
+    // When the index fetched again says the same, the mirror is at fault: one more fetch,
+    // then the error says so.
+    let home = TestHome::new().with_server(&server);
+    home.gvx().args(["install", "1.21.13"]).assert().success();
+    let fetched = server.request_count("/dl/");
+    server.set_file_fault(ARCHIVE, Fault::Corrupt);
+    let before = snapshot(&home);
+    let out = home.gvx().args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("it lists the same sha256 and size"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(server.request_count("/dl/"), fetched + 1);
+    assert_eq!(snapshot(&home), before);
+    assert_no_leftovers(&home);
+}
+
+#[test]
+fn a_fetched_index_that_is_broken_or_empty_never_replaces_a_good_cached_copy() {
+    let server = TestServer::start();
+    let good = publish(&server, &[FakeSdk::new("1.22.10")]);
+    let home = TestHome::new().with_server(&server);
+    home.gvx()
+        .args(["list", "--remote"])
+        .assert()
+        .success()
+        .stdout("1.22.10\n");
+    let plan9 = FakeSdk::new("1.23.9").os("plan9").arch("386");
+    let plan9_bytes = plan9.archive();
+    for (what, json) in [
+        ("broken", "{ not json".to_owned()),
+        (
+            "no archive for this platform",
+            crate::support::index_json(&[IndexRelease::new("1.23.9").sdk(&plan9, &plan9_bytes)]),
+        ),
+    ] {
+        server.set_index_json(json);
+        let out = home
+            .gvx()
+            .args(["list", "--remote", "--refresh"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{what}: {}", text(&out));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "1.22.10\n", "{what}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("keeping the cached index"),
+            "{what}: {}",
+            text(&out)
+        );
+        // The good copy is still the cached one: a fresh-cache run needs no network.
+        server.set_raw("/dl/", 500, "down");
+        let fetched = server.request_count("/dl/");
+        home.gvx()
+            .args(["list", "--remote"])
+            .assert()
+            .success()
+            .stdout("1.22.10\n");
+        assert_eq!(server.request_count("/dl/"), fetched, "{what}");
+    }
+    server.set_index(&good);
+}

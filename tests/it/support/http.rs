@@ -169,6 +169,9 @@ pub(super) fn respond(
         return simple(stream, req, 404, None);
     };
     let mut body: &[u8] = &route.body;
+    if fault == Some(Fault::Endless) {
+        return send_endless(stream, body, stop);
+    }
     let corrupted;
     if fault == Some(Fault::Corrupt) && !body.is_empty() {
         let mut copy = body.to_vec();
@@ -213,8 +216,44 @@ pub(super) fn respond(
             let _ = stream.write_all(&body[..at.min(body.len())]);
         }
         Some(Fault::Slow { bytes_per_sec }) => send_slowly(stream, body, bytes_per_sec, stop),
+        Some(Fault::StallAfter { at, ms }) => {
+            let _ = stream
+                .write_all(&body[..at.min(body.len())])
+                .and_then(|()| stream.flush());
+            let until = Instant::now() + Duration::from_millis(ms).min(STALL_CAP);
+            while Instant::now() < until && !stop.load(Ordering::SeqCst) {
+                thread::sleep(Duration::from_millis(10));
+            }
+        }
         _ => {
             let _ = stream.write_all(body);
+        }
+    }
+}
+
+/// `Fault::Endless`: `body`, then zeros, chunked, until the peer or the server goes away.
+fn send_endless(stream: &mut TcpStream, body: &[u8], stop: &AtomicBool) {
+    let head = [
+        ("Content-Type", "application/octet-stream".to_owned()),
+        ("Transfer-Encoding", "chunked".to_owned()),
+    ];
+    if write_head(stream, 200, &head).is_err() {
+        return;
+    }
+    let chunk = |stream: &mut TcpStream, bytes: &[u8]| {
+        stream
+            .write_all(format!("{:x}\r\n", bytes.len()).as_bytes())
+            .and_then(|()| stream.write_all(bytes))
+            .and_then(|()| stream.write_all(b"\r\n"))
+    };
+    if !body.is_empty() && chunk(stream, body).is_err() {
+        return;
+    }
+    let zeros = vec![0u8; 64 * 1024];
+    // 64 GiB at most, so a test that forgets the server cannot fill a disk.
+    for _ in 0..(1 << 20) {
+        if stop.load(Ordering::SeqCst) || chunk(stream, &zeros).is_err() {
+            return;
         }
     }
 }

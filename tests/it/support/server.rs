@@ -51,6 +51,17 @@ pub enum Fault {
         /// How long to stay silent.
         ms: u64,
     },
+    /// Send the headers and the first `at` body bytes (of the requested range), then stay
+    /// silent for `ms` milliseconds (capped at 10 s) and close. For idle-timeout tests.
+    StallAfter {
+        /// Body bytes sent before the silence.
+        at: usize,
+        /// How long to stay silent.
+        ms: u64,
+    },
+    /// `200` without a length (chunked): the whole content, then zero bytes without end
+    /// (until the client goes away or the server stops). For byte-cap tests.
+    Endless,
     /// The first `n` requests to the path (HEAD included) get the inner fault;
     /// later ones are served normally.
     FailFirst(usize, Box<Fault>),
