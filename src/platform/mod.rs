@@ -116,6 +116,6 @@ mod unix;
 mod windows;
 
 #[cfg(unix)]
-pub use unix::link_dir;
+pub use unix::{link_dir, remove_link};
 #[cfg(windows)]
-pub use windows::link_dir;
+pub use windows::{link_dir, remove_link};

@@ -12,3 +12,11 @@ pub fn link_dir(target: &Path, link: &Path) -> io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     })
 }
+
+/// Removes the link `link` (not what it points at); a missing link is fine.
+pub fn remove_link(link: &Path) -> io::Result<()> {
+    match std::fs::remove_file(link) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
