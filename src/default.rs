@@ -7,10 +7,11 @@
 use crate::error::Result;
 use crate::storefs::{self, Staged};
 use gvx_shims::{GoVersion, Store};
+use std::path::Path;
 
 /// Sets the global default and points `current` at its SDK.
 pub fn set(store: &Store, version: &GoVersion) -> Result<()> {
-    stage(store, version)?.commit(store)
+    stage(store, version, None)?.commit(store)
 }
 
 /// The default's new contents, written beside it; [`Pending::commit`] puts it in place and
@@ -20,14 +21,20 @@ pub struct Pending {
     version: GoVersion,
 }
 
-/// Writes `version` as the next default without changing the current one.
-pub fn stage(store: &Store, version: &GoVersion) -> Result<Pending> {
-    Staged::write(&store.default_file(), format!("{version}\n").as_bytes())
-        .map(|staged| Pending {
-            staged,
-            version: *version,
-        })
-        .map_err(|e| storefs::write_error(e, "setting the global default"))
+/// Writes `version` as the next default without changing the current one, into `scratch`
+/// (a directory on the store's file system; `None`: beside the default).
+pub fn stage(store: &Store, version: &GoVersion, scratch: Option<&Path>) -> Result<Pending> {
+    let target = store.default_file();
+    let bytes = format!("{version}\n");
+    match scratch {
+        Some(dir) => Staged::write_in(dir, &target, bytes.as_bytes()),
+        None => Staged::write(&target, bytes.as_bytes()),
+    }
+    .map(|staged| Pending {
+        staged,
+        version: *version,
+    })
+    .map_err(|e| storefs::write_error(e, "setting the global default"))
 }
 
 impl Pending {

@@ -309,15 +309,18 @@ fn put_in_place(
     check_tree(&sdk, &version)?;
     let storing = |e| crate::storefs::write_error(e, "installing");
     // What `gvx doctor` and `gvx verify` check the tree against (outside the SDK's own tree).
-    let manifest = crate::manifest::stage(store, &version, &sdk, &digests).map_err(storing)?;
-    let provenance_file = crate::provenance::stage(store, &version, &provenance).map_err(storing)?;
+    let scratch = staging.path();
+    let manifest =
+        crate::manifest::stage(store, &version, &sdk, &digests, scratch).map_err(storing)?;
+    let provenance_file =
+        crate::provenance::stage(store, &version, &provenance, scratch).map_err(storing)?;
     let mut versions = crate::storefs::installed(store)?;
     if !versions.contains(&version) {
         versions.push(version);
     }
     let shims = shimfarm::prepare(store, &versions)?;
     let default = match crate::default::read(store)? {
-        None => Some(crate::default::stage(store, &version)?),
+        None => Some(crate::default::stage(store, &version, Some(scratch))?),
         Some(_) => None,
     };
     // Only renames from here on.
@@ -335,6 +338,10 @@ fn put_in_place(
     manifest.commit().map_err(storing)?;
     provenance_file.commit().map_err(storing)?;
     shims.commit()?;
+    let first = default.is_some();
+    if let Some(default) = default {
+        default.commit(store)?;
+    }
     drop(staging);
     cx.status(&format!(
         "installed {} in {:.1}s ({})\n  from {}: {}",
@@ -344,15 +351,13 @@ fn put_in_place(
         provenance.source(),
         provenance.verification()
     ));
-    match default {
-        Some(default) => {
-            default.commit(store)?;
-            cx.status(&format!(
-                "{} is now the global default (`gvx use <version>` changes it)",
-                version.name()
-            ));
-        }
-        None => say_default_stays(cx, version)?,
+    if first {
+        cx.status(&format!(
+            "{} is now the global default (`gvx use <version>` changes it)",
+            version.name()
+        ));
+    } else {
+        say_default_stays(cx, version)?;
     }
     Ok(Installed::New(version))
 }
@@ -408,9 +413,10 @@ fn repair(cx: &Context, version: GoVersion) -> Result<()> {
 
 /// Removes what killed installs and uninstalls left behind: staging directories, and records
 /// of SDKs that are not installed. Callers hold the lock.
-fn clear_staging(store: &Store) -> Result<()> {
+pub fn clear_staging(store: &Store) -> Result<()> {
     let dir = store.staging_dir();
-    fs_err::create_dir_all(&dir).map_err(|e| crate::storefs::write_error(e, "installing"))?;
+    fs_err::create_dir_all(&dir)
+        .map_err(|e| crate::storefs::write_error(e, "changing the store"))?;
     for entry in fs_err::read_dir(&dir)?.flatten() {
         let path = entry.path();
         let _ = if path.is_dir() {
@@ -420,6 +426,18 @@ fn clear_staging(store: &Store) -> Result<()> {
         };
     }
     crate::manifest::sweep_orphans(store);
+    // Defaults half-written by a killed `gvx use` or uninstall.
+    if let Ok(entries) = fs_err::read_dir(store.home()) {
+        for entry in entries.flatten() {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".new-default-")
+            {
+                let _ = fs_err::remove_file(entry.path());
+            }
+        }
+    }
     Ok(())
 }
 

@@ -5,10 +5,10 @@
 //! lives beside the store's SDKs, outside their trees: `<GVX_HOME>/manifests/go1.22.10.txt`.
 
 use crate::archive::Sha256Digest;
+use crate::storefs::Staged;
 use gvx_shims::{GoVersion, Store};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use crate::storefs::Staged;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -71,14 +71,15 @@ pub fn hash_file(path: &Path) -> io::Result<Option<String>> {
     Ok(Some(format!("{:x}", hasher.finalize())))
 }
 
-/// Writes the manifest of `sdk` (the tree about to become `version`) beside its place in the
-/// store's manifest directory; [`Staged::commit`] puts it in place once the SDK is.
+/// Writes the manifest of `sdk` (the tree about to become `version`) into `scratch` (the
+/// install's staging directory); [`Staged::commit`] puts it in place once the SDK is.
 /// `known` holds digests computed while the tree was written; other files are read and hashed.
 pub fn stage(
     store: &Store,
     version: &GoVersion,
     sdk: &Path,
     known: &[(PathBuf, Sha256Digest)],
+    scratch: &Path,
 ) -> io::Result<Staged> {
     let known: HashMap<&Path, &Sha256Digest> =
         known.iter().map(|(p, d)| (p.as_path(), d)).collect();
@@ -90,7 +91,7 @@ pub fn stage(
     for file in scan(sdk, &digest)? {
         text.push_str(&format!("{}\t{}\t{}\n", file.size, file.sha256, file.name));
     }
-    Staged::write(&path(store, version), text.as_bytes())
+    Staged::write_in(scratch, &path(store, version), text.as_bytes())
 }
 
 /// Records `sdk` as `version`'s manifest now.
@@ -100,12 +101,18 @@ pub fn write(
     sdk: &Path,
     known: &[(PathBuf, Sha256Digest)],
 ) -> io::Result<()> {
-    stage(store, version, sdk, known)?.commit()
+    let dir = path(store, version);
+    let dir = dir.parent().unwrap_or(store.home());
+    fs_err::create_dir_all(dir)?;
+    stage(store, version, sdk, known, dir)?.commit()
 }
 
 /// Deletes `version`'s manifest and provenance (what is not there is fine).
 pub fn remove(store: &Store, version: &GoVersion) -> io::Result<()> {
-    for file in [path(store, version), crate::provenance::path(store, version)] {
+    for file in [
+        path(store, version),
+        crate::provenance::path(store, version),
+    ] {
         match fs_err::remove_file(&file) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}

@@ -55,12 +55,21 @@ impl Staged {
     /// Writes `bytes` to a temporary file in `target`'s directory (created if missing).
     pub fn write(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
         let dir = target.parent().unwrap_or(Path::new("."));
-        fs_err::create_dir_all(dir)?;
+        Staged::write_in(dir, target, bytes)
+    }
+
+    /// Writes `bytes` to a temporary file in `scratch` (on the same file system as `target`,
+    /// e.g. an install's staging directory, so a killed write leaves nothing beside `target`);
+    /// `target`'s directory is created if missing.
+    pub fn write_in(scratch: &Path, target: &Path, bytes: &[u8]) -> io::Result<Staged> {
+        if let Some(dir) = target.parent() {
+            fs_err::create_dir_all(dir)?;
+        }
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut file = temp_file_in(dir, &format!(".new-{name}-"), false)?;
+        let mut file = temp_file_in(scratch, &format!(".new-{name}-"), false)?;
         let path = file.path().to_owned();
         file.as_file_mut()
             .write_all(bytes)

@@ -31,7 +31,8 @@ impl Uninstall {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
         let store = &cx.store;
         let _lock = lock::lock(store)?;
-        manifest::sweep_orphans(store);
+        // What killed installs and uninstalls left: staging trees, records of removed SDKs.
+        crate::install::clear_staging(store)?;
         let installed = storefs::installed(store)?;
         let mut versions: Vec<GoVersion> = Vec::new();
         for text in &self.versions {
@@ -125,7 +126,7 @@ fn remove(cx: &Context, version: GoVersion, remaining: &[GoVersion]) -> Result<R
     let successor = default::successor(&version, remaining);
     let shims = shimfarm::prepare(store, remaining)?;
     let new_default = match (was_default, successor) {
-        (true, Some(next)) => Some(default::stage(store, &next)?),
+        (true, Some(next)) => Some(default::stage(store, &next, Some(trash.path()))?),
         _ => None,
     };
     // What a concurrent `go` may see change, in this order: the default, the version's shim,
