@@ -346,10 +346,8 @@ fn cache_path(store: &Store, url: &str) -> std::path::PathBuf {
 fn write_cache(store: &Store, cache: &std::path::Path, bytes: &[u8]) {
     let write = || -> std::io::Result<()> {
         fs_err::create_dir_all(store.cache_dir())?;
-        let mut temp = tempfile::NamedTempFile::new_in(store.cache_dir())?;
-        std::io::Write::write_all(&mut temp, bytes)?;
-        temp.persist(cache)?;
-        Ok(())
+        // Readable by everyone who may read the store (the umask decides).
+        crate::storefs::write_file(cache, bytes)
     };
     let _ = write();
 }

@@ -436,6 +436,11 @@ fn not_found(cx: &Context, request: &VersionRequest) -> Error {
 }
 
 /// Locks, stages, verifies and renames; `fetch` fills `sdk` (inside `staging`) with the tree.
+///
+/// Everything that needs disk space (the tree, its manifest and provenance, the shims, a first
+/// default) is written before the SDK is renamed into place; after that only renames follow,
+/// and "installed" is said once they are done. A failure before the rename deletes what was
+/// written, so the store is as it was.
 fn put_in_place(
     cx: &Context,
     version: GoVersion,
@@ -457,9 +462,8 @@ fn put_in_place(
     }
     let started = Instant::now();
     clear_staging(store)?;
-    let staging = tempfile::Builder::new()
-        .prefix("install-")
-        .tempdir_in(store.staging_dir())?;
+    let staging = crate::storefs::temp_dir_in(&store.staging_dir(), "install-")
+        .map_err(|e| crate::storefs::write_error(e, "installing"))?;
     let sdk = staging.path().join("go");
     fs_err::create_dir(&sdk)?;
     let Fetched {
@@ -467,16 +471,40 @@ fn put_in_place(
         digests,
     } = fetch(staging.path(), &sdk)?;
     check_tree(&sdk, &version)?;
+    let storing = |e| crate::storefs::write_error(e, "installing");
     // What `gvx doctor` and `gvx verify` check the tree against (outside the SDK's own tree).
-    crate::manifest::write(store, &version, &sdk, &digests)?;
-    crate::provenance::write(store, &version, &provenance)?;
+    let scratch = staging.path();
+    let manifest =
+        crate::manifest::stage(store, &version, &sdk, &digests, scratch).map_err(storing)?;
+    let provenance_file =
+        crate::provenance::stage(store, &version, &provenance, scratch).map_err(storing)?;
+    let mut versions = crate::storefs::installed(store)?;
+    if !versions.contains(&version) {
+        versions.push(version);
+    }
+    let shims = shimfarm::prepare(store, &versions)?;
+    let default = match crate::default::read(store)? {
+        None => Some(crate::default::stage(store, &version, Some(scratch))?),
+        Some(_) => None,
+    };
+    // Only renames from here on.
     let target = store.sdk(&version);
+    let replaced = staging.path().join("replaced");
     if target.exists() {
-        platform::rename(&target, &staging.path().join("replaced"))?;
+        // The old records go first: a record never describes a tree it was not made from.
+        crate::manifest::remove(store, &version).map_err(storing)?;
+        platform::rename(&target, &replaced)?;
     }
     if let Err(e) = platform::rename(&sdk, &target) {
-        let _ = platform::rename(&staging.path().join("replaced"), &target);
-        return Err(e.into());
+        let _ = platform::rename(&replaced, &target);
+        return Err(storing(e));
+    }
+    manifest.commit().map_err(storing)?;
+    provenance_file.commit().map_err(storing)?;
+    shims.commit()?;
+    let first = default.is_some();
+    if let Some(default) = default {
+        default.commit(store)?;
     }
     drop(staging);
     cx.status(&format!(
@@ -487,16 +515,36 @@ fn put_in_place(
         provenance.source(),
         provenance.verification()
     ));
-    finish(cx, version)?;
+    if first {
+        cx.status(&format!(
+            "{} is now the global default (`gvx use <version>` changes it)",
+            version.name()
+        ));
+    } else {
+        say_default_stays(cx, version)?;
+    }
     Ok(Installed::New(version))
 }
 
-/// The steps after the rename: the shims, and the global default when there is none yet.
-/// Callers hold the lock.
+/// After installing `version` when a default was already set: says that it stays.
+fn say_default_stays(cx: &Context, version: GoVersion) -> Result<()> {
+    if let Some(default) = crate::default::read(&cx.store)?
+        && default != version.to_string()
+    {
+        cx.status(&format!(
+            "the global default stays go{default} (`gvx use {version}` makes {} the default)",
+            version.name()
+        ));
+    }
+    Ok(())
+}
+
+/// Completes an install killed after its rename: the shims, and the global default when there
+/// is none yet. Callers hold the lock.
 fn finish(cx: &Context, version: GoVersion) -> Result<()> {
     let store = &cx.store;
     shimfarm::refresh(store)?;
-    if store.read_default()?.is_none() {
+    if crate::default::read(store)?.is_none() {
         crate::default::set(store, &version)?;
         cx.status(&format!(
             "{} is now the global default (`gvx use <version>` changes it)",
@@ -513,7 +561,7 @@ fn needs_repair(store: &Store, version: &GoVersion) -> Result<bool> {
         !bin.join(format!("{name}{}", gvx_shims::store::EXE_SUFFIX))
             .is_file()
     });
-    Ok(missing_shim || store.read_default()?.is_none())
+    Ok(missing_shim || crate::default::read(store)?.is_none())
 }
 
 /// Completes an already installed SDK whose install was killed after its rename.
@@ -527,10 +575,12 @@ fn repair(cx: &Context, version: GoVersion) -> Result<()> {
     Ok(())
 }
 
-/// Removes what killed installs left behind; callers hold the lock.
-fn clear_staging(store: &Store) -> Result<()> {
+/// Removes what killed installs and uninstalls left behind: staging directories, and records
+/// of SDKs that are not installed. Callers hold the lock.
+pub fn clear_staging(store: &Store) -> Result<()> {
     let dir = store.staging_dir();
-    fs_err::create_dir_all(&dir)?;
+    fs_err::create_dir_all(&dir)
+        .map_err(|e| crate::storefs::write_error(e, "changing the store"))?;
     for entry in fs_err::read_dir(&dir)?.flatten() {
         let path = entry.path();
         let _ = if path.is_dir() {
@@ -538,6 +588,19 @@ fn clear_staging(store: &Store) -> Result<()> {
         } else {
             fs_err::remove_file(&path)
         };
+    }
+    crate::manifest::sweep_orphans(store);
+    // Defaults half-written by a killed `gvx use` or uninstall.
+    if let Ok(entries) = fs_err::read_dir(store.home()) {
+        for entry in entries.flatten() {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".new-default-")
+            {
+                let _ = fs_err::remove_file(entry.path());
+            }
+        }
     }
     Ok(())
 }

@@ -21,5 +21,6 @@ pub mod report;
 pub mod setup;
 pub mod shell;
 pub mod shimfarm;
+pub mod storefs;
 pub mod sumdb;
 pub mod toolchain;

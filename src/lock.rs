@@ -17,8 +17,8 @@ pub struct StoreLock {
 
 /// Takes the store lock, saying so when another gvx process holds it.
 pub fn lock(store: &Store) -> Result<StoreLock> {
-    fs_err::create_dir_all(store.home()).map_err(|e| unwritable(store, e))?;
     let path = store.lock_file();
+    fs_err::create_dir_all(store.home()).map_err(|e| unwritable(store, e))?;
     let file = fs_err::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -69,11 +69,15 @@ pub fn lock(store: &Store) -> Result<StoreLock> {
 fn unwritable(store: &Store, e: std::io::Error) -> Error {
     Error::new(
         Exit::Store,
-        format!("the gvx store {} is not writable", store.home().display()),
+        format!(
+            "the gvx store {} is not writable: changing it (installing, uninstalling, `gvx use`, `gvx reshim`) takes the lock {}",
+            store.home().display(),
+            store.lock_file().display()
+        ),
     )
     .source(e)
     .hint(format!(
-        "fix its permissions, or point {} at a directory you own",
+        "run this as the store's owner, fix its permissions, or point {} at a directory you own (reading it, as `gvx list` and the go shim do, needs no write access)",
         env::GVX_HOME
     ))
 }

@@ -1,13 +1,15 @@
 //! The install manifest: every file of an SDK with its size and sha256, recorded by `gvx
-//! install` right before the SDK is renamed into place. `gvx doctor` checks it quickly
+//! install` and put in place right after the SDK is renamed into place (so no manifest names an
+//! SDK that is not installed). `gvx doctor` checks it quickly
 //! (existence and size: a stat per file, no hashing); `gvx verify` re-hashes every file. It
 //! lives beside the store's SDKs, outside their trees: `<GVX_HOME>/manifests/go1.22.10.txt`.
 
 use crate::archive::Sha256Digest;
+use crate::storefs::Staged;
 use gvx_shims::{GoVersion, Store};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 const HEADER: &str = "# gvx install manifest: <size>\\t<sha256>\\t<path relative to the SDK root>";
@@ -69,17 +71,16 @@ pub fn hash_file(path: &Path) -> io::Result<Option<String>> {
     Ok(Some(format!("{:x}", hasher.finalize())))
 }
 
-/// Records `sdk` (the tree about to become `version`) in the store's manifest directory.
+/// Writes the manifest of `sdk` (the tree about to become `version`) into `scratch` (the
+/// install's staging directory); [`Staged::commit`] puts it in place once the SDK is.
 /// `known` holds digests computed while the tree was written; other files are read and hashed.
-pub fn write(
+pub fn stage(
     store: &Store,
     version: &GoVersion,
     sdk: &Path,
     known: &[(PathBuf, Sha256Digest)],
-) -> io::Result<()> {
-    let target = path(store, version);
-    let dir = target.parent().unwrap_or(store.home());
-    fs_err::create_dir_all(dir)?;
+    scratch: &Path,
+) -> io::Result<Staged> {
     let known: HashMap<&Path, &Sha256Digest> =
         known.iter().map(|(p, d)| (p.as_path(), d)).collect();
     let digest = |path: &Path| match known.get(path) {
@@ -90,12 +91,61 @@ pub fn write(
     for file in scan(sdk, &digest)? {
         text.push_str(&format!("{}\t{}\t{}\n", file.size, file.sha256, file.name));
     }
-    let mut temp = tempfile::Builder::new()
-        .prefix(".manifest-")
-        .tempfile_in(dir)?;
-    temp.write_all(text.as_bytes())?;
-    temp.persist(&target).map_err(|e| e.error)?;
+    Staged::write_in(scratch, &path(store, version), text.as_bytes())
+}
+
+/// Records `sdk` as `version`'s manifest now.
+pub fn write(
+    store: &Store,
+    version: &GoVersion,
+    sdk: &Path,
+    known: &[(PathBuf, Sha256Digest)],
+) -> io::Result<()> {
+    let dir = path(store, version);
+    let dir = dir.parent().unwrap_or(store.home());
+    fs_err::create_dir_all(dir)?;
+    stage(store, version, sdk, known, dir)?.commit()
+}
+
+/// Deletes `version`'s manifest and provenance (what is not there is fine).
+pub fn remove(store: &Store, version: &GoVersion) -> io::Result<()> {
+    for file in [
+        path(store, version),
+        crate::provenance::path(store, version),
+    ] {
+        match fs_err::remove_file(&file) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
     Ok(())
+}
+
+/// Deletes records of SDKs that are not installed (left by an uninstall killed between its
+/// rename and its clean-up) and temporaries of killed writes. Callers hold the lock.
+pub fn sweep_orphans(store: &Store) {
+    let dir = store.home().join("manifests");
+    let Ok(entries) = fs_err::read_dir(&dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let stem = name
+            .strip_suffix(".txt")
+            .or_else(|| name.strip_suffix(".json"));
+        let orphan = match stem {
+            _ if name.starts_with('.') => true,
+            Some(stem) => stem
+                .strip_prefix("go")
+                .and_then(|v| GoVersion::parse(v).ok())
+                .is_some_and(|v| !store.sdk(&v).exists()),
+            None => false,
+        };
+        if orphan {
+            let _ = fs_err::remove_file(entry.path());
+        }
+    }
 }
 
 /// The recorded files of `version`: `Ok(None)` when there is no manifest.

@@ -4,9 +4,9 @@
 //! archive's sha256 from the download index, or the module zip's `h1:` from a checksum
 //! database — and one is never compared with the other.
 
+use crate::storefs::Staged;
 use gvx_shims::{GoVersion, Store};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,18 +96,20 @@ pub fn path(store: &Store, version: &GoVersion) -> PathBuf {
     crate::manifest::path(store, version).with_extension("json")
 }
 
-/// Records `provenance` for `version`, replacing any earlier record atomically.
-pub fn write(store: &Store, version: &GoVersion, provenance: &Provenance) -> std::io::Result<()> {
-    let target = path(store, version);
-    let dir = target.parent().unwrap_or(store.home());
-    fs_err::create_dir_all(dir)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".provenance-")
-        .tempfile_in(dir)?;
+/// Writes `provenance` for `version` into `scratch` (the install's staging directory);
+/// [`Staged::commit`] puts it in place (once the SDK is), replacing any earlier record.
+pub fn stage(
+    store: &Store,
+    version: &GoVersion,
+    provenance: &Provenance,
+    scratch: &std::path::Path,
+) -> std::io::Result<Staged> {
     let json = serde_json::to_string_pretty(provenance).map_err(std::io::Error::other)?;
-    temp.write_all(format!("{json}\n").as_bytes())?;
-    temp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
+    Staged::write_in(
+        scratch,
+        &path(store, version),
+        format!("{json}\n").as_bytes(),
+    )
 }
 
 /// The recorded provenance; `None` for SDKs installed before gvx recorded it, or unreadable.

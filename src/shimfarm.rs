@@ -1,8 +1,10 @@
 //! Places the shims in `<GVX_HOME>/bin`: `go` and `gofmt`, plus `go1.X.Y` for every installed
 //! SDK (Go's own toolchain switch looks those up on PATH before downloading). Each is a real
-//! executable, a copy of the `gvx-shim` binary installed beside gvx, replaced atomically.
+//! executable, a copy of the `gvx-shim` binary installed beside gvx, replaced atomically, mode
+//! 0777 less the umask.
 
 use crate::error::{Error, Exit, Result};
+use crate::storefs::write_error;
 use gvx_shims::Store;
 use gvx_shims::store::EXE_SUFFIX;
 use std::path::{Path, PathBuf};
@@ -25,15 +27,50 @@ pub fn shim_source() -> Result<PathBuf> {
 
 /// Creates or updates every shim so that `bin/` matches the installed SDKs.
 pub fn refresh(store: &Store) -> Result<()> {
+    let installed = crate::storefs::installed(store)?;
+    prepare(store, &installed)?.commit()
+}
+
+/// The shims for a set of SDKs, written beside their places but not yet in place:
+/// [`Prepared::commit`] renames them into place and removes the shims of other versions;
+/// dropping it deletes what was written. Everything that needs disk space happens in
+/// [`prepare`], so a full disk fails before anything in the store has changed.
+pub struct Prepared {
+    bin: PathBuf,
+    /// Temporary files and the shim name each becomes.
+    place: Vec<(tempfile::TempPath, String)>,
+    /// `go1.X.Y` shims of SDKs not in the set.
+    remove: Vec<PathBuf>,
+}
+
+/// Writes the `go`, `gofmt` and `go1.X.Y` shims for `versions` that are missing or differ.
+/// Callers hold the lock.
+pub fn prepare(store: &Store, versions: &[gvx_shims::GoVersion]) -> Result<Prepared> {
     let source = shim_source()?;
     let shim = fs_err::read(&source)?;
     let bin = store.bin_dir();
-    fs_err::create_dir_all(&bin)?;
+    fs_err::create_dir_all(&bin).map_err(|e| write_error(e, "writing the shims"))?;
     sweep_replaced(&bin);
     let mut wanted = vec!["go".to_owned(), "gofmt".to_owned()];
-    wanted.extend(store.installed()?.iter().map(|v| v.name()));
+    wanted.extend(versions.iter().map(gvx_shims::GoVersion::name));
+    let mut prepared = Prepared {
+        bin: bin.clone(),
+        place: Vec::new(),
+        remove: Vec::new(),
+    };
     for name in &wanted {
-        place(&bin, &format!("{name}{EXE_SUFFIX}"), &shim)?;
+        let name = format!("{name}{EXE_SUFFIX}");
+        if fs_err::read(bin.join(&name)).is_ok_and(|existing| existing == shim) {
+            continue;
+        }
+        // On error the temporary file is deleted with `prepared` (and `file`).
+        let mut file = crate::storefs::temp_file_in(&bin, &format!(".new-{name}-"), true)
+            .map_err(|e| write_error(e, "writing the shims"))?;
+        let path = file.path().to_owned();
+        std::io::Write::write_all(file.as_file_mut(), &shim)
+            .and_then(|()| file.as_file_mut().sync_all())
+            .map_err(|e| write_error(crate::storefs::at(e, &path), "writing the shims"))?;
+        prepared.place.push((file.into_temp_path(), name));
     }
     for entry in fs_err::read_dir(&bin)?.flatten() {
         let file_name = entry.file_name();
@@ -44,29 +81,30 @@ pub fn refresh(store: &Store) -> Result<()> {
         let is_version_shim =
             stem.starts_with("go1") && gvx_shims::module::from_toolchain(stem).is_some();
         if is_version_shim && !wanted.iter().any(|w| w == stem) {
-            remove(&entry.path());
+            prepared.remove.push(entry.path());
         }
     }
-    Ok(())
+    Ok(prepared)
 }
 
-/// Writes `bin/<name>` unless it already holds exactly these bytes.
-fn place(bin: &Path, name: &str, shim: &[u8]) -> Result<()> {
-    let dest = bin.join(name);
-    if fs_err::read(&dest).is_ok_and(|existing| existing == shim) {
-        return Ok(());
+impl Prepared {
+    /// Renames the new shims into place and removes the ones no longer wanted.
+    pub fn commit(self) -> Result<()> {
+        for (temp, name) in self.place {
+            let dest = self.bin.join(&name);
+            if cfg!(windows) && dest.exists() {
+                // A running .exe cannot be overwritten but can be renamed aside.
+                let _ = crate::platform::rename(&dest, &replaced_name(&self.bin, &name));
+            }
+            crate::platform::rename(&temp, &dest)
+                .map_err(|e| write_error(e, "writing the shims"))?;
+            let _ = temp.keep();
+        }
+        for path in &self.remove {
+            remove(path);
+        }
+        Ok(())
     }
-    let temp = bin.join(format!(".new-{name}-{}", std::process::id()));
-    fs_err::write(&temp, shim)?;
-    make_executable(&temp)?;
-    if cfg!(windows) && dest.exists() {
-        // A running .exe cannot be overwritten but can be renamed aside.
-        let _ = crate::platform::rename(&dest, &replaced_name(bin, name));
-    }
-    crate::platform::rename(&temp, &dest).map_err(|e| {
-        let _ = fs_err::remove_file(&temp);
-        Error::from(e)
-    })
 }
 
 fn replaced_name(bin: &Path, name: &str) -> PathBuf {
@@ -102,17 +140,4 @@ fn remove(path: &Path) {
             let _ = crate::platform::rename(path, &replaced_name(bin, &name));
         }
     }
-}
-
-#[cfg(unix)]
-fn make_executable(path: &Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    fs_err::set_permissions(path, std::fs::Permissions::from_mode(0o755))?;
-    Ok(())
-}
-
-#[cfg(not(unix))]
-#[allow(clippy::unnecessary_wraps)]
-fn make_executable(_: &Path) -> Result<()> {
-    Ok(())
 }

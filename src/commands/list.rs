@@ -34,8 +34,8 @@ impl List {
         if self.remote {
             return self.remote(cx);
         }
-        let installed = cx.store.installed()?;
-        let default = cx.store.read_default()?;
+        let installed = crate::storefs::installed(&cx.store)?;
+        let default = crate::default::read(&cx.store)?;
         // A broken pin must not hide the list: the active marker is simply left out.
         let active = super::selection(cx).ok().and_then(|s| match s.outcome {
             Outcome::Run(v) => Some((
@@ -94,7 +94,7 @@ impl List {
             .as_deref()
             .map(super::parse_request)
             .transpose()?;
-        let installed = cx.store.installed()?;
+        let installed = crate::storefs::installed(&cx.store)?;
         // Each release: its version, whether it is stable, and what the source adds to --json.
         let releases: Vec<(GoVersion, bool, serde_json::Value)> = match cx.index() {
             Ok(index) => index

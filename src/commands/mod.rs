@@ -29,7 +29,7 @@ pub fn parse_request(text: &str) -> Result<VersionRequest> {
 
 /// The newest installed SDK matching `request`, else installs the newest matching release.
 pub fn installed_or_install(cx: &Context, request: &VersionRequest) -> Result<GoVersion> {
-    if let Some(version) = request.best(&cx.store.installed()?) {
+    if let Some(version) = request.best(&crate::storefs::installed(&cx.store)?) {
         return Ok(version);
     }
     Ok(crate::install::install(cx, request, Options::default())?.version())

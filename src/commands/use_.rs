@@ -25,6 +25,8 @@ impl Use {
             fs_err::write(&file, format!("{version}\n"))?;
             cx.status(&format!("pinned {} in {}", version.name(), file.display()));
         } else {
+            // Installing (above) takes the lock itself; the default changes under it too.
+            let _lock = crate::lock::lock(&cx.store)?;
             crate::default::set(&cx.store, &version)?;
             cx.status(&format!("{} is now the global default", version.name()));
         }

@@ -33,7 +33,7 @@ struct Outcome {
 
 impl Verify {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
-        let installed = cx.store.installed()?;
+        let installed = crate::storefs::installed(&cx.store)?;
         let mut versions = Vec::new();
         for text in &self.versions {
             let request = super::parse_request(text)?;

@@ -116,9 +116,9 @@ mod unix;
 mod windows;
 
 #[cfg(unix)]
-pub use unix::link_dir;
+pub use unix::{link_dir, remove_link};
 #[cfg(windows)]
-pub use windows::link_dir;
+pub use windows::{link_dir, remove_link};
 
 /// Runs the command in place of gvx (`gvx exec`): returns only if it could not be started.
 #[cfg(unix)]

@@ -22,3 +22,11 @@ pub fn hand_over(mut command: std::process::Command) -> io::Error {
     let _ = std::io::stdout().flush();
     command.exec()
 }
+
+/// Removes the link `link` (not what it points at); a missing link is fine.
+pub fn remove_link(link: &Path) -> io::Result<()> {
+    match std::fs::remove_file(link) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}

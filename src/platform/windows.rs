@@ -29,3 +29,12 @@ pub fn hand_over(mut command: std::process::Command) -> io::Error {
         Err(e) => e,
     }
 }
+
+/// Removes the junction or directory symlink `link` (not what it points at); a missing link is
+/// fine.
+pub fn remove_link(link: &Path) -> io::Result<()> {
+    if link.symlink_metadata().is_err() {
+        return Ok(());
+    }
+    std::fs::remove_dir(link).or_else(|_| std::fs::remove_file(link))
+}

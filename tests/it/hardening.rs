@@ -1,11 +1,13 @@
 //! Hardening, end to end through the real binaries: hostile or broken indexes and redirects
 //! (`index`), hostile archives that `install.rs` does not already cover (`archives`), and the
 //! store under concurrent shims, `kill -9`, an uninstall of an SDK in use, and a full disk
-//! (`store`). Every failure must be a clear error that leaves the store as it was.
+//! (`store`), and a store shared between users and the store lock (`shared`). Every failure
+//! must be a clear error that leaves the store as it was.
 
 mod archives;
 mod index;
 mod network;
+mod shared;
 mod store;
 
 use crate::support::{FakeSdk, TestHome};

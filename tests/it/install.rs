@@ -734,3 +734,188 @@ fn when_every_host_fails_each_one_is_named() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Puts gvx and gvx-shim into `<GVX_HOME>/bin`, as install.sh does, so the shims can install.
+fn install_gvx(home: &TestHome) {
+    let bin = home.gvx_home().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    fs::copy(assert_cmd::cargo::cargo_bin("gvx"), bin.join("gvx")).unwrap();
+    fs::copy(crate::support::shim_bin(), bin.join("gvx-shim")).unwrap();
+}
+
+/// `go version` through the store's shim in `dir`.
+fn go_version(home: &TestHome, dir: &Path) -> std::process::Output {
+    home.cmd_path(home.gvx_home().join("bin/go"))
+        .current_dir(dir)
+        .arg("version")
+        .output()
+        .unwrap()
+}
+
+/// Where `<GVX_HOME>/current` points, if it is a link.
+fn current_link(home: &TestHome) -> Option<std::path::PathBuf> {
+    fs::read_link(home.gvx_home().join("current")).ok()
+}
+
+#[test]
+fn uninstalling_the_default_moves_it_within_its_line_or_clears_it_and_nothing_is_downloaded() {
+    let (server, home) = setup();
+    install_gvx(&home);
+    home.gvx()
+        .args(["install", "1.22.10", "1.22.3", "1.21.13"])
+        .assert()
+        .success();
+    assert_eq!(read(home.gvx_home().join("default")).trim(), "1.22.10");
+    server.clear_requests();
+
+    // Another 1.22.x is installed: the default moves to the newest of them.
+    home.gvx()
+        .args(["uninstall", "1.22.10"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("removed go1.22.10"))
+        .stderr(predicate::str::contains(
+            "go1.22.10 was the global default; the default is now go1.22.3",
+        ));
+    assert_eq!(read(home.gvx_home().join("default")).trim(), "1.22.3");
+    let link = current_link(&home).expect("current is a link");
+    assert_eq!(link, home.gvx_home().join("sdk/go1.22.3"));
+    assert!(home.gvx_home().join("current/bin/go").is_file());
+    let out = go_version(&home, &home.work());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "go version go1.22.3 linux/amd64\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // No other 1.22.x: the default is cleared (never moved to another line), `current` goes,
+    // and `go` outside a project says to choose a version instead of installing one.
+    home.gvx()
+        .args(["uninstall", "1.22.3"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "go1.22.3 was the global default; no other 1.22.x is installed, so there is no global default now",
+        ))
+        .stderr(predicate::str::contains("gvx use 1.21.13"));
+    assert!(!home.gvx_home().join("default").exists());
+    assert!(
+        home.gvx_home().join("current").symlink_metadata().is_err(),
+        "current must not dangle"
+    );
+    let out = go_version(&home, &home.work());
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no Go version is selected"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(server.requests().len(), 0, "nothing is downloaded");
+    home.gvx()
+        .args(["list"])
+        .assert()
+        .success()
+        .stdout("  1.21.13\n");
+}
+
+#[test]
+fn uninstalling_what_a_pin_selects_says_what_runs_instead() {
+    let (server, home) = setup();
+    home.gvx()
+        .args(["install", "1.22.10", "1.22.3", "1.21.13"])
+        .assert()
+        .success();
+    let line = home.work().join("line");
+    fs::create_dir_all(&line).unwrap();
+    fs::write(line.join(".go-version"), "1.22\n").unwrap();
+    home.gvx()
+        .current_dir(&line)
+        .args(["uninstall", "1.22.10"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("here `go` now runs go1.22.3"));
+    let exact = home.work().join("exact");
+    fs::create_dir_all(&exact).unwrap();
+    fs::write(exact.join(".go-version"), "1.21.13\n").unwrap();
+    home.gvx()
+        .current_dir(&exact)
+        .args(["uninstall", "1.21.13"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "here Go 1.21.13 is still selected (pinned by",
+        ))
+        .stderr(predicate::str::contains(
+            "the next `go` here installs it again",
+        ));
+    assert_eq!(server.request_count("/go/go1.21.13.linux-amd64.tar.gz"), 1);
+}
+
+#[test]
+fn uninstall_json_says_what_was_removed_and_what_became_of_the_default() {
+    let (_server, home) = setup();
+    home.gvx()
+        .args(["install", "1.22.10", "1.22.3", "1.21.13"])
+        .assert()
+        .success();
+    let json = success_json(
+        home.gvx()
+            .args(["uninstall", "1.22.10", "1.21.13", "--json"]),
+    );
+    assert_eq!(
+        json,
+        serde_json::json!([
+            {
+                "version": "1.22.10",
+                "path": home.gvx_home().join("sdk/go1.22.10"),
+                "was_default": true,
+                "default": "1.22.3",
+            },
+            {
+                "version": "1.21.13",
+                "path": home.gvx_home().join("sdk/go1.21.13"),
+                "was_default": false,
+                "default": null,
+            },
+        ])
+    );
+    let json = success_json(home.gvx().args(["uninstall", "1.22.3", "--json"]));
+    assert_eq!(json[0]["was_default"], true);
+    assert_eq!(json[0]["default"], serde_json::Value::Null);
+    assert_store_empty(&home);
+}
+
+#[test]
+fn an_install_for_a_pin_keeps_the_global_default_and_says_so() {
+    let (_server, home) = setup();
+    install_gvx(&home);
+    home.gvx()
+        .args(["install", "1.22.10"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "go1.22.10 is now the global default",
+        ));
+    let dir = home.work().join("p");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join(".go-version"), "1.21.13\n").unwrap();
+    // The shim runs `gvx install 1.21.13` for the pin.
+    let out = go_version(&home, &dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "go version go1.21.13 linux/amd64\n",
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the global default stays go1.22.10"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("is now the global default"), "{stderr}");
+    assert_eq!(read(home.gvx_home().join("default")).trim(), "1.22.10");
+    assert_eq!(
+        current_link(&home),
+        Some(home.gvx_home().join("sdk/go1.22.10"))
+    );
+}

@@ -184,6 +184,7 @@ fn assert_consistent_then_recovers(home: &TestHome, sdk: &FakeSdk, bin: &Path, r
     for dir in &dirs {
         assert_complete(&home.gvx_home().join("sdk").join(dir), sdk);
     }
+    assert_no_orphan_records(home, run);
     let out = home.gvx().args(["install", "1.22.10"]).output().unwrap();
     assert!(out.status.success(), "{run}: {}", text(&out));
     assert_complete(&home.gvx_home().join("sdk/go1.22.10"), sdk);
@@ -201,6 +202,24 @@ fn assert_consistent_then_recovers(home: &TestHome, sdk: &FakeSdk, bin: &Path, r
         text(&out)
     );
     assert_no_leftovers(home);
+}
+
+/// No file in `manifests/` describes an SDK that is not installed.
+fn assert_no_orphan_records(home: &TestHome, run: &str) {
+    let Ok(entries) = fs::read_dir(home.gvx_home().join("manifests")) else {
+        return;
+    };
+    let dirs = sdk_dirs(home);
+    for entry in entries {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let stem = name
+            .rsplit_once('.')
+            .map_or(name.as_str(), |(stem, _)| stem);
+        assert!(
+            dirs.iter().any(|d| d == stem),
+            "{run}: manifests/{name} names an SDK that is not installed ({dirs:?})"
+        );
+    }
 }
 
 /// When to send SIGKILL to an install.
@@ -455,6 +474,157 @@ fn a_full_disk_during_extraction_is_a_clear_error_and_the_store_is_unchanged() {
         !staging.exists() || fs::read_dir(&staging).unwrap().count() == 0,
         "staging not cleaned up"
     );
+    home.gvx()
+        .args(["list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1.21.13"))
+        .stdout(predicate::str::contains("1.22.10").not());
+    drop(disk);
+}
+
+#[test]
+fn kill_9_during_an_uninstall_leaves_no_records_of_a_removed_sdk() {
+    let server = TestServer::start();
+    let sdk = heavy_sdk();
+    publish(&server, &[sdk.clone(), FakeSdk::new("1.22.3")]);
+    let mut rng = 0x5eed_0002_u64;
+    let mut outcomes = Vec::new();
+    for run in 0..8 {
+        let home = TestHome::new()
+            .with_server(&server)
+            .env("GVX_AUTO_INSTALL", "0");
+        home.gvx()
+            .args(["install", "1.22.10", "1.22.3"])
+            .assert()
+            .success();
+        let mut child = home
+            .gvx_std()
+            .args(["uninstall", "1.22.10"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        if run % 2 == 0 {
+            // As soon as the SDK has left sdk/ (the tree is deleted after).
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while home.gvx_home().join("sdk/go1.22.10").exists()
+                && Instant::now() < deadline
+                && child.try_wait().unwrap().is_none()
+            {
+                std::hint::spin_loop();
+            }
+        } else {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            std::thread::sleep(Duration::from_micros(rng % 30_000));
+        }
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let run = format!("run {run}");
+        outcomes.push(format!(
+            "{run}: {}",
+            if status.success() {
+                "finished"
+            } else {
+                "killed"
+            }
+        ));
+        // Readers see a consistent store: every listed SDK is whole, the default names one.
+        let listed = listed(&home);
+        assert!(listed.contains(&"1.22.3".to_owned()), "{run}: {listed:?}");
+        let default = fs::read_to_string(home.gvx_home().join("default")).unwrap();
+        assert!(
+            listed.contains(&default.trim().to_owned()),
+            "{run}: the default {default:?} is not installed ({listed:?})"
+        );
+        let out = home
+            .cmd_path(bin(&home).join("go"))
+            .arg("version")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{run}: {}", text(&out));
+        // The next change to the store (it holds the lock) sweeps what the kill left.
+        home.gvx().arg("uninstall").arg("1.22.3").assert().success();
+        assert_no_orphan_records(&home, &run);
+        assert_no_leftovers(&home);
+    }
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("hardening: kill -9 during uninstall: {outcomes:?}\n").as_bytes(),
+    );
+}
+
+/// How many KiB the file system holding `dir` has in use.
+fn used_kib(dir: &Path) -> u64 {
+    let out = Command::new("df")
+        .args(["-k", "--output=used"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .nth(1)
+        .and_then(|l| l.trim().parse().ok())
+        .expect("df prints the used KiB")
+}
+
+#[test]
+fn a_full_disk_while_writing_the_shims_fails_before_saying_installed_and_leaves_no_trace() {
+    let shim = fs::metadata(assert_cmd::cargo::cargo_bin("gvx").with_file_name("gvx-shim"))
+        .unwrap()
+        .len();
+    let Some(disk) = SmallDisk::mount(64 + 4 * shim.div_ceil(1 << 20)) else {
+        skip("full disk (shims): cannot `mount -t tmpfs` here (not root?)");
+        return;
+    };
+    let server = TestServer::start();
+    publish(&server, &[FakeSdk::new("1.22.10"), FakeSdk::new("1.21.13")]);
+    let store = disk.dir.path().join("gvx");
+    let home = TestHome::new()
+        .with_server(&server)
+        .env("GVX_HOME", store.to_str().unwrap());
+    home.gvx().args(["install", "1.21.13"]).assert().success();
+    // What 1.22.10 takes besides its shim (its tree, manifest and provenance: a few KiB for a
+    // fake SDK), measured by installing and removing it once.
+    let base = used_kib(disk.dir.path());
+    home.gvx().args(["install", "1.22.10"]).assert().success();
+    let with = used_kib(disk.dir.path());
+    home.gvx().args(["uninstall", "1.22.10"]).assert().success();
+    let shim_kib = shim.div_ceil(4096) * 4;
+    let tree_kib = with.saturating_sub(base).saturating_sub(shim_kib);
+    // Room for all of that, but for only half of the go1.22.10 shim.
+    let size = used_kib(disk.dir.path()) + tree_kib + 64 + shim_kib / 2;
+    assert!(
+        64 + tree_kib < shim_kib / 2,
+        "the shim ({shim_kib} KiB) is too small for this test"
+    );
+    let remounted = Command::new("mount")
+        .args(["-o", &format!("remount,size={size}k")])
+        .arg(disk.dir.path())
+        .status()
+        .unwrap();
+    assert!(remounted.success());
+    let before = super::snapshot_of(&store);
+    let out = home.gvx().args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(
+        stderr.contains("bin/.new-go1.22.10"),
+        "names the file: {stderr}"
+    );
+    assert!(stderr.contains("free space"), "{stderr}");
+    assert!(!stderr.contains("installed go1.22.10"), "{stderr}");
+    assert_eq!(super::snapshot_of(&store), before, "the store changed");
+    let new: Vec<_> = fs::read_dir(store.join("bin"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".new-"))
+        .collect();
+    assert!(new.is_empty(), "partial shims left: {new:?}");
+    assert!(!store.join("sdk/go1.22.10").exists());
     home.gvx()
         .args(["list"])
         .assert()
