@@ -543,6 +543,7 @@ fn say_default_stays(cx: &Context, version: GoVersion) -> Result<()> {
 /// is none yet. Callers hold the lock.
 fn finish(cx: &Context, version: GoVersion) -> Result<()> {
     let store = &cx.store;
+    clear_staging(store)?;
     shimfarm::refresh(store)?;
     if crate::default::read(store)?.is_none() {
         crate::default::set(store, &version)?;
@@ -564,15 +565,25 @@ fn needs_repair(store: &Store, version: &GoVersion) -> Result<bool> {
     Ok(missing_shim || crate::default::read(store)?.is_none())
 }
 
-/// Completes an already installed SDK whose install was killed after its rename.
+/// Completes an already installed SDK whose install was killed after its rename, and sweeps
+/// what a killed install or uninstall left in `sdk/.staging` when nobody else is changing the
+/// store (a busy lock means the next change sweeps it).
 fn repair(cx: &Context, version: GoVersion) -> Result<()> {
     if needs_repair(&cx.store, &version)? {
         let _lock = lock::lock(&cx.store)?;
         if needs_repair(&cx.store, &version)? {
             finish(cx, version)?;
         }
+    } else if has_leftovers(&cx.store)
+        && let Some(_lock) = lock::try_lock(&cx.store)
+    {
+        clear_staging(&cx.store)?;
     }
     Ok(())
+}
+
+fn has_leftovers(store: &Store) -> bool {
+    fs_err::read_dir(store.staging_dir()).is_ok_and(|mut entries| entries.next().is_some())
 }
 
 /// Removes what killed installs and uninstalls left behind: staging directories, and records

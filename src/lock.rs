@@ -66,6 +66,19 @@ pub fn lock(store: &Store) -> Result<StoreLock> {
     }
 }
 
+/// The store lock if it is free right now and the store is writable; `None` otherwise. For
+/// tidying up that can wait for the next change when someone else is busy.
+pub fn try_lock(store: &Store) -> Option<StoreLock> {
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(store.lock_file())
+        .ok()?;
+    file.try_lock().ok()?;
+    Some(StoreLock { _file: file })
+}
+
 fn unwritable(store: &Store, e: std::io::Error) -> Error {
     Error::new(
         Exit::Store,

@@ -124,7 +124,7 @@ impl fmt::Display for Overlap {
             format!("{dir}, really {}", real.display())
         };
         match self.relation {
-            Relation::Equal => write!(f, "{var} ({dir}) is {what} itself ({owned})")?,
+            Relation::Equal => write!(f, "{var} ({dir}) is {what} itself")?,
             Relation::Inside => write!(f, "{var} ({dir}) lies inside {what} ({owned})")?,
             Relation::Contains => {
                 write!(

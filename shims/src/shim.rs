@@ -67,10 +67,13 @@ fn run(args: &[OsString]) -> ShimError {
         .ok()
         .and_then(|d| d.parse::<u32>().ok())
         .unwrap_or(0);
-    let looped = env::var(PID_VAR)
-        .ok()
-        .and_then(|pid| pid.parse::<u32>().ok())
-        .is_some_and(launch::started_by);
+    // Go's own toolchain switch execs the `go1.X.Y` shim too (same pid), and says so.
+    let switched_by_go = env::var_os("GOTOOLCHAIN_INTERNAL_SWITCH_VERSION").is_some();
+    let looped = !switched_by_go
+        && env::var(PID_VAR)
+            .ok()
+            .and_then(|pid| pid.parse::<u32>().ok())
+            .is_some_and(launch::started_by);
     if looped || depth >= MAX_DEPTH {
         let how = if looped {
             "started itself again with no Go SDK in between".to_owned()

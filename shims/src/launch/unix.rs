@@ -18,7 +18,8 @@ pub fn launch(program: &Path, args: &[OsString], env: &[(&str, &OsStr)]) -> io::
 }
 
 /// True when the shim that launched with pid `pid` exec'd straight into this process: `exec`
-/// keeps the pid, while any program in between (Go's own `go`, a tool it runs) forks a new one.
+/// keeps the pid, while a program in between (a tool `go` runs) forks a new one. (Go's own
+/// toolchain switch execs too; the caller tells that case by `GOTOOLCHAIN_INTERNAL_SWITCH_VERSION`.)
 pub fn started_by(pid: u32) -> bool {
     pid == std::process::id()
 }
