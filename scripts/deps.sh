@@ -50,7 +50,7 @@ need fish fish
 need busybox busybox
 need hyperfine hyperfine
 need openssl openssl
-need util-linux runuser
+need util-linux runuser /usr/sbin/runuser /sbin/runuser
 need python3 python3
 if ! python3 -c 'import pip' >/dev/null 2>&1; then
     missing+=(python3-pip)

@@ -113,6 +113,7 @@ fn as_nobody(
 /// Whether `runuser -u nobody` works here (root, util-linux); says why not otherwise.
 fn can_run_as_nobody() -> bool {
     let ok = Command::new("runuser")
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
         .args(["-u", "nobody", "--", "true"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
