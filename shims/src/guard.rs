@@ -231,11 +231,6 @@ fn strictly_inside(inner: &[String], outer: &[String]) -> bool {
     inner.len() > outer.len() && inner.starts_with(outer)
 }
 
-/// True when `inner` lies strictly inside `outer`, comparing where both really are.
-pub fn inside(inner: &Path, outer: &Path) -> bool {
-    strictly_inside(&key(&resolve(inner)), &key(&resolve(outer)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
