@@ -9,6 +9,7 @@ pub mod context;
 pub mod default;
 pub mod doctor;
 pub mod env;
+pub mod environment;
 pub mod error;
 pub mod http;
 pub mod index;

@@ -1,7 +1,8 @@
 //! `gvx setup`: the one command that makes `go` the gvx shim in every new shell.
 
 use crate::context::Context;
-use crate::error::Result;
+use crate::environment::Process;
+use crate::error::{Error, Exit, Result};
 use crate::report;
 use crate::setup::{self, Plan, Site};
 use std::process::ExitCode;
@@ -23,7 +24,10 @@ pub struct Setup {
 
 impl Setup {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
-        let site = Site::from_env(&cx.store)?;
+        let site = Site::new(&Process::capture(), &cx.store).ok_or_else(|| {
+            Error::new(Exit::Failure, "cannot find your home directory")
+                .hint("set HOME (USERPROFILE on Windows) and run `gvx setup` again")
+        })?;
         let plan = setup::plan(&site, self.undo)?;
         for (path, why) in &plan.skipped {
             report::warn(&format!("{}: {why}", site.show(path)));

@@ -101,7 +101,7 @@ fn sightings(m: &Machine) -> Vec<Sighting> {
             )
         };
         found.push(Sighting {
-            value: value.unwrap_or_else(|| conflict.text.clone()),
+            value,
             source: conflict.source(),
             fix: Some(fix),
         });

@@ -4,12 +4,9 @@
 
 use super::machine::Machine;
 use super::model::{Scope, Source};
-use crate::setup::{block, conflicts};
+use crate::environment::shell_line::{assigned, names_dir};
+use crate::environment::{block, conflicts};
 use std::path::{Path, PathBuf};
-
-mod syntax;
-pub use syntax::assigned;
-use syntax::names_dir;
 
 /// A start-up file that exists.
 #[derive(Clone, Debug)]
@@ -22,17 +19,7 @@ pub struct RcFile {
 }
 
 /// What a line that fights gvx does.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// Sets GOROOT (value as written).
-    Goroot(Option<String>),
-    /// A fish universal GOROOT in `fish_variables`.
-    FishGoroot(Option<String>),
-    /// Puts GOPATH inside an SDK or the store.
-    Gopath,
-    /// Puts a Go SDK's directory (as written) ahead of the shims.
-    PathAhead(String),
-}
+pub use conflicts::What as Kind;
 
 /// One line that fights gvx.
 #[derive(Clone, Debug)]
@@ -177,15 +164,12 @@ pub fn scan(m: &Machine) -> Scan {
             .map(|l| l.trim_end_matches('\r').to_owned())
             .collect();
         for conflict in conflicts::scan(&path, &bytes, &store) {
-            let Some(kind) = classify(&conflict) else {
-                continue;
-            };
             scan.conflicts.push(RcLine {
                 path: conflict.path,
                 line: conflict.line,
                 text: conflict.text,
                 scope,
-                kind,
+                kind: conflict.what,
                 problem: conflict.problem,
             });
         }
@@ -197,21 +181,6 @@ pub fn scan(m: &Machine) -> Scan {
         });
     }
     scan
-}
-
-/// What a conflict found by `setup::conflicts` is about, from its problem text.
-fn classify(conflict: &conflicts::Conflict) -> Option<Kind> {
-    Some(match &conflict.what {
-        conflicts::What::FishGoroot => Kind::FishGoroot(
-            conflict
-                .text
-                .split_once("GOROOT:")
-                .map(|(_, v)| v.trim().to_owned()),
-        ),
-        conflicts::What::Goroot => Kind::Goroot(assigned(&conflict.text, "GOROOT")),
-        conflicts::What::Gopath => Kind::Gopath,
-        conflicts::What::PathAhead(dir) => Kind::PathAhead(dir.clone()),
-    })
 }
 
 impl Scan {
@@ -228,12 +197,12 @@ impl Scan {
                 if file.block.is_some_and(|(a, b)| (a..=b).contains(&number)) {
                     continue;
                 }
-                if let Some(value) = assigned(line, name) {
+                if let Some(set) = assigned(line, name) {
                     found.push(Assignment {
                         path: file.path.clone(),
                         line: number,
                         text: line.trim().to_owned(),
-                        value,
+                        value: set.value,
                         scope: file.scope,
                     });
                 }
@@ -321,27 +290,4 @@ fn paths_files(m: &Machine) -> Vec<PathBuf> {
     let mut files = vec![m.sys("/etc/paths")];
     files.extend(sorted(&m.sys("/etc/paths.d"), "", &[]));
     files
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The doctor reads what a conflict is about from `setup::conflicts`' problem text; this
-    /// breaks loudly if that wording changes.
-    #[test]
-    fn conflicts_are_classified() {
-        let text = b"export GOROOT=/usr/local/go\nexport PATH=/usr/local/go/bin:$PATH\nexport GOPATH=$GOROOT\nSETUVAR --export GOROOT:/opt/go\n";
-        let found = conflicts::scan(Path::new("rc"), text, Path::new("/h/.gvx"));
-        let kinds: Vec<Kind> = found.iter().filter_map(classify).collect();
-        assert_eq!(
-            kinds,
-            [
-                Kind::Goroot(Some("/usr/local/go".into())),
-                Kind::PathAhead("/usr/local/go/bin".into()),
-                Kind::Gopath,
-                Kind::FishGoroot(Some("/opt/go".into())),
-            ]
-        );
-    }
 }

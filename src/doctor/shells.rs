@@ -6,7 +6,8 @@ use super::machine::Machine;
 use super::model::{Action, Check, Fix, Item, Source};
 use super::path::session_command;
 use super::rc::Kind;
-use crate::setup::{self, block};
+use crate::environment::block;
+use crate::setup;
 
 pub fn check(m: &Machine) -> Check {
     let mut check = Check::new("shells", "shell start-up files");

@@ -8,8 +8,6 @@
 //! operating system decides which files those are: `unix.rs` (rc files) and `windows.rs` (the
 //! PowerShell profile; the user PATH in the registry) expose the same functions.
 
-pub mod block;
-pub mod conflicts;
 mod write;
 
 #[cfg(unix)]
@@ -22,80 +20,15 @@ mod windows;
 use windows as os;
 
 use crate::error::{Error, Exit, Result};
-use crate::shell::{self, Shell};
-use gvx_shims::Store;
 use std::path::{Path, PathBuf};
 
-pub use conflicts::Conflict;
+pub use crate::environment::Site;
+use crate::environment::block;
+pub use crate::environment::conflicts::{self, Conflict};
 pub use write::{apply, describe};
 
 /// A line in every file gvx writes whole; `--undo` deletes only files that carry it.
 pub const OWNED_MARK: &str = "Written by `gvx setup`; `gvx setup --undo` deletes this file.";
-
-/// Where things are on this machine: the user's home, the store, the shells' directories and
-/// which shells are installed. Read once from the environment so tests can build their own.
-#[derive(Clone, Debug)]
-pub struct Site {
-    pub home: PathBuf,
-    pub store: Store,
-    /// `ZDOTDIR`, else the home directory.
-    pub zdotdir: PathBuf,
-    /// `XDG_CONFIG_HOME`, else `~/.config`.
-    pub config_home: PathBuf,
-    /// `XDG_DATA_HOME`, else `~/.local/share`.
-    pub data_home: PathBuf,
-    /// `XDG_DATA_HOME` was set (nushell then keeps its data there on every OS).
-    pub xdg_data: bool,
-    /// Shells found on PATH or through their configuration directories.
-    pub shells: Vec<Shell>,
-}
-
-impl Site {
-    pub fn from_env(store: &Store) -> Result<Site> {
-        let home = shell::user_home().ok_or_else(|| {
-            Error::new(Exit::Failure, "cannot find your home directory")
-                .hint("set HOME (USERPROFILE on Windows) and run `gvx setup` again")
-        })?;
-        let dir = |var: &str| {
-            std::env::var_os(var)
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute())
-        };
-        let xdg_data = dir("XDG_DATA_HOME");
-        let mut site = Site {
-            zdotdir: dir("ZDOTDIR").unwrap_or_else(|| home.clone()),
-            config_home: dir("XDG_CONFIG_HOME").unwrap_or_else(|| home.join(".config")),
-            data_home: xdg_data
-                .clone()
-                .unwrap_or_else(|| home.join(".local").join("share")),
-            xdg_data: xdg_data.is_some(),
-            home,
-            store: store.clone(),
-            shells: Vec::new(),
-        };
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
-        site.shells = os::installed_shells(&site, &|name| {
-            let exe = format!("{name}{}", std::env::consts::EXE_SUFFIX);
-            dirs.iter().any(|d| d.join(&exe).is_file())
-        });
-        Ok(site)
-    }
-
-    pub fn has(&self, shell: Shell) -> bool {
-        self.shells.contains(&shell)
-    }
-
-    /// The snippet for `shell`, exporting `GVX_HOME` only for a store outside `~/.gvx`.
-    pub fn snippet(&self, shell: Shell) -> String {
-        shell.env_snippet(&self.store, Some(&self.home))
-    }
-
-    /// `~/…` for messages.
-    pub fn show(&self, path: &Path) -> String {
-        shell::tilde(path, &self.home)
-    }
-}
 
 /// How gvx holds a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -15,31 +15,6 @@ use crate::error::Result;
 use crate::shell::{self, Shell};
 use std::path::PathBuf;
 
-/// Shells on PATH, or whose configuration exists (a shell installed somewhere PATH misses).
-pub fn installed_shells(site: &Site, on_path: &dyn Fn(&str) -> bool) -> Vec<Shell> {
-    let mut shells = Vec::new();
-    let checks: [(Shell, &str, Vec<PathBuf>); 4] = [
-        (Shell::Bash, "bash", vec![site.home.join(".bashrc")]),
-        (
-            Shell::Zsh,
-            "zsh",
-            vec![site.zdotdir.join(".zshrc"), site.zdotdir.join(".zshenv")],
-        ),
-        (Shell::Fish, "fish", vec![site.config_home.join("fish")]),
-        (
-            Shell::Nu,
-            "nu",
-            vec![site.config_home.join("nushell"), nu_data_dir(site)],
-        ),
-    ];
-    for (shell, name, files) in checks {
-        if on_path(name) || files.iter().any(|f| f.exists()) {
-            shells.push(shell);
-        }
-    }
-    shells
-}
-
 /// What `gvx setup` writes for the shells on this machine.
 pub fn targets(site: &Site) -> Vec<Target> {
     let mut targets = vec![Target::block(
@@ -98,7 +73,7 @@ pub fn targets(site: &Site) -> Vec<Target> {
     }
     if site.has(Shell::Nu) {
         targets.push(Target::owned(
-            nu_data_dir(site)
+            site.nu_data_dir()
                 .join("vendor")
                 .join("autoload")
                 .join("gvx.nu"),
@@ -203,18 +178,6 @@ fn zshrc(site: &Site) -> String {
         "{}fpath=({dir} ${{fpath:#{dir}}})\nif (( $+functions[compdef] )); then autoload -Uz _gvx && compdef _gvx gvx; fi\n",
         site.snippet(Shell::Zsh)
     )
-}
-
-/// `$nu.data-dir`: `$XDG_DATA_HOME/nushell`, else the platform's data directory.
-fn nu_data_dir(site: &Site) -> PathBuf {
-    if !site.xdg_data && cfg!(target_os = "macos") {
-        return site
-            .home
-            .join("Library")
-            .join("Application Support")
-            .join("nushell");
-    }
-    site.data_home.join("nushell")
 }
 
 #[cfg(test)]

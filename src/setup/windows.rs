@@ -36,12 +36,6 @@ const RECORD_KEY: &str = r"Software\gvx";
 const CREATED: &str = "UserPathCreated";
 const WAS_SZ: &str = "UserPathWasRegSz";
 
-/// PowerShell is part of Windows; pwsh 7 when on PATH or configured.
-pub fn installed_shells(site: &Site, on_path: &dyn Fn(&str) -> bool) -> Vec<Shell> {
-    let _ = (site, on_path);
-    vec![Shell::Powershell]
-}
-
 /// The existing `CurrentUserAllHosts` profiles of PowerShell 7 and Windows PowerShell 5.1.
 pub fn targets(site: &Site) -> Vec<Target> {
     profiles(site)

@@ -6,6 +6,7 @@
 //! and PowerShell; the gvx block itself is skipped.
 
 use super::block;
+use super::shell_line::assigned;
 use std::path::{Path, PathBuf};
 
 /// One line that fights gvx.
@@ -27,10 +28,10 @@ pub struct Conflict {
 /// The kinds of line that fight gvx.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum What {
-    /// Sets GOROOT.
-    Goroot,
-    /// A fish universal GOROOT (`fish_variables`).
-    FishGoroot,
+    /// Sets GOROOT to this value (as written, quotes removed).
+    Goroot(String),
+    /// A fish universal GOROOT (`fish_variables`), with its value.
+    FishGoroot(String),
     /// Puts GOPATH inside an SDK or the store.
     Gopath,
     /// Puts this Go SDK directory (as written) ahead of the shims.
@@ -102,9 +103,9 @@ pub fn scan(path: &Path, text: &[u8], store_home: &Path) -> Vec<Conflict> {
 fn check(line: &str, store: &str) -> Option<(What, String, String)> {
     if let Some(rest) = line.strip_prefix("SETUVAR ") {
         let rest = rest.trim_start_matches("--export ");
-        if rest.starts_with("GOROOT:") {
+        if let Some(value) = rest.strip_prefix("GOROOT:") {
             return Some((
-                What::FishGoroot,
+                What::FishGoroot(value.trim().to_owned()),
                 "fish keeps GOROOT as a universal variable, which sends tools past the gvx shims"
                     .into(),
                 "run `set -Ue GOROOT` in fish".into(),
@@ -112,17 +113,17 @@ fn check(line: &str, store: &str) -> Option<(What, String, String)> {
         }
         return None;
     }
-    if assigned(line, "GOROOT").is_some() {
+    if let Some(goroot) = assigned(line, "GOROOT") {
         return Some((
-            What::Goroot,
+            What::Goroot(goroot.value),
             "sets GOROOT: editors and tools that run $GOROOT/bin/go bypass the gvx shims, which \
              set GOROOT for each command themselves"
                 .into(),
             "delete this line".into(),
         ));
     }
-    if let Some(value) = assigned(line, "GOPATH") {
-        let value = value.to_ascii_lowercase();
+    if let Some(gopath) = assigned(line, "GOPATH") {
+        let value = gopath.raw.to_ascii_lowercase();
         let inside_sdk = value.contains("goroot")
             || value.contains(store)
             || value.contains("/.gvx")
@@ -147,44 +148,6 @@ fn check(line: &str, store: &str) -> Option<(What, String, String)> {
     ))
 }
 
-/// The value of `name` if `line` sets it (`export NAME=…`, `set -gx NAME …`, `setenv NAME …`,
-/// `$env.NAME = …`, `$env:NAME = …`).
-fn assigned<'a>(line: &'a str, name: &str) -> Option<&'a str> {
-    let mut words = line.split_whitespace();
-    if let Some(first @ ("set" | "setenv")) = words.next() {
-        let mut words = words.peekable();
-        let mut flags = Vec::new();
-        while let Some(flag) = words.next_if(|w| w.starts_with('-')) {
-            flags.push(flag);
-        }
-        let erases = first == "set"
-            && flags
-                .iter()
-                .any(|f| matches!(*f, "-e" | "--erase" | "-q" | "--query" | "-S" | "--show"));
-        if !erases && words.next() == Some(name) {
-            let at = line.find(name)? + name.len();
-            return Some(line[at..].trim_start());
-        }
-        return None;
-    }
-    let mut from = 0;
-    while let Some(found) = line[from..].find(name) {
-        let at = from + found;
-        from = at + name.len();
-        let before = line[..at].chars().next_back();
-        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '{') {
-            continue;
-        }
-        let rest = line[from..].trim_start();
-        if let Some(value) = rest.strip_prefix('=')
-            && !value.starts_with('=')
-        {
-            return Some(value.trim_start());
-        }
-    }
-    None
-}
-
 /// The Go SDK directory `line` puts in front of PATH, if it does.
 fn path_ahead(line: &str) -> Option<String> {
     let lower = line.to_ascii_lowercase();
@@ -199,6 +162,7 @@ fn path_ahead(line: &str) -> Option<String> {
         ["PATH", "Path", "path"]
             .iter()
             .find_map(|name| assigned(line, name))?
+            .raw
     };
     let value_at = line.len() - value.len();
     if lower[value_at..].contains("prepend") {
