@@ -20,6 +20,13 @@ pub struct Doctor {
     /// backing files up first; system-wide fixes are printed with their elevated command.
     #[arg(long)]
     pub fix: bool,
+    /// With --fix: print the exact edits (files and registry values) and write nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+    /// Take back the last `gvx doctor --fix`: every file and registry value it changed is put
+    /// back as it was (refused for a file changed since).
+    #[arg(long, conflicts_with_all = ["fix", "json", "online"])]
+    pub undo: bool,
     /// Machine-readable report (a CI gate: `gvx doctor --json`).
     #[arg(long)]
     pub json: bool,
@@ -31,6 +38,18 @@ pub struct Doctor {
 
 impl Doctor {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
+        if self.undo {
+            let restored = doctor::undo(cx)?;
+            if restored.is_empty() {
+                cx.status(
+                    "gvx doctor --undo: nothing to undo (no `gvx doctor --fix` run is recorded)",
+                );
+            }
+            for line in restored {
+                cx.status(&line);
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         let format = if self.json {
             Format::Json
         } else if cx.quiet {
@@ -40,6 +59,7 @@ impl Doctor {
         };
         let options = Options {
             fix: self.fix,
+            dry_run: self.dry_run,
             online: self.online,
             quick: format == Format::Quiet,
         };

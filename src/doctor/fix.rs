@@ -1,73 +1,106 @@
-//! `--fix`: carries out the automatic fixes, user scope only. Every file is backed up to
-//! `<GVX_HOME>/backups/doctor-<time>/` before its first change, each change is checked again
-//! against what was diagnosed (a line that changed since is left alone), and each is
-//! idempotent: a second run finds nothing to do.
+//! `--fix`: the automatic fixes as one plan of edits, computed from what was diagnosed before
+//! anything is written, with the same editors `gvx setup` uses (the gvx block, a line commented
+//! out, a line added, the Windows user Path). `--dry-run` prints the plan; the environment
+//! layer's writer carries it out (user scope only; each file backed up to
+//! `<GVX_HOME>/backups/doctor-<time>/` first) and its journal, kept there, is what
+//! `gvx doctor --undo` reverses byte for byte. Several edits of one file become one edit, so
+//! they cannot fight; a plan that would comment out a line gvx itself adds is refused.
 
-use super::gobin::APPEND_MARK;
 use super::machine::{self, Machine};
 use super::model::{Action, Applied};
+use crate::environment::lines::{self, APPEND_MARK, LineError};
+use crate::environment::user_path;
+use crate::environment::{self, Backups, Edit, FileEdit, Journal, RegData, RegistryEdit, Writer};
+use crate::error::{Error, Exit, Result};
 use crate::setup::{self, Kind};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Backups of this run, one per file.
-struct Backups {
-    dir: PathBuf,
-    home: Option<PathBuf>,
-    saved: Vec<(PathBuf, PathBuf)>,
+/// Everything one `--fix` run does.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub edits: Vec<Edit>,
+    /// What each change does, in report order, with the file it changes.
+    pub said: Vec<(String, Option<PathBuf>)>,
+    /// Work that is not an edit of the user's files, done after them.
+    pub steps: Vec<Step>,
+    /// Fixes that could not be planned, and why.
+    pub errors: Vec<String>,
 }
 
-impl Backups {
-    fn new(m: &Machine) -> Backups {
-        let stamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Backups {
-            dir: m
-                .store()
-                .home()
-                .join("backups")
-                .join(format!("doctor-{stamp}")),
-            home: m.home.clone(),
-            saved: Vec::new(),
+/// Work `--fix` does besides edits.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// Recreate the go and gofmt shims (inside the store).
+    Reshim,
+    /// `go install package@version` into `gobin`, then move `tool` out of the SDK.
+    Reinstall {
+        tool: PathBuf,
+        spec: String,
+        gobin: PathBuf,
+    },
+}
+
+/// The files as the plan has edited them so far: each path's bytes when read, and now.
+#[derive(Default)]
+struct Draft {
+    files: Vec<DraftFile>,
+}
+
+struct DraftFile {
+    path: PathBuf,
+    read: Option<Vec<u8>>,
+    now: Option<Vec<u8>>,
+}
+
+impl Draft {
+    fn get(&mut self, path: &Path) -> Result<Option<Vec<u8>>> {
+        if let Some(file) = self.files.iter().find(|f| f.path == path) {
+            return Ok(file.now.clone());
+        }
+        let bytes = environment::apply::read(path)?;
+        self.files.push(DraftFile {
+            path: path.to_owned(),
+            read: bytes.clone(),
+            now: bytes.clone(),
+        });
+        Ok(bytes)
+    }
+
+    fn set(&mut self, path: &Path, bytes: Option<Vec<u8>>) {
+        if let Some(file) = self.files.iter_mut().find(|f| f.path == path) {
+            file.now = bytes;
         }
     }
 
-    /// Copies `path` before its first change in this run; returns the copy.
-    fn save(&mut self, path: &Path) -> std::io::Result<PathBuf> {
-        if let Some((_, copy)) = self.saved.iter().find(|(p, _)| p == path) {
-            return Ok(copy.clone());
-        }
-        let relative: PathBuf = match self.home.as_deref().map(|h| path.strip_prefix(h)) {
-            Some(Ok(rest)) => rest.to_owned(),
-            _ => path
-                .components()
-                .filter(|c| matches!(c, std::path::Component::Normal(_)))
-                .collect(),
-        };
-        let mut copy = self.dir.join(&relative);
-        let mut n = 1;
-        while copy.exists() {
-            copy = self.dir.join(format!("{}.{n}", relative.display()));
-            n += 1;
-        }
-        if let Some(parent) = copy.parent() {
-            fs_err::create_dir_all(parent)?;
-        }
-        fs_err::copy(path, &copy)?;
-        self.saved.push((path.to_owned(), copy.clone()));
-        Ok(copy)
+    fn edits(self) -> Vec<Edit> {
+        self.files
+            .into_iter()
+            .filter(|f| f.read != f.now)
+            .map(|f| {
+                Edit::File(FileEdit {
+                    path: f.path,
+                    before: f.read,
+                    after: f.now,
+                    reader: "gvx doctor --fix".into(),
+                    summary: None,
+                    backup: true,
+                    by_hand: None,
+                })
+            })
+            .collect()
     }
 }
 
-/// Order: the gvx blocks first (later PATH lines go after them), tool reinstalls last.
+/// Order: lines commented out first (their line numbers are as diagnosed), then the gvx
+/// blocks, then lines added after them, tool reinstalls last.
 fn rank(action: &Action) -> u8 {
     match action {
-        Action::Setup => 0,
         Action::CommentLine { .. }
         | Action::UnsetGoEnv { .. }
         | Action::Registry { .. }
-        | Action::UserPath { .. } => 1,
+        | Action::UserPath { .. } => 0,
+        Action::Setup => 1,
         Action::CreateDir { .. } => 2,
         Action::AppendPath { .. } => 3,
         Action::Reshim => 4,
@@ -75,279 +108,508 @@ fn rank(action: &Action) -> u8 {
     }
 }
 
-/// Applies `actions`; returns what changed and what failed.
-pub fn apply(m: &Machine, actions: &[(Action, String)]) -> (Vec<Applied>, Vec<String>) {
+/// The plan for `actions`; reads files, writes nothing.
+pub fn plan(m: &Machine, actions: &[(Action, String)]) -> Plan {
     let mut actions: Vec<&(Action, String)> = actions.iter().collect();
     actions.sort_by_key(|(a, _)| rank(a));
-    let mut backups = Backups::new(m);
-    let mut applied = Vec::new();
-    let mut errors = Vec::new();
-    let _lock = match crate::lock::lock(m.store()) {
-        Ok(lock) => Some(lock),
-        Err(e) => {
-            errors.push(format!("cannot lock the store: {e}"));
-            return (applied, errors);
-        }
-    };
+    let mut plan = Plan::default();
+    let mut draft = Draft::default();
     for (action, description) in actions {
-        match one(m, action, &mut backups) {
-            Ok(changes) => applied.extend(changes),
-            Err(e) => errors.push(format!("{description}: {e}")),
+        if let Err(e) = one(m, action, &mut draft, &mut plan) {
+            plan.errors.push(format!("{description}: {}", e.message()));
         }
     }
-    (applied, errors)
+    let mut edits = draft.edits();
+    edits.append(&mut plan.edits);
+    plan.edits = edits;
+    plan
 }
 
-fn one(m: &Machine, action: &Action, backups: &mut Backups) -> Result<Vec<Applied>, String> {
-    let io = |e: std::io::Error| e.to_string();
+fn failure(message: impl Into<String>) -> Error {
+    Error::new(Exit::Failure, message)
+}
+
+fn one(m: &Machine, action: &Action, draft: &mut Draft, plan: &mut Plan) -> Result<()> {
     match action {
         Action::CommentLine { path, line, text } => {
-            let bytes = fs_err::read(path).map_err(io)?;
-            let mut lines: Vec<Vec<u8>> = bytes
-                .split_inclusive(|&b| b == b'\n')
-                .map(<[u8]>::to_vec)
-                .collect();
-            let Some(current) = lines.get(line - 1) else {
-                return Err(format!("{} has no line {line} any more", m.show(path)));
+            let Some(bytes) = draft.get(path)? else {
+                return Err(failure(format!("{} does not exist any more", m.show(path))));
             };
-            let current_text = String::from_utf8_lossy(current).trim().to_owned();
-            if current_text.starts_with('#') {
-                return Ok(Vec::new());
-            }
-            let expected = text.strip_suffix("...").unwrap_or(text);
-            if !current_text.starts_with(expected) {
-                return Err(format!(
-                    "line {line} of {} changed since it was read; left alone",
+            let current = String::from_utf8_lossy(&bytes)
+                .split('\n')
+                .nth(line.saturating_sub(1))
+                .unwrap_or_default()
+                .trim()
+                .to_owned();
+            if current.contains(APPEND_MARK) {
+                return Err(failure(format!(
+                    "line {line} of {} is one gvx doctor --fix added; left alone",
                     m.show(path)
-                ));
+                )));
             }
-            let indent = current.len() - current.trim_ascii_start().len();
-            let mut edited = current[..indent].to_vec();
-            edited.extend_from_slice(b"# [gvx doctor --fix] ");
-            edited.extend_from_slice(&current[indent..]);
-            lines[line - 1] = edited;
-            let backup = backups.save(path).map_err(io)?;
-            write(path, &lines.concat()).map_err(io)?;
-            Ok(vec![Applied {
-                change: format!(
-                    "commented out line {line} of {}: {current_text}",
-                    m.show(path)
-                ),
-                backup: Some(backup),
-            }])
+            match lines::comment_out(&bytes, *line, text) {
+                Ok(Some(after)) => {
+                    draft.set(path, Some(after));
+                    plan.said.push((
+                        format!("commented out line {line} of {}: {current}", m.show(path)),
+                        Some(path.clone()),
+                    ));
+                }
+                Ok(None) => {}
+                Err(LineError::Gone { .. }) => {
+                    return Err(failure(format!(
+                        "{} has no line {line} any more",
+                        m.show(path)
+                    )));
+                }
+                Err(LineError::Changed { .. }) => {
+                    return Err(failure(format!(
+                        "line {line} of {} changed since it was read; left alone",
+                        m.show(path)
+                    )));
+                }
+            }
         }
         Action::UnsetGoEnv { path, key } => {
-            let text = match fs_err::read_to_string(path) {
-                Ok(text) => text,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-                Err(e) => return Err(e.to_string()),
+            let Some(bytes) = draft.get(path)? else {
+                return Ok(());
             };
-            let prefix = format!("{key}=");
-            let kept: Vec<&str> = text
-                .split_inclusive('\n')
-                .filter(|l| !l.trim_start().starts_with(&prefix))
-                .collect();
-            let kept = kept.concat();
-            if kept == text {
-                return Ok(Vec::new());
-            }
-            let backup = backups.save(path).map_err(io)?;
-            write(path, kept.as_bytes()).map_err(io)?;
-            Ok(vec![Applied {
-                change: format!(
-                    "removed {key} from {} (as `go env -u {key}` does)",
-                    m.show(path)
-                ),
-                backup: Some(backup),
-            }])
-        }
-        Action::Setup => {
-            let Some(site) = &m.site else {
-                return Err("no home directory".into());
-            };
-            let plan = setup::plan(site, false).map_err(|e| e.message().to_owned())?;
-            if plan.changes.is_empty() {
-                return Ok(Vec::new());
-            }
-            let done = setup::apply(site, &plan).map_err(|e| e.message().to_owned())?;
-            Ok(plan
-                .changes
-                .iter()
-                .map(|c| Applied {
-                    change: format!(
-                        "{} {} ({}; gvx setup)",
-                        if c.before.is_some() {
-                            "updated the gvx block in"
-                        } else {
-                            "created"
-                        },
-                        m.show(&c.path),
-                        c.target.reader
+            if let Some(after) = lines::unset_go_env(&bytes, key) {
+                draft.set(path, Some(after));
+                plan.said.push((
+                    format!(
+                        "removed {key} from {} (as `go env -u {key}` does)",
+                        m.show(path)
                     ),
-                    backup: done
-                        .backups
-                        .iter()
-                        .find(|(p, _)| *p == c.path)
-                        .map(|(_, b)| b.clone()),
-                })
-                .collect())
+                    Some(path.clone()),
+                ));
+            }
+        }
+        Action::Setup => setup_blocks(m, draft, plan)?,
+        Action::AppendPath { dir } => append_path(m, dir, draft, plan)?,
+        Action::CreateDir { path } => {
+            if !path.is_dir() {
+                plan.edits.push(Edit::Dir(path.clone()));
+                plan.said.push((format!("created {}", m.show(path)), None));
+            }
         }
         Action::Reshim => {
-            crate::shimfarm::refresh(m.store()).map_err(|e| e.message().to_owned())?;
-            Ok(vec![Applied {
-                change: format!("recreated the shims in {}", m.show(&m.store().bin_dir())),
-                backup: None,
-            }])
+            plan.steps.push(Step::Reshim);
         }
-        Action::CreateDir { path } => {
-            if path.is_dir() {
-                return Ok(Vec::new());
-            }
-            fs_err::create_dir_all(path).map_err(io)?;
-            Ok(vec![Applied {
-                change: format!("created {}", m.show(path)),
-                backup: None,
-            }])
-        }
-        Action::AppendPath { dir } => append_path(m, dir, backups),
         Action::ReinstallTool {
             tool,
             package,
             version,
             gobin,
-        } => reinstall(m, tool, &format!("{package}@{version}"), gobin, backups),
-        Action::Registry { key, name, value } => registry(key, name, value.as_deref()),
-        Action::UserPath { front, back } => user_path(front.as_deref(), back.as_deref()),
+        } => {
+            if tool.exists() {
+                plan.steps.push(Step::Reinstall {
+                    tool: tool.clone(),
+                    spec: format!("{package}@{version}"),
+                    gobin: gobin.clone(),
+                });
+            }
+        }
+        Action::Registry { key, name, value } => registry_value(key, name, value.as_deref(), plan)?,
+        Action::UserPath { front, back } => {
+            user_path_edit(front.as_deref(), back.as_deref(), plan)?
+        }
     }
-}
-
-#[cfg(windows)]
-fn registry(key: &str, name: &str, value: Option<&str>) -> Result<Vec<Applied>, String> {
-    super::windows::apply_registry(key, name, value)
-}
-
-#[cfg(windows)]
-fn user_path(front: Option<&Path>, back: Option<&Path>) -> Result<Vec<Applied>, String> {
-    super::windows::apply_user_path(front, back)
-}
-
-#[cfg(not(windows))]
-fn registry(key: &str, _name: &str, _value: Option<&str>) -> Result<Vec<Applied>, String> {
-    Err(format!("{key} is a Windows registry key"))
-}
-
-#[cfg(not(windows))]
-fn user_path(_front: Option<&Path>, _back: Option<&Path>) -> Result<Vec<Applied>, String> {
-    Err("the user PATH in the registry exists only on Windows".into())
-}
-
-/// Writes through a temporary file beside the real one (a symlink's target), keeping modes.
-fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let real = fs_err::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    let dir = real.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".gvx-doctor-")
-        .tempfile_in(dir)?;
-    std::io::Write::write_all(&mut temp, bytes)?;
-    if let Ok(meta) = fs_err::metadata(&real) {
-        fs_err::set_permissions(temp.path(), meta.permissions())?;
-    }
-    temp.persist(&real).map_err(|e| e.error)?;
     Ok(())
 }
 
-/// The sh line that appends `dir` to PATH once.
-pub fn append_line(dir: &Path) -> String {
-    let d = crate::shell::sh_quote(&dir.display().to_string());
-    format!(
-        "case \":$PATH:\" in *:{d}:*) ;; *) PATH=\"$PATH:\"{d}; export PATH ;; esac  {APPEND_MARK}\n"
-    )
-}
-
-/// Appends `dir` to PATH in the sh-like start-up files that carry the gvx block.
-fn append_path(m: &Machine, dir: &Path, backups: &mut Backups) -> Result<Vec<Applied>, String> {
-    let Some(site) = &m.site else {
-        return Err("no home directory".into());
-    };
-    let plan = setup::plan(site, false).map_err(|e| e.message().to_owned())?;
-    let files: Vec<PathBuf> = plan
-        .unchanged
-        .iter()
-        .filter(|t| t.kind == Kind::Block)
-        .map(|t| t.path.clone())
-        .filter(|p| p.extension().is_none_or(|e| e != "ps1"))
-        .collect();
-    if files.is_empty() {
-        return Err("no start-up file carries the gvx block: run `gvx setup` first".into());
-    }
-    let line = append_line(dir);
-    let mut applied = Vec::new();
-    for file in files {
-        let mut bytes = fs_err::read(&file).map_err(|e| e.to_string())?;
-        if String::from_utf8_lossy(&bytes).contains(line.trim_end()) {
+/// The gvx blocks `gvx setup` keeps, written over whatever the plan already changed.
+fn setup_blocks(m: &Machine, draft: &mut Draft, plan: &mut Plan) -> Result<()> {
+    let site = m
+        .site
+        .as_ref()
+        .ok_or_else(|| failure("no home directory"))?;
+    let setup = setup::plan(site, false)?;
+    for change in &setup.changes {
+        let before = draft.get(&change.path)?;
+        let after = match change.target.kind {
+            Kind::Block => Some(
+                environment::block::with_block(before.as_deref(), &change.target.text)
+                    .map_err(|e| failure(format!("cannot edit {}: {e}", m.show(&change.path))))?,
+            ),
+            Kind::Owned => change.after.clone(),
+        };
+        if after == before {
             continue;
         }
-        let backup = backups.save(&file).map_err(|e| e.to_string())?;
-        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-            bytes.push(b'\n');
-        }
-        bytes.extend_from_slice(line.as_bytes());
-        write(&file, &bytes).map_err(|e| e.to_string())?;
-        applied.push(Applied {
-            change: format!("added {} to PATH in {}", m.show(dir), m.show(&file)),
-            backup: Some(backup),
-        });
+        draft.set(&change.path, after);
+        let verb = if change.before.is_some() {
+            "updated the gvx block in"
+        } else {
+            "created"
+        };
+        plan.said.push((
+            format!(
+                "{verb} {} ({}; gvx setup)",
+                m.show(&change.path),
+                change.target.reader
+            ),
+            Some(change.path.clone()),
+        ));
     }
-    Ok(applied)
+    if let Some(change) = setup.path_edit {
+        plan.edits
+            .extend(change.edits.into_iter().map(Edit::Registry));
+        plan.said.extend(change.said.into_iter().map(|s| (s, None)));
+    }
+    Ok(())
 }
 
-/// `go install spec` into `gobin` with the selected SDK, then moves `tool` to the backups.
-fn reinstall(
-    m: &Machine,
-    tool: &Path,
-    spec: &str,
-    gobin: &Path,
-    backups: &mut Backups,
-) -> Result<Vec<Applied>, String> {
-    if !tool.exists() {
-        return Ok(Vec::new());
+/// `dir` added at the end of PATH in the sh-like start-up files that carry the gvx block (as the
+/// plan leaves them).
+fn append_path(m: &Machine, dir: &Path, draft: &mut Draft, plan: &mut Plan) -> Result<()> {
+    let site = m
+        .site
+        .as_ref()
+        .ok_or_else(|| failure("no home directory"))?;
+    let setup = setup::plan(site, false)?;
+    let targets = setup
+        .changes
+        .iter()
+        .map(|c| &c.target)
+        .chain(&setup.unchanged)
+        .filter(|t| t.kind == Kind::Block)
+        .filter(|t| t.path.extension().is_none_or(|e| e != "ps1"));
+    let mut files = Vec::new();
+    for target in targets {
+        let bytes = draft.get(&target.path)?;
+        if let Some(bytes) = bytes.filter(|b| matches!(environment::block::find(b), Ok(Some(_)))) {
+            files.push((target.path.clone(), bytes));
+        }
     }
+    if files.is_empty() {
+        return Err(failure(
+            "no start-up file carries the gvx block: run `gvx setup` first",
+        ));
+    }
+    for (file, bytes) in files {
+        if let Some(after) = lines::append_path(&bytes, dir) {
+            draft.set(&file, Some(after));
+            plan.said.push((
+                format!("added {} to PATH in {}", m.show(dir), m.show(&file)),
+                Some(file),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A user-scope registry value deleted (`value: None`) or set.
+fn registry_value(key: &str, name: &str, value: Option<&str>, plan: &mut Plan) -> Result<()> {
+    let sub = match key {
+        crate::platform::windows_env::USER_ENV => "Environment",
+        r"HKCU\Volatile Environment" => "Volatile Environment",
+        other => return Err(failure(format!("{other} is not a user-scope key"))),
+    };
+    let before = environment::registry::read(sub, name)?;
+    let after = value.map(|v| RegData::ExpandSz(v.to_owned()));
+    if before == after {
+        return Ok(());
+    }
+    plan.said.push((
+        match value {
+            None => format!("deleted {name} from {key}"),
+            Some(_) => format!("set {name} in {key}"),
+        },
+        None,
+    ));
+    plan.edits.push(Edit::Registry(RegistryEdit {
+        key: sub.to_owned(),
+        name: name.to_owned(),
+        before,
+        after,
+    }));
+    Ok(())
+}
+
+/// The user Path with `front` moved to the front and `back` added at the end.
+fn user_path_edit(front: Option<&Path>, back: Option<&Path>, plan: &mut Plan) -> Result<()> {
+    let now =
+        user_path::read().map_err(|e| failure(format!("cannot read {}: {e}", user_path::PLACE)))?;
+    if let Some(kind) = now.not_a_string() {
+        return Err(failure(format!(
+            "{} is a {} value, not a string; not modifying it",
+            user_path::PLACE,
+            kind.name()
+        )));
+    }
+    let process = crate::environment::Process::capture();
+    let lookup = |name: &str| process.var(name);
+    let same = |dir: String| {
+        move |s: &str| {
+            crate::platform::windows_env::same_dir(
+                &crate::platform::windows_env::expand(s, &lookup),
+                &dir,
+            )
+        }
+    };
+    let front = front.map(|d| d.display().to_string());
+    let back = back.map(|d| d.display().to_string());
+    let is_front = same(front.clone().unwrap_or_default());
+    let is_back = same(back.clone().unwrap_or_default());
+    let change = now.for_doctor(
+        front
+            .as_deref()
+            .map(|f| (f, &is_front as &dyn Fn(&str) -> bool)),
+        back.as_deref()
+            .map(|b| (b, &is_back as &dyn Fn(&str) -> bool)),
+    );
+    if let Some(change) = change {
+        plan.edits
+            .extend(change.edits.into_iter().map(Edit::Registry));
+        plan.said.extend(change.said.into_iter().map(|s| (s, None)));
+    }
+    Ok(())
+}
+
+/// The plan as `--dry-run` prints it.
+pub fn describe(m: &Machine, plan: &Plan) -> String {
+    if plan.edits.is_empty() && plan.steps.is_empty() && plan.errors.is_empty() {
+        return "gvx doctor --fix --dry-run: nothing to change\n".to_owned();
+    }
+    let mut out = String::from("gvx doctor --fix would make these changes (nothing is written):\n");
+    for (change, _) in &plan.said {
+        out.push_str(&format!("  {change}\n"));
+    }
+    for step in &plan.steps {
+        match step {
+            Step::Reshim => out.push_str(&format!(
+                "  recreate the shims in {}\n",
+                m.show(&m.store().bin_dir())
+            )),
+            Step::Reinstall { spec, gobin, .. } => out.push_str(&format!(
+                "  reinstall {spec} into {} and move the SDK's copy out\n",
+                m.show(gobin)
+            )),
+        }
+    }
+    out.push_str(&environment::edit::describe(&plan.edits, &|p| m.show(p)));
+    for error in &plan.errors {
+        out.push_str(&format!("cannot change: {error}\n"));
+    }
+    out
+}
+
+/// Where this run's backups and journal go: `<GVX_HOME>/backups/doctor-<time>[-n]`.
+fn backup_dir(m: &Machine) -> PathBuf {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let base = m.store().home().join("backups");
+    let mut dir = base.join(format!("doctor-{stamp}"));
+    let mut n = 2;
+    while dir.exists() {
+        dir = base.join(format!("doctor-{stamp}-{n}"));
+        n += 1;
+    }
+    dir
+}
+
+const JOURNAL: &str = "undo.json";
+const UNDONE: &str = "undone.json";
+
+/// One run's writing: the backups directory and the journal, shared by every round of fixes.
+pub struct Run {
+    dir: PathBuf,
+    journal: Journal,
+}
+
+impl Run {
+    pub fn new(m: &Machine) -> Run {
+        Run {
+            dir: backup_dir(m),
+            journal: Journal::default(),
+        }
+    }
+
+    fn save_journal(&self) -> Result<()> {
+        let text = serde_json::to_vec_pretty(&self.journal).unwrap_or_default();
+        fs_err::create_dir_all(&self.dir)
+            .and_then(|()| fs_err::write(self.dir.join(JOURNAL), text))
+            .map_err(|e| {
+                Error::new(Exit::Store, "cannot record what gvx doctor --fix changed")
+                    .source(e)
+                    .hint("`gvx doctor --undo` cannot take this run back; the backups are kept")
+            })
+    }
+
+    /// Carries out `plan`; returns what changed and what failed.
+    pub fn apply(&mut self, m: &Machine, plan: Plan) -> (Vec<Applied>, Vec<String>) {
+        let mut errors = plan.errors;
+        let mut applied = Vec::new();
+        let _lock = match crate::lock::lock(m.store()) {
+            Ok(lock) => lock,
+            Err(e) => {
+                errors.push(format!("cannot lock the store: {}", e.message()));
+                return (applied, errors);
+            }
+        };
+        let show = |p: &Path| m.show(p);
+        let writer = Writer {
+            name: "gvx doctor --fix",
+            show: &show,
+        };
+        let home = m.home.clone().unwrap_or_default();
+        let backups = Backups::new(self.dir.clone(), home, false);
+        if !plan.edits.is_empty() {
+            match environment::apply(&plan.edits, Some(&backups), &writer) {
+                Ok(journal) => {
+                    let copies = journal.backups();
+                    self.journal.entries.extend(journal.entries);
+                    for (change, file) in plan.said {
+                        let backup = file.and_then(|f| {
+                            let real = fs_err::canonicalize(&f).unwrap_or(f);
+                            copies
+                                .iter()
+                                .find(|(p, _)| *p == real)
+                                .map(|(_, b)| b.clone())
+                        });
+                        applied.push(Applied { change, backup });
+                    }
+                }
+                Err(e) => {
+                    errors.push(e.message().to_owned());
+                    return (applied, errors);
+                }
+            }
+        }
+        for step in plan.steps {
+            match self.step(m, &step, &writer) {
+                Ok(Some(done)) => applied.push(done),
+                Ok(None) => {}
+                Err(e) => errors.push(e.message().to_owned()),
+            }
+        }
+        if !self.journal.entries.is_empty()
+            && let Err(e) = self.save_journal()
+        {
+            errors.push(e.message().to_owned());
+        }
+        (applied, errors)
+    }
+
+    fn step(&mut self, m: &Machine, step: &Step, writer: &Writer) -> Result<Option<Applied>> {
+        match step {
+            Step::Reshim => {
+                crate::shimfarm::refresh(m.store())?;
+                Ok(Some(Applied {
+                    change: format!("recreated the shims in {}", m.show(&m.store().bin_dir())),
+                    backup: None,
+                }))
+            }
+            Step::Reinstall { tool, spec, gobin } => {
+                if !tool.exists() {
+                    return Ok(None);
+                }
+                reinstall(m, tool, spec, gobin)?;
+                let to = self
+                    .dir
+                    .join("sdk-tools")
+                    .join(tool.strip_prefix(m.store().home()).unwrap_or(tool));
+                let moved = Edit::Move {
+                    from: tool.clone(),
+                    to: to.clone(),
+                };
+                let journal = environment::apply(&[moved], None, writer)?;
+                self.journal.entries.extend(journal.entries);
+                Ok(Some(Applied {
+                    change: format!(
+                        "reinstalled {spec} into {} and moved the SDK's copy out",
+                        m.show(gobin)
+                    ),
+                    backup: Some(to),
+                }))
+            }
+        }
+    }
+}
+
+/// `go install spec` into `gobin` with the selected SDK.
+fn reinstall(m: &Machine, tool: &Path, spec: &str, gobin: &Path) -> Result<()> {
     let Some((_, root)) = m.sdk() else {
-        return Err("no installed SDK is selected to run `go install` with".into());
+        return Err(failure(
+            "no installed SDK is selected to run `go install` with",
+        ));
     };
     let go = Machine::go_in(&root.join("bin"));
-    fs_err::create_dir_all(gobin).map_err(|e| e.to_string())?;
+    fs_err::create_dir_all(gobin).map_err(|e| failure(e.to_string()))?;
     machine::run(
         &go,
         &["install", spec],
         &[("GOROOT", &root), ("GOBIN", gobin)],
         Duration::from_secs(600),
     )
-    .map_err(|e| format!("`go install {spec}` failed: {e}"))?;
+    .map_err(|e| failure(format!("`go install {spec}` failed: {e}")))?;
     let name = tool.file_name().unwrap_or_default();
     if !gobin.join(name).is_file() {
-        return Err(format!(
+        return Err(failure(format!(
             "`go install {spec}` did not put {} into {}",
             name.to_string_lossy(),
             m.show(gobin)
-        ));
+        )));
     }
-    let backup = backups
-        .dir
-        .join("sdk-tools")
-        .join(tool.strip_prefix(m.store().home()).unwrap_or(tool));
-    if let Some(parent) = backup.parent() {
-        fs_err::create_dir_all(parent).map_err(|e| e.to_string())?;
-    }
-    if fs_err::rename(tool, &backup).is_err() {
-        fs_err::copy(tool, &backup).map_err(|e| e.to_string())?;
-        fs_err::remove_file(tool).map_err(|e| e.to_string())?;
-    }
-    Ok(vec![Applied {
-        change: format!(
-            "reinstalled {spec} into {} and moved the SDK's copy out",
-            m.show(gobin)
-        ),
-        backup: Some(backup),
-    }])
+    Ok(())
+}
+
+/// `gvx doctor --undo`: takes the last `--fix` run back. Returns what was restored.
+pub fn undo(m: &Machine) -> Result<Vec<String>> {
+    let Some(dir) = last_run(m) else {
+        return Ok(Vec::new());
+    };
+    let file = dir.join(JOURNAL);
+    let journal: Journal = fs_err::read(&file)
+        .map_err(|e| Error::new(Exit::Store, "cannot read the record of the last --fix").source(e))
+        .and_then(|bytes| {
+            serde_json::from_slice(&bytes).map_err(|e| {
+                Error::new(Exit::Store, format!("{} is damaged: {e}", m.show(&file))).hint(format!(
+                    "the backups in {} are the files as they were",
+                    m.show(&dir)
+                ))
+            })
+        })?;
+    let show = |p: &Path| m.show(p);
+    let writer = Writer {
+        name: "gvx doctor --undo",
+        show: &show,
+    };
+    let _lock = crate::lock::lock(m.store())?;
+    let edits = environment::undo(&journal, &writer)?;
+    environment::apply(&edits, None, &writer)?;
+    environment::apply::remove_created_dirs(&journal);
+    fs_err::rename(&file, dir.join(UNDONE))
+        .map_err(|e| Error::new(Exit::Store, "cannot mark the run undone").source(e))?;
+    let mut said: Vec<String> = edits
+        .iter()
+        .map(|e| format!("restored {}", e.place(&show)))
+        .collect();
+    said.extend(journal.entries.iter().filter_map(|e| match e {
+        environment::apply::Entry::Dir(path) if !path.exists() => {
+            Some(format!("removed {}", m.show(path)))
+        }
+        _ => None,
+    }));
+    Ok(said)
+}
+
+/// The newest `doctor-*` backups directory with a journal not undone yet.
+fn last_run(m: &Machine) -> Option<PathBuf> {
+    let base = m.store().home().join("backups");
+    let mut runs: Vec<(u64, u64, PathBuf)> = fs_err::read_dir(&base)
+        .ok()?
+        .flatten()
+        .filter(|e| e.path().join(JOURNAL).is_file())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rest = name.strip_prefix("doctor-")?;
+            let (stamp, n) = rest.split_once('-').unwrap_or((rest, "1"));
+            Some((stamp.parse().ok()?, n.parse().ok()?, e.path()))
+        })
+        .collect();
+    runs.sort();
+    runs.pop().map(|(_, _, path)| path)
 }

@@ -36,6 +36,8 @@ pub use machine::ROOT_VAR;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
     pub fix: bool,
+    /// With `fix`: print the plan of edits, write nothing.
+    pub dry_run: bool,
     pub online: bool,
     /// Skip what only adds detail (for `--quiet` at shell start-up).
     pub quick: bool,
@@ -92,17 +94,30 @@ pub fn run(cx: &Context, options: Options, format: Format) -> (Report, String) {
         let text = render_as(&m, &report, format);
         return (report, text);
     }
-    // A fix can uncover the next problem (a setting removed, the one below it shows): repeat
-    // until nothing is left to do, so that a second `--fix` finds nothing.
+    if options.dry_run {
+        let plan = fix::plan(&m, &report.actions());
+        let text = format!(
+            "{}\n{}",
+            fix::describe(&m, &plan),
+            render_as(&m, &report, format)
+        );
+        return (report, text);
+    }
+    // A fix can uncover the next problem (a setting removed, the one below it shows): another
+    // round plans again from what the files say now, so that a second `--fix` finds nothing.
+    // Each round's plan is whole before it writes, and all rounds share one journal, which
+    // `--undo` takes back at once.
     let mut applied = Vec::new();
     let mut errors = Vec::new();
+    let mut writing = fix::Run::new(&m);
     let mut m = m;
     for _ in 0..3 {
         let actions = report.actions();
         if actions.is_empty() {
             break;
         }
-        let (done, failed) = fix::apply(&m, &actions);
+        let plan = fix::plan(&m, &actions);
+        let (done, failed) = writing.apply(&m, plan);
         let progress = !done.is_empty();
         applied.extend(done);
         errors.extend(failed);
@@ -122,6 +137,13 @@ pub fn run(cx: &Context, options: Options, format: Format) -> (Report, String) {
     report.fix_errors = unique;
     let text = render_as(&m, &report, format);
     (report, text)
+}
+
+/// `gvx doctor --undo`: takes the last `--fix` back; returns what it restored (empty: there
+/// was nothing to undo).
+pub fn undo(cx: &Context) -> crate::error::Result<Vec<String>> {
+    let m = Machine::load(cx, false, true);
+    fix::undo(&m)
 }
 
 fn render_as(m: &Machine, report: &Report, format: Format) -> String {

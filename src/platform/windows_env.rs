@@ -52,6 +52,44 @@ pub struct RawValue {
     pub text: String,
 }
 
+/// A registry value as gvx writes it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum RegData {
+    /// `REG_SZ`.
+    Sz(String),
+    /// `REG_EXPAND_SZ`.
+    ExpandSz(String),
+    /// `REG_DWORD` (gvx's own flags).
+    Dword(u32),
+}
+
+impl RegData {
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            RegData::Sz(t) | RegData::ExpandSz(t) => Some(t),
+            RegData::Dword(_) => None,
+        }
+    }
+
+    /// `REG_SZ`, `REG_EXPAND_SZ`, `REG_DWORD`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            RegData::Sz(_) => "REG_SZ",
+            RegData::ExpandSz(_) => "REG_EXPAND_SZ",
+            RegData::Dword(_) => "REG_DWORD",
+        }
+    }
+}
+
+impl std::fmt::Display for RegData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RegData::Sz(t) | RegData::ExpandSz(t) => f.write_str(t),
+            RegData::Dword(n) => write!(f, "{n}"),
+        }
+    }
+}
+
 /// `%VAR%` replaced from `lookup`; unknown variables stay as written, as Windows leaves them.
 pub fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::new();
@@ -178,7 +216,7 @@ pub use registry::*;
 mod registry {
     //! Reading and writing the registry.
 
-    use super::{Kind, RawValue};
+    use super::{Kind, RawValue, RegData};
     pub use std::io::Error;
     use std::io::{ErrorKind, Result};
     use windows_registry::{CURRENT_USER, Key, LOCAL_MACHINE, Type, Value};
@@ -262,45 +300,62 @@ mod registry {
             .collect()
     }
 
-    /// Writes a string value of `HKCU\<key>`, creating the key if needed.
-    pub fn write_user_string(key: &str, name: &str, kind: Kind, text: &str) -> Result<()> {
+    /// The value `name` of `HKCU\<key>` as gvx writes values; `Ok(None)` when absent. A value of
+    /// another type is an error.
+    pub fn read_user(key: &str, name: &str) -> Result<Option<RegData>> {
+        let opened = match io(CURRENT_USER.open(key)) {
+            Ok(opened) => opened,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let value = match io(opened.get_value(name)) {
+            Ok(value) => value,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(Some(match value.ty() {
+            Type::String => RegData::Sz(raw(&value, false)?.text),
+            Type::ExpandString => RegData::ExpandSz(raw(&value, false)?.text),
+            Type::U32 => RegData::Dword(io(opened.get_u32(name))?),
+            other => {
+                return Err(Error::new(
+                    ErrorKind::InvalidData,
+                    format!("it is a {} value", kind_of(other).name()),
+                ));
+            }
+        }))
+    }
+
+    /// Sets (or, with `None`, deletes) the value `name` of `HKCU\<key>`. A key under
+    /// `Software\gvx` left empty is removed.
+    pub fn write_user(key: &str, name: &str, data: Option<&RegData>) -> Result<()> {
+        let Some(data) = data else {
+            delete_user_value(key, name)?;
+            if key.to_ascii_lowercase().starts_with(r"software\gvx")
+                && let Ok(opened) = CURRENT_USER.open(key)
+                && io(opened.values())?.next().is_none()
+                && io(opened.keys())?.next().is_none()
+            {
+                io(CURRENT_USER.remove_tree(key))?;
+            }
+            return Ok(());
+        };
         let opened = io(CURRENT_USER.create(key))?;
-        io(match kind {
-            Kind::Sz => opened.set_string(name, text),
-            _ => opened.set_expand_string(name, text),
+        io(match data {
+            RegData::Sz(text) => opened.set_string(name, text),
+            RegData::ExpandSz(text) => opened.set_expand_string(name, text),
+            RegData::Dword(n) => opened.set_u32(name, *n),
         })
     }
 
     /// Deletes a value of `HKCU\<key>`; a missing one is not an error.
-    pub fn delete_user_value(key: &str, name: &str) -> Result<()> {
+    fn delete_user_value(key: &str, name: &str) -> Result<()> {
         let done = io(CURRENT_USER.options().read().write().open(key))
             .and_then(|k| io(k.remove_value(name)));
         match done {
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
             done => done,
         }
-    }
-
-    /// A DWORD flag of `HKCU\<key>`: set to 1, or deleted. The key goes when it is left empty.
-    pub fn set_user_flag(key: &str, name: &str, on: bool) -> Result<()> {
-        if on {
-            return io(CURRENT_USER.create(key).and_then(|k| k.set_u32(name, 1)));
-        }
-        delete_user_value(key, name)?;
-        if let Ok(opened) = CURRENT_USER.open(key)
-            && io(opened.values())?.next().is_none()
-            && io(opened.keys())?.next().is_none()
-        {
-            io(CURRENT_USER.remove_tree(key))?;
-        }
-        Ok(())
-    }
-
-    pub fn user_flag(key: &str, name: &str) -> bool {
-        CURRENT_USER
-            .open(key)
-            .and_then(|k| k.get_u32(name))
-            .is_ok_and(|v| v != 0)
     }
 
     /// The Go MSI as Windows lists it under Uninstall: its name (`Go Programming Language amd64

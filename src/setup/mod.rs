@@ -20,11 +20,13 @@ mod windows;
 use windows as os;
 
 use crate::error::{Error, Exit, Result};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use crate::environment::Site;
+use crate::environment::apply::read;
 use crate::environment::block;
 pub use crate::environment::conflicts::{self, Conflict};
+pub use crate::environment::user_path::PathChange;
 pub use write::{apply, describe};
 
 /// A line in every file gvx writes whole; `--undo` deletes only files that carry it.
@@ -100,15 +102,6 @@ pub struct Change {
     pub target: Target,
 }
 
-/// A change outside files (the Windows user PATH): shown by `--dry-run`, made by [`apply`].
-#[derive(Clone, Debug)]
-pub struct PathEdit {
-    /// Where the value lives, e.g. `HKCU\Environment\Path`.
-    pub place: String,
-    pub before: String,
-    pub after: String,
-}
-
 /// Everything one `gvx setup` (or `--undo`) run would do.
 #[derive(Debug, Default)]
 pub struct Plan {
@@ -118,7 +111,7 @@ pub struct Plan {
     pub unchanged: Vec<Target>,
     /// Files left alone, with the reason.
     pub skipped: Vec<(PathBuf, String)>,
-    pub path_edit: Option<PathEdit>,
+    pub path_edit: Option<PathChange>,
     /// What this OS does not set up (yet), said once.
     pub notes: Vec<String>,
 }
@@ -219,15 +212,6 @@ fn block_after(
             block::END
         ))
     })
-}
-
-/// The file's bytes, `None` when it does not exist.
-fn read(path: &Path) -> Result<Option<Vec<u8>>> {
-    match fs_err::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::new(Exit::Failure, e.to_string())),
-    }
 }
 
 /// Lines in the shells' start-up files that fight gvx (GOROOT, a Go SDK ahead on PATH, …).

@@ -10,7 +10,7 @@
 //!
 //! `.bash_profile` is never created: its presence would stop bash reading `.profile`.
 
-use super::{PathEdit, Site, Target};
+use super::{PathChange, Site, Target};
 use crate::error::Result;
 use crate::shell::{self, Shell};
 use std::path::PathBuf;
@@ -132,23 +132,12 @@ pub fn scanned_files(site: &Site) -> Vec<PathBuf> {
 
 /// Nothing outside files: on Unix, PATH comes from the start-up files.
 #[allow(clippy::unnecessary_wraps)]
-pub fn user_path(_site: &Site, _undo: bool) -> Result<Option<PathEdit>> {
+pub fn user_path(_site: &Site, _undo: bool) -> Result<Option<PathChange>> {
     Ok(None)
-}
-
-/// Unix changes nothing outside files.
-pub fn apply_user_path(_edit: &PathEdit) -> Result<Vec<String>> {
-    Ok(Vec::new())
 }
 
 pub fn notes(_site: &Site) -> Vec<String> {
     Vec::new()
-}
-
-/// Permissions for a file setup creates: readable by all, like a shell's own `> file`.
-pub fn new_file_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o644))
 }
 
 /// The file a login bash reads instead of `.profile`, when the user has one.

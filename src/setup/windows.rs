@@ -5,8 +5,8 @@
 //!   unexpanded, for the default store). Through the registry API, never `setx` (which cuts
 //!   the value at 1024 characters and writes the expanded process PATH into it); then a
 //!   `WM_SETTINGCHANGE` broadcast, so programs started from now on see it. The edit itself
-//!   (entry by entry, everything else byte for byte, the value's type kept) is
-//!   [`crate::platform::windows_env`]'s.
+//!   (entry by entry, everything else byte for byte, the value's type kept, and the record
+//!   `--undo` needs) is [`crate::environment::user_path`]'s.
 //! - **The PowerShell profiles that already exist** get a block that does the same per session,
 //!   plus completions. (An existing profile shows scripts may run; creating one under the
 //!   default `Restricted` execution policy would print an error in every new window.)
@@ -14,27 +14,15 @@
 //! The machine PATH (HKLM) comes before the user PATH, so a Go there (the Go MSI's
 //! `C:\Program Files\Go\bin`) beats the shims; gvx never changes it, and [`notes`] says what
 //! that means and how to fix it.
-//!
-//! `--undo` removes exactly gvx's entry. To restore the value exactly it reads two flags in
-//! `HKCU\Software\gvx`, written when gvx first changed it: `UserPathCreated` (the value did not
-//! exist: it is deleted again when nothing else is left in it) and `UserPathWasRegSz` (it was
-//! `REG_SZ` until gvx's `%USERPROFILE%` entry made it `REG_EXPAND_SZ`). They live in the
-//! registry beside the value they describe, so they hold whichever store set it up.
 
-use super::{PathEdit, Site, Target};
+use super::{PathChange, Site, Target};
+use crate::environment::user_path::{self, PLACE};
 use crate::error::{Error, Exit, Result};
 use crate::platform::windows_env::{
-    self as env, Hive, Kind, MACHINE_ENV, MACHINE_ENV_KEY, RawValue, USER_ENV, USER_ENV_KEY,
+    self as env, Hive, Kind, MACHINE_ENV, MACHINE_ENV_KEY, USER_ENV, USER_ENV_KEY,
 };
 use crate::shell::Shell;
 use std::path::{Path, PathBuf};
-
-/// The value `gvx setup` edits, as messages name it.
-const PLACE: &str = r"HKCU\Environment\Path";
-/// Where gvx records what `--undo` needs (see the module docs).
-const RECORD_KEY: &str = r"Software\gvx";
-const CREATED: &str = "UserPathCreated";
-const WAS_SZ: &str = "UserPathWasRegSz";
 
 /// The existing `CurrentUserAllHosts` profiles of PowerShell 7 and Windows PowerShell 5.1.
 pub fn targets(site: &Site) -> Vec<Target> {
@@ -59,158 +47,27 @@ pub fn scanned_files(site: &Site) -> Vec<PathBuf> {
     profiles(site)
 }
 
-/// The user PATH as it is now, with gvx's record of it.
-struct Now {
-    value: Option<RawValue>,
-    created: bool,
-    was_sz: bool,
-}
-
-impl Now {
-    fn read() -> Result<Now> {
-        let value = env::read_value(Hive::User, USER_ENV_KEY, "Path").map_err(|e| {
-            Error::new(Exit::Failure, format!("cannot read {PLACE}"))
-                .source(e)
-                .hint("gvx setup changed nothing")
-        })?;
-        Ok(Now {
-            value,
-            created: env::user_flag(RECORD_KEY, CREATED),
-            was_sz: env::user_flag(RECORD_KEY, WAS_SZ),
-        })
-    }
-
-    fn text(&self) -> &str {
-        self.value.as_ref().map_or("", |v| v.text.as_str())
-    }
-
-    fn kind(&self) -> Option<Kind> {
-        self.value.as_ref().map(|v| v.kind)
-    }
-
-    /// How to store `after`: deleted when gvx created the value and nothing is left in it,
-    /// else as a string of the type [`env::kind_for`] picks.
-    fn write_for(&self, after: &str) -> Write {
-        if after.is_empty() && self.created && self.value.is_some() {
-            Write::Delete
-        } else {
-            Write::Set(env::kind_for(self.kind(), self.was_sz, after))
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Write {
-    Set(Kind),
-    Delete,
-}
-
 /// The edit of `HKCU\Environment\Path`: `bin` first (setup) or gone (undo). `None` when the
 /// value already is as it should be (gvx's entry first, or absent for `--undo`).
-pub fn user_path(site: &Site, undo: bool) -> Result<Option<PathEdit>> {
-    let now = Now::read()?;
-    if let Some(value) = now.value.as_ref().filter(|v| !v.kind.is_string()) {
+pub fn user_path(site: &Site, undo: bool) -> Result<Option<PathChange>> {
+    let now = user_path::read().map_err(|e| {
+        Error::new(Exit::Failure, format!("cannot read {PLACE}"))
+            .source(e)
+            .hint("gvx setup changed nothing")
+    })?;
+    if let Some(kind) = now.not_a_string() {
         if undo {
             // Nothing of gvx's can be in it.
             return Ok(None);
         }
-        return Err(not_a_string(site, value.kind));
+        return Err(not_a_string(site, kind));
     }
     let entry = bin_entry(site);
     let bin = site.store.bin_dir().display().to_string();
     let is_bin = |segment: &str| {
         env::same_dir(segment, &entry) || env::same_dir(&env::expand(segment, &lookup), &bin)
     };
-    let before = now.text();
-    let changed = if undo {
-        env::without(before, &is_bin)
-    } else {
-        env::with_first(before, &entry, &is_bin)
-    };
-    if undo && changed.is_none() {
-        return Ok(None);
-    }
-    let after = changed.unwrap_or_else(|| before.to_owned());
-    let write = now.write_for(&after);
-    if after == before && now.kind().map(Write::Set) == Some(write) {
-        return Ok(None);
-    }
-    Ok(Some(PathEdit {
-        place: describe(&now, write),
-        before: before.to_owned(),
-        after,
-    }))
-}
-
-/// Writes the planned value (if the user PATH is still what the plan read), records what
-/// `--undo` needs, and broadcasts the change. Returns what it did, as status lines.
-pub fn apply_user_path(edit: &PathEdit) -> Result<Vec<String>> {
-    let mut said = Vec::new();
-    let now = Now::read()?;
-    if now.kind().is_some_and(|k| !k.is_string()) || now.text() != edit.before {
-        return Err(Error::new(
-            Exit::Failure,
-            format!("{PLACE} changed while gvx setup ran; it was left alone"),
-        )
-        .hint("run `gvx setup` again"));
-    }
-    let write = now.write_for(&edit.after);
-    let failed = |e: env::Error| {
-        Error::new(Exit::Failure, format!("cannot change {PLACE}"))
-            .source(e)
-            .hint("the start-up files are done; run `gvx setup` again for the registry")
-    };
-    match write {
-        Write::Delete => {
-            env::delete_user_value(USER_ENV_KEY, "Path").map_err(failed)?;
-            said.push(format!(
-                "deleted {PLACE}: gvx setup had created it and nothing else is in it"
-            ));
-        }
-        Write::Set(kind) => {
-            env::write_user_string(USER_ENV_KEY, "Path", kind, &edit.after).map_err(failed)?;
-            said.push(format!("{PLACE} ({}) is now: {}", kind.name(), edit.after));
-            match (now.kind(), kind) {
-                (Some(Kind::Sz), Kind::ExpandSz) => said.push(format!(
-                    "{PLACE} was REG_SZ: it is REG_EXPAND_SZ now, because Windows expands its \
-                     %VARIABLE% entries only in that type (`gvx setup --undo` makes it REG_SZ again)"
-                )),
-                (Some(Kind::ExpandSz), Kind::Sz) => said.push(format!(
-                    "{PLACE} is REG_SZ again, as it was before gvx setup"
-                )),
-                _ => {}
-            }
-        }
-    }
-    let created = now.value.is_none() && write != Write::Delete;
-    let was_sz =
-        write == Write::Set(Kind::ExpandSz) && (now.kind() == Some(Kind::Sz) || now.was_sz);
-    env::set_user_flag(RECORD_KEY, CREATED, created)
-        .and_then(|()| env::set_user_flag(RECORD_KEY, WAS_SZ, was_sz))
-        .map_err(|e| {
-            Error::new(
-                Exit::Failure,
-                format!("cannot record the change in HKCU\\{RECORD_KEY}"),
-            )
-            .source(e)
-            .hint(format!(
-                "{PLACE} itself was changed; `gvx setup --undo` may not restore it exactly"
-            ))
-        })?;
-    env::broadcast();
-    Ok(said)
-}
-
-/// What `--dry-run` says about the value beside the old and new text.
-fn describe(now: &Now, write: Write) -> String {
-    match (now.kind(), write) {
-        (_, Write::Delete) => format!("{PLACE} (delete the value: gvx setup created it)"),
-        (None, Write::Set(kind)) => format!("{PLACE} (a new {} value)", kind.name()),
-        (Some(old), Write::Set(new)) if old != new => {
-            format!("{PLACE} ({} becomes {})", old.name(), new.name())
-        }
-        (Some(_), Write::Set(kind)) => format!("{PLACE} ({})", kind.name()),
-    }
+    Ok(now.for_setup(&entry, &is_bin, undo))
 }
 
 fn not_a_string(site: &Site, kind: Kind) -> Error {
@@ -333,11 +190,6 @@ fn gvx_home_note(site: &Site) -> Option<String> {
          To keep this store, run in PowerShell: [Environment]::SetEnvironmentVariable('GVX_HOME', '{}', 'User')",
         home.replace('\'', "''")
     ))
-}
-
-/// New files get the directory's default ACL.
-pub fn new_file_permissions() -> Option<std::fs::Permissions> {
-    None
 }
 
 /// `Documents\PowerShell\profile.ps1` and `Documents\WindowsPowerShell\profile.ps1`.
