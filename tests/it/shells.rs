@@ -1,15 +1,17 @@
 //! Set-up in real shells (bash, dash, zsh, fish, busybox sh): `install.sh`, `gvx setup`,
 //! `gvx env` and completions. Every shell starts with a bare environment (HOME, a system PATH,
 //! TERM) in a temporary home, so whatever works came from the files gvx wrote there, and the
-//! real user's start-up files are never read or touched.
+//! real user's start-up files are never read or touched. A shell that is not installed skips
+//! the tests that need it (`have`).
 
 mod env;
 mod install;
 mod session;
 mod setup;
 
-use crate::support::{FakeSdk, TestHome, TestServer, publish};
+use crate::support::{FakeSdk, TestHome, TestServer, lanes, publish};
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -112,12 +114,21 @@ pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
-/// Asserts that `program` exists; the suite needs every shell (scripts/deps.sh installs them).
-pub fn require(program: &str) {
-    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .any(|d| d.join(program).is_file());
-    assert!(
-        found,
-        "{program} is not installed; run scripts/deps.sh (apt-get install bash dash zsh fish busybox)"
-    );
+/// Whether every one of `programs` (shells, busybox) is where a new terminal finds it
+/// ([`SYSTEM_PATH`]); each one missing skips its lane ([`lanes::skip`]).
+pub fn have(programs: &[&str]) -> bool {
+    let mut all = true;
+    for program in programs {
+        if lanes::find_in(program, OsStr::new(SYSTEM_PATH)).is_none() {
+            lanes::skip(
+                program,
+                &format!(
+                    "{program} not found in {SYSTEM_PATH} (scripts/deps.sh installs bash dash \
+                     zsh fish busybox)"
+                ),
+            );
+            all = false;
+        }
+    }
+    all
 }

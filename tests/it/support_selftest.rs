@@ -2,6 +2,7 @@
 
 mod archives;
 mod goproxy;
+mod lanes;
 mod server;
 
 use std::io::{Read, Write};

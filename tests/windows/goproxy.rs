@@ -2,6 +2,9 @@
 //! reused here to serve a Windows toolchain module to gvx.exe under wine.
 #![allow(dead_code)]
 
+/// What the fixtures reach as `super::lanes`.
+pub(crate) use crate::lanes;
+
 #[path = "../it/support/archive.rs"]
 pub mod archive;
 #[path = "../it/support/goproxy.rs"]

@@ -14,14 +14,18 @@ fn go_version_line(version: &str) -> String {
 
 #[test]
 fn go_version_runs_the_default_sdk() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let out = w.shim("go.exe").arg("version").run();
     assert_eq!(out.success(), go_version_line(DEFAULT), "{out}");
 }
 
 #[test]
 fn gofmt_shim_runs_the_sdks_gofmt() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let dir = w.scratch("gofmt");
     fs::write(dir.join("messy.go"), "package messy\nfunc  f( ){}\n").unwrap();
     fs::write(dir.join("tidy.go"), "package messy\n\nfunc g() {}\n").unwrap();
@@ -31,7 +35,9 @@ fn gofmt_shim_runs_the_sdks_gofmt() {
 
 #[test]
 fn stale_goroot_is_replaced_by_the_selected_sdk() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let out = w
         .shim("go.exe")
         .args(["env", "GOROOT"])
@@ -50,7 +56,9 @@ fn stale_goroot_is_replaced_by_the_selected_sdk() {
 
 #[test]
 fn utf16_go_version_file_pins_a_project() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let dir = w.scratch("pin");
     let (pinned, sibling) = (dir.join("pinned"), dir.join("sibling"));
     fs::create_dir_all(&pinned).unwrap();
@@ -75,7 +83,9 @@ func main() { fmt.Println("hello from", "go") }
 
 #[test]
 fn go_build_through_the_shim_makes_a_working_exe() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let dir = w.scratch("build");
     fs::write(dir.join("go.mod"), "module example.com/hello\n\ngo 1.21\n").unwrap();
     fs::write(dir.join("main.go"), HELLO_PROGRAM).unwrap();
@@ -116,7 +126,9 @@ func main() {
 
 #[test]
 fn arguments_round_trip_through_go_run() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let dir = w.scratch("args");
     fs::write(dir.join("go.mod"), "module example.com/args\n\ngo 1.21\n").unwrap();
     fs::write(dir.join("main.go"), ARGS_PROGRAM).unwrap();
@@ -144,7 +156,9 @@ fn arguments_round_trip_through_go_run() {
 
 #[test]
 fn arguments_reach_go_exe_byte_exact() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     // Harder cases than the reference list: backslashes before quotes and at the end, a lone
     // quote, tabs, leading blanks, cmd metacharacters and variables, non-BMP characters.
     let args = [
@@ -185,7 +199,9 @@ fn arguments_reach_go_exe_byte_exact() {
 fn command_line_tail_is_passed_on_raw() {
     // cmd passes what follows the program on a batch line through as typed. Parsing and quoting
     // again would turn this tail into `ab "c d" e\\f "" "gh i"` (the same argv, other bytes).
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let dir = w.scratch("rawtail");
     let tail = r#""a"b  "c d"   e\\f  ""  g"h i""#;
     let lines = [
@@ -204,7 +220,9 @@ fn command_line_tail_is_passed_on_raw() {
 
 #[test]
 fn exit_codes_pass_through() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     for code in [0, 1, 3, 255] {
         let out = w
             .shim("go.exe")
@@ -219,7 +237,9 @@ fn exit_codes_pass_through() {
 #[test]
 fn exit_codes_keep_all_32_bits() {
     // wine hands Linux only the low 8 bits; cmd's %ERRORLEVEL% shows all 32 (signed).
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let dir = w.scratch("exit32");
     let shim = format!("\"{}\"", w.win(&w.home().join("bin/go.exe")));
     let mut lines = vec!["@echo off".to_owned()];
@@ -243,7 +263,9 @@ fn exit_codes_keep_all_32_bits() {
 
 #[test]
 fn tool_names_in_any_case_work() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     for (dir, name) in [("upper", "GO.EXE"), ("mixed", "Go.exe")] {
         let dir = w.scratch(dir);
         fs::copy(w.home().join("bin/go.exe"), dir.join(name)).unwrap();
@@ -258,7 +280,9 @@ fn inherited_path_and_goroot_keep_one_entry_each() {
     // shim's go.exe (fakego again, env) prints what arrived. Windows names are case-insensitive:
     // the shim must neither split `Path` into two variables nor leave the stale `GoRoot` beside
     // its own GOROOT.
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let path = r"C:\one dir;C:\two;C:\windows\system32;C:\windows";
     let out = w
         .wine(&w.win(&w.sdk(FAKE).join("bin/go.exe")))
@@ -283,7 +307,9 @@ fn inherited_path_and_goroot_keep_one_entry_each() {
 
 #[test]
 fn recursion_guard_stops_a_shim_loop() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let out = w
         .shim("go.exe")
         .arg("version")
@@ -303,7 +329,9 @@ fn recursion_guard_stops_a_shim_loop() {
 fn ctrl_c_is_left_to_the_child() {
     // SIGINT to the process group is wine's Ctrl+C: every console process gets CTRL_C_EVENT.
     // fakego exits 7 when it sees it; a shim that died of it would exit 0 (wine's default).
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let dir = w.scratch("ctrlc");
     let pids = dir.join("pids");
     let mut child = w
@@ -330,7 +358,9 @@ fn ctrl_c_is_left_to_the_child() {
 
 #[test]
 fn killing_the_shim_kills_its_child() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let dir = w.scratch("job-kill");
     let (pids, beat) = (dir.join("pids"), dir.join("beat"));
     let mut shim = w
@@ -365,7 +395,9 @@ fn killing_the_shim_kills_its_child() {
 fn normal_exit_spares_detached_grandchildren() {
     // fakego (detach) starts a sleeping fakego and exits 0 at once; the shim clears its job's
     // kill-on-close limit before exiting, so the grandchild lives on.
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let dir = w.scratch("job-detach");
     let (pids, beat) = (dir.join("pids"), dir.join("beat"));
     let status = w
@@ -396,7 +428,9 @@ fn normal_exit_spares_detached_grandchildren() {
 /// names on Windows, through `GetFinalPathNameByHandleW`.)
 #[test]
 fn the_gopath_guard_compares_places_not_spellings() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let sdk = w.win(&w.sdk(DEFAULT));
     let link = w.drive_c().join("sdklink");
     let _ = fs::remove_file(&link);
@@ -431,7 +465,9 @@ fn the_gopath_guard_compares_places_not_spellings() {
 /// tried on its own would fail, so a clean `go env` shows gvx's choice was final.
 #[test]
 fn gotoolchain_forms_leave_go_nothing_to_switch_to() {
-    let w = world();
+    let Some(w) = world() else {
+        return;
+    };
     let dir = w.scratch("gotoolchain");
     fs::write(dir.join("go.mod"), "module example.com/x\n\ngo 1.22.0\n").unwrap();
     let cases = [

@@ -20,6 +20,7 @@
 //! wine server (one prefix); the ones that compile with the real Go take [`go_compile_lock`], so
 //! they share the Go build cache instead of fighting over two cores.
 
+use crate::lanes;
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::Read;
@@ -51,12 +52,19 @@ pub struct World {
     home: PathBuf,
 }
 
-/// The shared world; the first test to ask builds it (its failure fails every test).
-pub fn world() -> &'static World {
+/// The lane these tests make up, as [`lanes::skip`] names it.
+pub const LANE: &str = "windows (wine)";
+
+/// The shared world; the first test to ask builds it (its failure fails every test). `None`
+/// after skipping the lane ([`lanes::skip`]) where wine or an input is missing.
+pub fn world() -> Option<&'static World> {
+    if !lane_can_run() {
+        return None;
+    }
     static WORLD: OnceLock<Result<World, String>> = OnceLock::new();
     let world = WORLD.get_or_init(|| std::panic::catch_unwind(World::build).map_err(panic_text));
     match world {
-        Ok(world) => world,
+        Ok(world) => Some(world),
         Err(e) => panic!("the wine test world could not be built: {e}"),
     }
 }
@@ -76,7 +84,26 @@ fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
-/// An input directory from `scripts/test.sh`; its absence is a failure, never a skip.
+/// Whether wine is on PATH and `scripts/test.sh`'s inputs are set (each must then be a
+/// directory); if not, skips the lane, saying what is missing.
+fn lane_can_run() -> bool {
+    if lanes::find_program("wine").is_none() {
+        lanes::skip(LANE, "wine not found on PATH");
+        return false;
+    }
+    [
+        ("GVX_WINEPREFIX", "scripts/wine-prefix.sh"),
+        (
+            "GVX_TEST_WINDOWS_BIN",
+            "`cargo build --release --target x86_64-pc-windows-gnu --workspace --bins`",
+        ),
+        ("GVX_TEST_SDKS", "scripts/real-sdks.sh"),
+    ]
+    .iter()
+    .all(|(var, made_by)| lanes::input_dir(LANE, var, made_by).is_some())
+}
+
+/// An input directory from `scripts/test.sh` (checked by [`lane_can_run`] first).
 fn required_dir(var: &str) -> PathBuf {
     match std::env::var_os(var) {
         Some(v) if !v.is_empty() && Path::new(&v).is_dir() => PathBuf::from(v),

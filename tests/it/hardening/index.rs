@@ -1,8 +1,8 @@
 //! Hostile or broken download indexes and redirects, against the real binary: the index is the
 //! only source of file names and sha256s, so everything it says is checked before it is used.
 
-use super::{assert_no_leftovers, skip, snapshot, text};
-use crate::support::{FakeSdk, Fault, IndexRelease, TestHome, TestServer, publish};
+use super::{assert_no_leftovers, snapshot, text};
+use crate::support::{FakeSdk, Fault, IndexRelease, TestHome, TestServer, lanes, publish};
 use predicates::prelude::*;
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -411,7 +411,10 @@ fn a_redirect_from_https_to_plain_http_is_refused() {
     let dir = home.root().join("tls");
     fs::create_dir_all(&dir).unwrap();
     let Some(tls) = TlsServer::start(&dir) else {
-        skip("https -> http redirect: `openssl` cannot make a test CA or run s_server here");
+        lanes::skip(
+            "https redirect (openssl)",
+            "`openssl` cannot make a test CA or run s_server here",
+        );
         return;
     };
     // Control: the https mirror itself works (so the refusal below is not a TLS failure).

@@ -1,8 +1,8 @@
 //! A store shared between users (root installs, `nobody` reads), the umask, and the store
 //! lock: what the README promises about each.
 
-use super::{skip, text};
-use crate::support::{FakeSdk, TestHome, TestServer, publish};
+use super::text;
+use crate::support::{FakeSdk, TestHome, TestServer, lanes, publish};
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
@@ -120,7 +120,10 @@ fn can_run_as_nobody() -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        skip("shared store: `runuser -u nobody` does not work here (not root, or no util-linux)");
+        lanes::skip(
+            "shared store (runuser, root)",
+            "`runuser -u nobody` does not work here (not root, or no util-linux)",
+        );
     }
     ok
 }

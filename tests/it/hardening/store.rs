@@ -1,10 +1,8 @@
 //! The store under stress: shims racing installs and uninstalls, `kill -9` at seeded points of
 //! an install, uninstalling the SDK a running `go` uses, and a full disk during extraction.
 
-use super::{
-    assert_complete, assert_no_leftovers, bin, listed, noise, sdk_dirs, skip, snapshot, text,
-};
-use crate::support::{FakeSdk, TestHome, TestServer, publish};
+use super::{assert_complete, assert_no_leftovers, bin, listed, noise, sdk_dirs, snapshot, text};
+use crate::support::{FakeSdk, TestHome, TestServer, lanes, publish};
 use predicates::prelude::*;
 use std::fs;
 use std::path::Path;
@@ -311,7 +309,7 @@ fn uninstalling_the_sdk_a_running_go_uses_refuses_or_leaves_it_running() {
     // executable lives in the SDK as a real `go build`'s does; it reads its GOROOT late, as
     // `go build` does when it starts the compiler.
     let Ok(sh) = fs::read("/bin/sh") else {
-        skip("uninstall in use: no /bin/sh");
+        lanes::skip("/bin/sh", "no /bin/sh to run as an SDK's go");
         return;
     };
     let server = TestServer::start();
@@ -450,8 +448,9 @@ fn a_full_disk_during_extraction_is_a_clear_error_and_the_store_is_unchanged() {
     let beside_gvx = assert_cmd::cargo::cargo_bin("gvx").with_file_name("gvx-shim");
     let shim = fs::metadata(beside_gvx).unwrap().len();
     let Some(disk) = SmallDisk::mount(3 * shim.div_ceil(1 << 20) + 3) else {
-        skip(
-            "full disk: cannot `mount -t tmpfs` here (not root?); the ulimit -f test covers EFBIG",
+        lanes::skip(
+            "full disk (mount tmpfs, root)",
+            "cannot `mount -t tmpfs` here (not root?); the ulimit -f test covers EFBIG",
         );
         return;
     };
@@ -576,7 +575,10 @@ fn a_full_disk_while_writing_the_shims_fails_before_saying_installed_and_leaves_
         .unwrap()
         .len();
     let Some(disk) = SmallDisk::mount(64 + 4 * shim.div_ceil(1 << 20)) else {
-        skip("full disk (shims): cannot `mount -t tmpfs` here (not root?)");
+        lanes::skip(
+            "full disk (mount tmpfs, root)",
+            "cannot `mount -t tmpfs` here (not root?)",
+        );
         return;
     };
     let server = TestServer::start();

@@ -2,7 +2,7 @@
 //! twice it leaves exactly one gvx entry, first; plus `gvx completions` and the completion
 //! files `gvx setup` installs, loaded by zsh, fish and bash.
 
-use super::{new_shell, require, stdout_of};
+use super::{have, new_shell, stdout_of};
 use crate::support::TestHome;
 use std::fs;
 
@@ -55,7 +55,9 @@ fn env_code_runs_in_each_shell_and_twice_is_once() {
         ),
     ];
     for (shell, argv, script) in runs {
-        require(argv[0]);
+        if !have(&[argv[0]]) {
+            continue;
+        }
         fs::write(home.work().join("gvx-env"), env_text(&home, shell)).unwrap();
         let mut cmd = new_shell(&home, argv);
         cmd.arg(script).env("PATH", &start);
@@ -78,6 +80,9 @@ fn eval_gvx_env_in_bash_and_fish() {
         ],
     );
     bash.arg(&gvx);
+    if !have(&["bash", "fish"]) {
+        return;
+    }
     assert_eq!(
         stdout_of(&mut bash),
         format!("{bin}:{} unset\n", super::SYSTEM_PATH)
@@ -119,6 +124,9 @@ fn setup_installs_completions_where_each_shell_looks() {
     )
     .unwrap();
     home.gvx().arg("setup").assert().success();
+    if !have(&["zsh", "fish", "bash"]) {
+        return;
+    }
     // fish completes only commands it can find: put a gvx where setup's PATH entry points.
     let bin = home.gvx_home().join("bin");
     fs::create_dir_all(&bin).unwrap();

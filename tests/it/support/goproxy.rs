@@ -15,7 +15,7 @@ use std::fs;
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use base64::Engine;
 use base64::prelude::BASE64_STANDARD;
@@ -912,8 +912,9 @@ impl GoProxy {
 
 /// GOROOT of the real SDK `go<version>` for linux/amd64, extracted once (per
 /// target dir, reused across runs) from `$GVX_TEST_SDKS/go<version>.linux-amd64.tar.gz`
-/// into `$CARGO_TARGET_TMPDIR/goproxy-sdks/`.
-pub fn real_goroot(version: &str) -> PathBuf {
+/// into `$CARGO_TARGET_TMPDIR/goproxy-sdks/`. `None` (the lane skipped, [`super::lanes`]) if it
+/// is not extracted yet and `GVX_TEST_SDKS` is not set.
+pub fn real_goroot(version: &str) -> Option<PathBuf> {
     static LOCK: Mutex<()> = Mutex::new(());
     let _guard = LOCK
         .lock()
@@ -922,11 +923,13 @@ pub fn real_goroot(version: &str) -> PathBuf {
     let done = cache.join(format!("go{version}"));
     let goroot = done.join("go");
     if goroot.join("bin/go").is_file() {
-        return goroot;
+        return Some(goroot);
     }
-    let sdks = std::env::var_os("GVX_TEST_SDKS")
-        .map(PathBuf::from)
-        .expect("GVX_TEST_SDKS is not set: run the suite with scripts/test.sh, which prepares the real SDK archives");
+    let sdks = super::lanes::input_dir(
+        super::lanes::REAL_SDKS,
+        "GVX_TEST_SDKS",
+        "scripts/real-sdks.sh",
+    )?;
     let archive = sdks.join(format!("go{version}.linux-amd64.tar.gz"));
     fs::create_dir_all(&cache).expect("create sdk cache");
     let tmp = tempfile::tempdir_in(&cache).expect("temp dir");
@@ -941,14 +944,12 @@ pub fn real_goroot(version: &str) -> PathBuf {
     );
     // Another process may have won the race; then keep its copy.
     let _ = fs::rename(tmp.path(), &done);
-    goroot
+    Some(goroot)
 }
 
 /// The real go1.22.10 `go` binary ([`real_goroot`]).
-pub fn real_go() -> PathBuf {
-    static GO: OnceLock<PathBuf> = OnceLock::new();
-    GO.get_or_init(|| real_goroot("1.22.10").join("bin/go"))
-        .clone()
+pub fn real_go() -> Option<PathBuf> {
+    real_goroot("1.22.10").map(|goroot| goroot.join("bin/go"))
 }
 
 /// The outcome of a real `go mod download -json`; owns the temp dir holding

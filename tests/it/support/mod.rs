@@ -14,6 +14,7 @@ pub mod hostile;
 mod http;
 pub mod index;
 pub mod inspect;
+pub mod lanes;
 pub mod server;
 
 use std::path::{Path, PathBuf};
