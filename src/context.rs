@@ -1,11 +1,12 @@
-//! What every command needs: the store, this host, output settings, and (created on first use)
-//! the HTTP client and the download index.
+//! What every command needs: the store, this host, output settings, (created on first use)
+//! the HTTP client and the download index, and the selection for the working directory.
 
 use crate::error::Result;
 use crate::http::Http;
 use crate::index::{self, Index};
 use crate::platform::Host;
 use gvx_shims::Store;
+use gvx_shims::select::{self, Inputs, Selection};
 use std::cell::OnceCell;
 
 pub struct Context {
@@ -54,6 +55,13 @@ impl Context {
             .unwrap_or_else(|| crate::env::DEFAULT_MIRROR.to_owned())
             .trim_end_matches('/')
             .to_owned()
+    }
+
+    /// The selection for the working directory, as the shim computes it.
+    pub fn selection(&self) -> Result<Selection> {
+        let cwd = std::env::current_dir()?;
+        let inputs = Inputs::from_env(cwd, &gvx_shims::goenv::GoEnv::load());
+        Ok(select::select(&inputs, &self.store)?)
     }
 
     /// Prints a status line unless quiet.

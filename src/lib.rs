@@ -22,6 +22,6 @@ pub mod report;
 pub mod setup;
 pub mod shell;
 pub mod shimfarm;
+pub mod source;
 pub mod storefs;
 pub mod sumdb;
-pub mod toolchain;

@@ -18,7 +18,7 @@ pub struct Current {
 
 impl Current {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
-        let selection = super::selection(cx)?;
+        let selection = cx.selection()?;
         let reason = selection.source.to_string();
         let raised = selection.raised.as_ref().map(ToString::to_string);
         let gotoolchain = selection.child_gotoolchain();

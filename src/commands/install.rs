@@ -1,8 +1,9 @@
 use crate::context::Context;
 use crate::error::Result;
-use crate::install::{self, Installed, Options, Source};
+use crate::install::{self, Installed, Options};
 use crate::provenance::{self, Provenance};
 use crate::report;
+use crate::source::Source;
 use gvx_shims::select::Outcome;
 use serde_json::json;
 use std::path::PathBuf;
@@ -55,7 +56,7 @@ impl Install {
                 options,
             )?);
         } else if self.versions.is_empty() {
-            let selection = super::selection(cx)?;
+            let selection = cx.selection()?;
             done.push(match selection.outcome {
                 Outcome::Install(request) => install::install(cx, &request, options)?,
                 Outcome::Run(version) if self.force => {

@@ -2,7 +2,7 @@ use crate::context::Context;
 use crate::error::{Error, Exit, Result};
 use crate::provenance::{self, Provenance};
 use crate::report;
-use crate::toolchain::{self, settings::Settings};
+use crate::source::proxy::{self, settings::Settings};
 use gvx_shims::goenv::GoEnv;
 use gvx_shims::select::Outcome;
 use gvx_shims::{GoVersion, VersionRequest};
@@ -37,7 +37,7 @@ impl List {
         let installed = crate::storefs::installed(&cx.store)?;
         let default = crate::default::read(&cx.store)?;
         // A broken pin must not hide the list: the active marker is simply left out.
-        let active = super::selection(cx).ok().and_then(|s| match s.outcome {
+        let active = cx.selection().ok().and_then(|s| match s.outcome {
             Outcome::Run(v) => Some((
                 v,
                 s.raised
@@ -150,8 +150,7 @@ fn proxy_releases(
     cx: &Context,
     index_error: Error,
 ) -> Result<Vec<(GoVersion, bool, serde_json::Value)>> {
-    let Ok((versions, url)) =
-        Settings::load(&GoEnv::load()).and_then(|s| toolchain::available(cx, &s))
+    let Ok((versions, url)) = Settings::load(&GoEnv::load()).and_then(|s| proxy::available(cx, &s))
     else {
         return Err(index_error);
     };

@@ -17,7 +17,6 @@ pub mod which;
 use crate::context::Context;
 use crate::error::{Error, Exit, Result};
 use crate::install::Options;
-use gvx_shims::select::{self, Inputs, Selection};
 use gvx_shims::{GoVersion, VersionRequest};
 
 /// Parses a version argument, with the examples in the error.
@@ -33,11 +32,4 @@ pub fn installed_or_install(cx: &Context, request: &VersionRequest) -> Result<Go
         return Ok(version);
     }
     Ok(crate::install::install(cx, request, Options::default())?.version())
-}
-
-/// The selection for the working directory, as the shim computes it.
-pub fn selection(cx: &Context) -> Result<Selection> {
-    let cwd = std::env::current_dir()?;
-    let inputs = Inputs::from_env(cwd, &gvx_shims::goenv::GoEnv::load());
-    Ok(select::select(&inputs, &cx.store)?)
 }

@@ -41,7 +41,7 @@ impl Uninstall {
                 versions.push(version);
             }
         }
-        let here_before = super::selection(cx).ok();
+        let here_before = cx.selection().ok();
         let mut remaining: Vec<GoVersion> = installed
             .iter()
             .filter(|v| !versions.contains(v))
@@ -198,7 +198,7 @@ fn say_what_runs_here(cx: &Context, before: Option<&Selection>, removed: &[GoVer
     if !removed.contains(&was) {
         return;
     }
-    match super::selection(cx) {
+    match cx.selection() {
         Ok(now) => {
             let why = now
                 .raised

@@ -31,7 +31,7 @@ impl Use {
             cx.status(&format!("{} is now the global default", version.name()));
         }
         // Say so when something else still wins here.
-        if let Ok(selection) = super::selection(cx) {
+        if let Ok(selection) = cx.selection() {
             let wins = match selection.outcome {
                 gvx_shims::select::Outcome::Run(v) => v != version,
                 gvx_shims::select::Outcome::Install(_) => true,

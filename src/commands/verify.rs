@@ -3,7 +3,7 @@ use crate::error::{Error, Exit, Result};
 use crate::manifest::{self, Comparison};
 use crate::provenance::{self, Provenance};
 use crate::report;
-use crate::toolchain::modzip;
+use crate::source::proxy::modzip;
 use gvx_shims::GoVersion;
 use serde_json::json;
 use std::process::ExitCode;

@@ -17,7 +17,7 @@ pub struct Which {
 
 impl Which {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
-        let selection = super::selection(cx)?;
+        let selection = cx.selection()?;
         let version = match selection.outcome {
             Outcome::Run(version) => version,
             Outcome::Install(request) => {

@@ -63,7 +63,7 @@ impl<'a> Machine<'a> {
             env_file,
             env_lines,
             path,
-            selection: crate::commands::selection(cx),
+            selection: cx.selection(),
             site,
             rc: Scan::default(),
             online,

@@ -5,20 +5,20 @@
 //! database (signature, consistency with the tree gvx saw before, inclusion) to learn the
 //! `h1:` it must have → download the zip into the install's staging directory → check its
 //! structure → hash it and compare → extract (modes from Go's path rule, never from the zip)
-//! and copy every `_go.mod` back to `go.mod`, as `go` does on first use. The install portal
+//! and copy every `_go.mod` back to `go.mod`, as `go` does on first use. The install pipeline
 //! then renames the tree into the store.
 
+mod goproxy;
 pub mod modzip;
-mod proxy;
 pub mod settings;
 
 use crate::archive::{self, Limits};
 use crate::context::Context;
 use crate::error::{Error, Exit, Result};
-use crate::install::Fetched;
 use crate::platform::Host;
 use crate::provenance::{Provenance, SumdbProof};
 use crate::report::Progress;
+use crate::source::Fetched;
 use crate::sumdb::{Client, SumdbError, VerifierKey};
 use gvx_shims::{GoVersion, VersionRequest};
 use settings::{Settings, Sumdb};
@@ -59,7 +59,7 @@ pub fn resolve(cx: &Context, settings: &Settings, request: &VersionRequest) -> R
 /// Every Go release the proxy lists for this host, oldest first, and the list's URL.
 pub fn available(cx: &Context, settings: &Settings) -> Result<(Vec<GoVersion>, String)> {
     let path = format!("{MODULE}/@v/list");
-    let (list, proxy) = proxy::get_bytes(cx.http()?, &settings.proxies, &path, MAX_LIST_BYTES)
+    let (list, proxy) = goproxy::get_bytes(cx.http()?, &settings.proxies, &path, MAX_LIST_BYTES)
         .map_err(|f| {
             f.into_error(
                 &format!("the version list of {MODULE}"),
@@ -98,9 +98,9 @@ pub fn fetch(
         Sumdb::Database { vkey, name, url } => {
             let key =
                 VerifierKey::parse(vkey).map_err(|e| Error::new(Exit::Failure, e.to_string()))?;
-            let base = proxy::sumdb_base(http, &settings.proxies, name, url.as_deref())?;
+            let base = goproxy::sumdb_base(http, &settings.proxies, name, url.as_deref())?;
             let state = cx.store.home().join("sumdb").join(name);
-            let transport = proxy::SumdbTransport {
+            let transport = goproxy::SumdbTransport {
                 http,
                 base: base.clone(),
             };
@@ -131,7 +131,7 @@ pub fn fetch(
     let zip = staging.join(format!("{module_version}.zip"));
     let progress = Progress::new(&format!("downloading {module}"), None, cx.quiet);
     let mut out = fs_err::File::create(&zip)?;
-    let proxy = proxy::download(
+    let proxy = goproxy::download(
         http,
         &settings.proxies,
         &format!("{MODULE}/@v/{module_version}.zip"),
