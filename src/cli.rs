@@ -50,13 +50,22 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The completion script for `shell`, as `gvx completions` prints it; handed down to the
+/// library as [`Context::completions`].
+pub fn completion_script(shell: clap_complete::Shell) -> String {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut bytes = Vec::new();
+    clap_complete::generate(shell, &mut command, "gvx", &mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     let store = Store::from_env().map_err(|e| {
         Error::new(Exit::Store, e.to_string()).hint("set GVX_HOME to the directory gvx should use")
     })?;
     let refresh = matches!(&cli.command, Command::Install(i) if i.refresh)
         || matches!(&cli.command, Command::List(l) if l.refresh);
-    let cx = Context::new(store, cli.quiet, refresh);
+    let cx = Context::new(store, cli.quiet, refresh, completion_script);
     match cli.command {
         Command::Install(c) => c.run(&cx),
         Command::Uninstall(c) => c.run(&cx),

@@ -24,7 +24,7 @@ pub struct Setup {
 
 impl Setup {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
-        let site = Site::new(&Process::capture(), &cx.store).ok_or_else(|| {
+        let site = Site::new(&Process::capture(), &cx.store, cx.completions).ok_or_else(|| {
             Error::new(Exit::Failure, "cannot find your home directory")
                 .hint("set HOME (USERPROFILE on Windows) and run `gvx setup` again")
         })?;

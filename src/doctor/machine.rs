@@ -54,7 +54,11 @@ impl<'a> Machine<'a> {
         let path = std::env::var_os("PATH")
             .map(|p| std::env::split_paths(&p).collect())
             .unwrap_or_default();
-        let site = Site::new(&crate::environment::Process::capture(), &cx.store);
+        let site = Site::new(
+            &crate::environment::Process::capture(),
+            &cx.store,
+            cx.completions,
+        );
         let mut machine = Machine {
             cx,
             root,

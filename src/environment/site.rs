@@ -7,6 +7,10 @@ use crate::shell::{self, Shell};
 use gvx_shims::Store;
 use std::path::{Path, PathBuf};
 
+/// Makes the completion script for a shell. The command line defines it (it is generated
+/// from the CLI's definition) and hands it down, so nothing here calls up into the CLI.
+pub type Completions = fn(clap_complete::Shell) -> String;
+
 #[derive(Clone, Debug)]
 pub struct Site {
     pub home: PathBuf,
@@ -21,11 +25,12 @@ pub struct Site {
     pub xdg_data: bool,
     /// Shells found on PATH or through their configuration directories.
     pub shells: Vec<Shell>,
+    pub completions: Completions,
 }
 
 impl Site {
     /// `None` without a home directory.
-    pub fn new(process: &Process, store: &Store) -> Option<Site> {
+    pub fn new(process: &Process, store: &Store, completions: Completions) -> Option<Site> {
         let home = process.home()?;
         let xdg_data = process.dir("XDG_DATA_HOME");
         let mut site = Site {
@@ -40,6 +45,7 @@ impl Site {
             home,
             store: store.clone(),
             shells: Vec::new(),
+            completions,
         };
         let dirs = process.path();
         site.shells = installed_shells(&site, &|name| {

@@ -84,8 +84,13 @@ impl Target {
     }
 
     /// An owned completion script for `shell`.
-    pub fn completion(path: PathBuf, shell: clap_complete::Shell, reader: &str) -> Target {
-        let mut target = Target::owned(path, &crate::commands::completions::script(shell), reader);
+    pub fn completion(
+        site: &Site,
+        path: PathBuf,
+        shell: clap_complete::Shell,
+        reader: &str,
+    ) -> Target {
+        let mut target = Target::owned(path, &(site.completions)(shell), reader);
         target.summary = Some(format!("the output of `gvx completions {shell}`"));
         target
     }

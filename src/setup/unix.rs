@@ -36,6 +36,7 @@ pub fn targets(site: &Site) -> Vec<Target> {
             ));
         }
         targets.push(Target::completion(
+            site,
             bash_completion(site),
             clap_complete::Shell::Bash,
             "bash completion, loaded by bash-completion",
@@ -53,6 +54,7 @@ pub fn targets(site: &Site) -> Vec<Target> {
             "interactive zsh, after /etc/zprofile and ~/.zprofile",
         ));
         targets.push(Target::completion(
+            site,
             zsh_functions(site).join("_gvx"),
             clap_complete::Shell::Zsh,
             "zsh completion",
@@ -66,6 +68,7 @@ pub fn targets(site: &Site) -> Vec<Target> {
             "every fish",
         ));
         targets.push(Target::completion(
+            site,
             fish.join("completions").join("gvx.fish"),
             clap_complete::Shell::Fish,
             "fish completion",
@@ -184,6 +187,7 @@ mod tests {
             data_home: home.join(".local/share"),
             xdg_data: false,
             shells,
+            completions: |shell| format!("# {shell} completion\n"),
         }
     }
 

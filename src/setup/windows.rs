@@ -31,6 +31,7 @@ pub fn targets(site: &Site) -> Vec<Target> {
         .filter(|p| p.is_file())
         .map(|p| Target::block(p, profile_block(site), "PowerShell"))
         .chain(std::iter::once(Target::completion(
+            site,
             completion_file(site),
             clap_complete::Shell::PowerShell,
             "PowerShell completion, loaded by the profile block",
