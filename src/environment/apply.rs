@@ -223,9 +223,8 @@ pub fn undo(journal: &Journal, who: &Writer) -> Result<Vec<Edit>> {
                     return Err(Error::new(
                         Exit::Failure,
                         format!(
-                            "{} changed after {} wrote it, so it is left as it is",
-                            (who.show)(path),
-                            who.name
+                            "{} was changed after gvx edited it, so it is left as it is",
+                            (who.show)(path)
                         ),
                     )
                     .hint(match backup {

@@ -11,6 +11,7 @@ mod sdk;
 mod settings;
 mod shells;
 mod snapshots;
+mod undo;
 
 use crate::shells::tree;
 use crate::support::{FakeSdk, TestHome, TestServer, publish};
