@@ -376,3 +376,122 @@ fn move_file(from: &Path, to: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn writer() -> Writer<'static> {
+        Writer {
+            name: "gvx test",
+            show: &|p: &Path| p.display().to_string(),
+        }
+    }
+
+    fn edit(path: &Path, before: Option<&[u8]>, after: Option<&[u8]>) -> Edit {
+        Edit::File(FileEdit {
+            path: path.to_owned(),
+            before: before.map(<[u8]>::to_vec),
+            after: after.map(<[u8]>::to_vec),
+            reader: "test".into(),
+            summary: None,
+            backup: true,
+            by_hand: None,
+        })
+    }
+
+    #[test]
+    fn apply_then_undo_puts_every_byte_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let edited = home.join("rc");
+        let deleted = home.join("old");
+        let created = home.join("sub/new");
+        let made = home.join("made/dir");
+        fs_err::create_dir_all(&home).unwrap();
+        fs_err::write(&edited, b"a\r\nb").unwrap();
+        fs_err::write(&deleted, b"gone").unwrap();
+        let backups = Backups::new(dir.path().join("backups"), home.clone(), false);
+        let edits = [
+            edit(&edited, Some(b"a\r\nb"), Some(b"a\r\nb\nc\n")),
+            edit(&deleted, Some(b"gone"), None),
+            edit(&created, None, Some(b"new\n")),
+            Edit::Dir(made.clone()),
+        ];
+        let journal = apply(&edits, Some(&backups), &writer()).unwrap();
+        assert_eq!(fs_err::read(&edited).unwrap(), b"a\r\nb\nc\n");
+        assert!(!deleted.exists() && created.is_file() && made.is_dir());
+        assert_eq!(
+            fs_err::read(dir.path().join("backups/rc")).unwrap(),
+            b"a\r\nb"
+        );
+        let text = serde_json::to_string(&journal).unwrap();
+        let journal: Journal = serde_json::from_str(&text).unwrap();
+        let back = undo(&journal, &writer()).unwrap();
+        apply(&back, None, &writer()).unwrap();
+        remove_created_dirs(&journal);
+        assert_eq!(fs_err::read(&edited).unwrap(), b"a\r\nb");
+        assert_eq!(fs_err::read(&deleted).unwrap(), b"gone");
+        assert!(!created.exists() && !made.exists());
+    }
+
+    #[test]
+    fn nothing_is_written_when_one_file_changed_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+        fs_err::write(&one, b"1").unwrap();
+        fs_err::write(&two, b"edited by someone else").unwrap();
+        let edits = [
+            edit(&one, Some(b"1"), Some(b"1+")),
+            edit(&two, Some(b"2"), Some(b"2+")),
+        ];
+        let e = apply(&edits, None, &writer()).unwrap_err();
+        assert!(e.message().contains("changed while gvx test ran"), "{e:?}");
+        assert_eq!(fs_err::read(&one).unwrap(), b"1");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_file_is_written_through_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles-rc");
+        let link = dir.path().join("rc");
+        fs_err::write(&real, b"x\n").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        apply(&[edit(&link, Some(b"x\n"), Some(b"y\n"))], None, &writer()).unwrap();
+        assert!(link.is_symlink());
+        assert_eq!(fs_err::read(&real).unwrap(), b"y\n");
+    }
+
+    #[test]
+    fn an_undo_refuses_a_file_changed_since() {
+        let dir = tempfile::tempdir().unwrap();
+        let rc = dir.path().join("rc");
+        fs_err::write(&rc, b"a").unwrap();
+        let backups = Backups::new(dir.path().join("b"), dir.path().to_owned(), false);
+        let journal = apply(
+            &[edit(&rc, Some(b"a"), Some(b"ab"))],
+            Some(&backups),
+            &writer(),
+        )
+        .unwrap();
+        fs_err::write(&rc, b"abc").unwrap();
+        let e = undo(&journal, &writer()).unwrap_err();
+        assert!(
+            e.message().contains("was changed after gvx edited it"),
+            "{e:?}"
+        );
+    }
+
+    #[cfg(not(windows))]
+    #[test]
+    fn registry_edits_fail_off_windows() {
+        let value = RegistryEdit {
+            key: "Environment".into(),
+            name: "Path".into(),
+            before: None,
+            after: Some(super::super::RegData::Sz("x".into())),
+        };
+        assert!(apply(&[Edit::Registry(value)], None, &writer()).is_err());
+    }
+}

@@ -1,6 +1,7 @@
 //! `gvx.exe` under wine: an install from a loopback HTTP mirror (reqwest and rustls under wine)
 //! into a store whose path has a space, a corrupted download, `gvx setup` against the registry
 //! (the user PATH, its value types, `--undo`, a Go on the machine PATH), `gvx doctor --json`,
+//! `gvx doctor --fix` and `--undo` on the user's registry values,
 //! replacing a shim while it runs, and `gvx exec` passing on all 32 bits of an exit code.
 //!
 //! The registry belongs to the prefix that every test of the run shares: the tests that change
@@ -515,6 +516,52 @@ fn a_go_on_the_machine_path_is_reported_not_touched() {
         "doctor missed the user Path entry: {check:#}"
     );
     built_gvx(w).args(["setup", "--undo"]).run().success();
+}
+
+#[test]
+fn doctor_fix_edits_the_user_environment_and_undo_puts_it_back() {
+    let Some(w) = world() else {
+        return;
+    };
+    let _lock = registry();
+    let mut restore = Restore::new(w);
+    restore.value(USER_ENV, "Path");
+    restore.value(USER_ENV, "GOROOT");
+    let seeded = r"C:\foo;C:\bar";
+    reg_set(w, USER_ENV, "Path", Some(("REG_SZ", seeded)));
+    reg_set(w, USER_ENV, "GOROOT", Some(("REG_SZ", r"C:\old-go")));
+
+    let out = built_gvx(w).args(["doctor", "--fix", "--dry-run"]).run();
+    for expected in [
+        "gvx doctor --fix would make these changes (nothing is written):",
+        r"set HKCU\Environment\Path",
+        &format!("-{seeded} (REG_SZ)"),
+        r"set HKCU\Environment\GOROOT",
+        r"-C:\old-go (REG_SZ)",
+    ] {
+        assert!(out.stdout.contains(expected), "missing {expected:?}\n{out}");
+    }
+    assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_SZ", seeded));
+
+    let out = built_gvx(w).args(["doctor", "--fix"]).run();
+    assert!(out.stdout.contains("gvx doctor --fix changed:"), "{out}");
+    assert_eq!(reg_query(w, USER_ENV, "GOROOT"), None, "{out}");
+    let bin = w.win(&w.home().join("bin"));
+    assert_eq!(
+        reg_query(w, USER_ENV, "Path"),
+        reg("REG_SZ", &format!("{bin};{seeded}")),
+        "{out}"
+    );
+
+    let out = built_gvx(w).args(["doctor", "--undo"]).run();
+    out.success();
+    assert!(out.stderr.contains("restored "), "{out}");
+    assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_SZ", seeded), "{out}");
+    assert_eq!(
+        reg_query(w, USER_ENV, "GOROOT"),
+        reg("REG_SZ", r"C:\old-go"),
+        "{out}"
+    );
 }
 
 #[test]
