@@ -410,9 +410,6 @@ fn backup_dir(m: &Machine) -> PathBuf {
     dir
 }
 
-const JOURNAL: &str = "undo.json";
-const UNDONE: &str = "undone.json";
-
 /// One run's writing: the backups directory and the journal, shared by every round of fixes.
 pub struct Run {
     dir: PathBuf,
@@ -425,17 +422,6 @@ impl Run {
             dir: backup_dir(m),
             journal: Journal::default(),
         }
-    }
-
-    fn save_journal(&self) -> Result<()> {
-        let text = serde_json::to_vec_pretty(&self.journal).unwrap_or_default();
-        fs_err::create_dir_all(&self.dir)
-            .and_then(|()| fs_err::write(self.dir.join(JOURNAL), text))
-            .map_err(|e| {
-                Error::new(Exit::Store, "cannot record what gvx doctor --fix changed")
-                    .source(e)
-                    .hint("`gvx doctor --undo` cannot take this run back; the backups are kept")
-            })
     }
 
     /// Carries out `plan`; returns what changed and what failed.
@@ -486,7 +472,7 @@ impl Run {
             }
         }
         if !self.journal.entries.is_empty()
-            && let Err(e) = self.save_journal()
+            && let Err(e) = self.journal.save(&self.dir)
         {
             errors.push(e.message().to_owned());
         }
@@ -505,6 +491,10 @@ impl Run {
             Step::Reinstall { tool, spec, gobin } => {
                 if !tool.exists() {
                     return Ok(None);
+                }
+                if !gobin.is_dir() {
+                    let journal = environment::apply(&[Edit::Dir(gobin.clone())], None, writer)?;
+                    self.journal.entries.extend(journal.entries);
                 }
                 reinstall(m, tool, spec, gobin)?;
                 let to = self
@@ -537,7 +527,6 @@ fn reinstall(m: &Machine, tool: &Path, spec: &str, gobin: &Path) -> Result<()> {
         ));
     };
     let go = Machine::go_in(&root.join("bin"));
-    fs_err::create_dir_all(gobin).map_err(|e| failure(e.to_string()))?;
     machine::run(
         &go,
         &["install", spec],
@@ -561,18 +550,8 @@ pub fn undo(m: &Machine) -> Result<Vec<String>> {
     let Some(dir) = last_run(m) else {
         return Ok(Vec::new());
     };
-    let file = dir.join(JOURNAL);
-    let journal: Journal = fs_err::read(&file)
-        .map_err(|e| Error::new(Exit::Store, "cannot read the record of the last --fix").source(e))
-        .and_then(|bytes| {
-            serde_json::from_slice(&bytes).map_err(|e| {
-                Error::new(Exit::Store, format!("{} is damaged: {e}", m.show(&file))).hint(format!(
-                    "the backups in {} are the files as they were",
-                    m.show(&dir)
-                ))
-            })
-        })?;
     let show = |p: &Path| m.show(p);
+    let journal = Journal::load(&dir, &show)?;
     let writer = Writer {
         name: "gvx doctor --undo",
         show: &show,
@@ -581,8 +560,7 @@ pub fn undo(m: &Machine) -> Result<Vec<String>> {
     let edits = environment::undo(&journal, &writer)?;
     environment::apply(&edits, None, &writer)?;
     environment::apply::remove_created_dirs(&journal);
-    fs_err::rename(&file, dir.join(UNDONE))
-        .map_err(|e| Error::new(Exit::Store, "cannot mark the run undone").source(e))?;
+    Journal::mark_undone(&dir)?;
     let mut said: Vec<String> = edits
         .iter()
         .map(|e| format!("restored {}", e.place(&show)))
@@ -602,7 +580,7 @@ fn last_run(m: &Machine) -> Option<PathBuf> {
     let mut runs: Vec<(u64, u64, PathBuf)> = fs_err::read_dir(&base)
         .ok()?
         .flatten()
-        .filter(|e| e.path().join(JOURNAL).is_file())
+        .filter(|e| e.path().join(environment::apply::JOURNAL).is_file())
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let rest = name.strip_prefix("doctor-")?;

@@ -78,7 +78,46 @@ pub enum Entry {
     },
 }
 
+/// The journal's file name in a run's backups directory; renamed to [`UNDONE`] once undone.
+pub const JOURNAL: &str = "undo.json";
+pub const UNDONE: &str = "undone.json";
+
 impl Journal {
+    /// Writes the journal into `dir` (a run's backups directory, inside the store).
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let text = serde_json::to_vec_pretty(self).unwrap_or_default();
+        fs_err::create_dir_all(dir)
+            .and_then(|()| fs_err::write(dir.join(JOURNAL), text))
+            .map_err(|e| {
+                Error::new(Exit::Store, "cannot record what was changed")
+                    .source(e)
+                    .hint("it cannot be undone automatically; the backups are kept")
+            })
+    }
+
+    /// The journal kept in `dir`.
+    pub fn load(dir: &Path, show: &dyn Fn(&Path) -> String) -> Result<Journal> {
+        let file = dir.join(JOURNAL);
+        let bytes = fs_err::read(&file).map_err(|e| {
+            Error::new(Exit::Store, "cannot read the record of what was changed").source(e)
+        })?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Error::new(Exit::Store, format!("{} is damaged: {e}", show(&file))).hint(format!(
+                "the backups in {} are the files as they were",
+                show(dir)
+            ))
+        })
+    }
+
+    /// Marks the journal in `dir` as undone, so the next undo does not take it back twice.
+    pub fn mark_undone(dir: &Path) -> Result<()> {
+        fs_err::rename(dir.join(JOURNAL), dir.join(UNDONE)).map_err(|e| {
+            Error::new(Exit::Store, "cannot mark the change undone")
+                .source(e)
+                .hint("do not undo it again: it is undone already")
+        })
+    }
+
     /// `(file, backup)` for every file copied before its change.
     pub fn backups(&self) -> Vec<(PathBuf, PathBuf)> {
         self.entries

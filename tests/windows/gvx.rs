@@ -556,7 +556,11 @@ fn doctor_fix_edits_the_user_environment_and_undo_puts_it_back() {
     let out = built_gvx(w).args(["doctor", "--undo"]).run();
     out.success();
     assert!(out.stderr.contains("restored "), "{out}");
-    assert_eq!(reg_query(w, USER_ENV, "Path"), reg("REG_SZ", seeded), "{out}");
+    assert_eq!(
+        reg_query(w, USER_ENV, "Path"),
+        reg("REG_SZ", seeded),
+        "{out}"
+    );
     assert_eq!(
         reg_query(w, USER_ENV, "GOROOT"),
         reg("REG_SZ", r"C:\old-go"),

@@ -171,6 +171,13 @@ fn tools_left_in_an_sdk_bin_are_listed_and_reinstalled_into_gobin() {
     assert!(gobin.join("gopls").is_file());
     assert!(!sdk_bin.join("gopls").exists());
     machine.doctor(&[]).code(0).lacks("was left in");
+    // --undo moves the SDK's copy back, byte for byte; the reinstalled tool stays in GOBIN.
+    machine.doctor(&["--undo"]).code(0);
+    assert_eq!(
+        std::fs::read(sdk_bin.join("gopls")).unwrap(),
+        b"#!/bin/sh\n"
+    );
+    assert!(gobin.join("gopls").is_file());
 }
 
 fn set_executable(path: &std::path::Path) {
