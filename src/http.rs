@@ -129,7 +129,7 @@ impl Timeouts {
             .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
             .ok_or_else(|| {
                 Error::new(
-                    Exit::Failure,
+                    Exit::Environment,
                     format!(
                         "GVX_HTTP_TIMEOUT is `{}`, not a number of seconds",
                         gvx_shims::text::untrusted(&value)
@@ -178,7 +178,7 @@ impl Http {
         if let Some(bundle) = crate::env::var("SSL_CERT_FILE") {
             let pem = fs_err::read(&bundle).map_err(|e| {
                 Error::new(
-                    Exit::Failure,
+                    Exit::Environment,
                     format!("SSL_CERT_FILE names {bundle}, which cannot be read"),
                 )
                 .source(e)
@@ -186,7 +186,7 @@ impl Http {
             })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 Error::new(
-                    Exit::Failure,
+                    Exit::Environment,
                     format!("SSL_CERT_FILE ({bundle}) is not a PEM bundle"),
                 )
                 .source(e)

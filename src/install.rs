@@ -292,7 +292,7 @@ pub fn install_file(
     if let Some(hex) = sha256 {
         let version = version_from_filename(&filename).ok_or_else(|| {
             Error::new(
-                Exit::Failure,
+                Exit::Usage,
                 format!("cannot tell the Go version from the file name `{filename}`"),
             )
             .hint("keep the official name, e.g. go1.22.10.linux-amd64.tar.gz")
@@ -465,7 +465,7 @@ fn put_in_place(
     let staging = crate::storefs::temp_dir_in(&store.staging_dir(), "install-")
         .map_err(|e| crate::storefs::write_error(e, "installing"))?;
     let sdk = staging.path().join("go");
-    fs_err::create_dir(&sdk)?;
+    fs_err::create_dir(&sdk).map_err(|e| crate::storefs::write_error(e, "installing"))?;
     let Fetched {
         provenance,
         digests,
@@ -493,7 +493,7 @@ fn put_in_place(
     if target.exists() {
         // The old records go first: a record never describes a tree it was not made from.
         crate::manifest::remove(store, &version).map_err(storing)?;
-        platform::rename(&target, &replaced)?;
+        platform::rename(&target, &replaced).map_err(storing)?;
     }
     if let Err(e) = platform::rename(&sdk, &target) {
         let _ = platform::rename(&replaced, &target);
@@ -592,7 +592,10 @@ pub fn clear_staging(store: &Store) -> Result<()> {
     let dir = store.staging_dir();
     fs_err::create_dir_all(&dir)
         .map_err(|e| crate::storefs::write_error(e, "changing the store"))?;
-    for entry in fs_err::read_dir(&dir)?.flatten() {
+    for entry in fs_err::read_dir(&dir)
+        .map_err(|e| crate::storefs::read_error(&dir, e))?
+        .flatten()
+    {
         let path = entry.path();
         let _ = if path.is_dir() {
             fs_err::remove_dir_all(&path)
@@ -675,7 +678,9 @@ fn fetch_and_extract(
                 return Err(e.into());
             }
         },
-        From::File { path, .. } => Box::new(fs_err::File::open(path)?),
+        From::File { path, .. } => Box::new(
+            fs_err::File::open(path).map_err(|e| Error::io(Exit::Environment, "open", path, e))?,
+        ),
     };
     let limit = archive.size.unwrap_or(MAX_ARCHIVE_BYTES);
     let mut hashing = HashReader::new(reader, limit);
@@ -683,7 +688,8 @@ fn fetch_and_extract(
     let zip = archive.filename.ends_with(".zip");
     let file = staging.join(&archive.filename);
     let extracted = if zip {
-        let mut out = fs_err::File::create(&file)?;
+        let mut out = fs_err::File::create(&file)
+            .map_err(|e| crate::storefs::write_error(e, "installing"))?;
         io::copy(&mut hashing, &mut out).map(|_| None)
     } else {
         let extracted = archive::extract_tar_gz(&mut hashing, sdk, &limits);
@@ -739,12 +745,7 @@ fn archive_error(e: ArchiveError) -> Error {
     let hint = e
         .hint()
         .unwrap_or("this is not an official Go archive; check GVX_GO_MIRROR");
-    let exit = if matches!(e, ArchiveError::Io(_)) {
-        Exit::Store
-    } else {
-        Exit::Verification
-    };
-    Error::new(exit, e.to_string()).hint(hint)
+    Error::new(e.kind(), e.to_string()).hint(hint)
 }
 
 /// The bytes read have the expected sha256, and the size the index gives. A sha256 mismatch
@@ -816,7 +817,7 @@ pub fn check_store_location(store: &Store) -> Result<()> {
     guard::check(&dirs, store.home(), store.home()).map_err(|overlap| {
         let fix = overlap.fix();
         Error::new(
-            Exit::Store,
+            Exit::Environment,
             format!("the gvx store cannot live there: {overlap}"),
         )
         .hint(fix)

@@ -101,9 +101,10 @@ pub fn at(e: io::Error, path: &Path) -> io::Error {
 }
 
 /// Reading the store failed at `path`.
-pub fn read_error(path: &Path, e: &io::Error) -> Error {
-    let mut error = Error::new(Exit::Store, format!("cannot read {}: {e}", path.display()));
-    if e.kind() == io::ErrorKind::PermissionDenied {
+pub fn read_error(path: &Path, e: io::Error) -> Error {
+    let denied = e.kind() == io::ErrorKind::PermissionDenied;
+    let mut error = Error::io(Exit::Store, "read", path, e);
+    if denied {
         error = error.hint(
             "the gvx store must be readable by you; whoever installed it can fix that with `chmod -R a+rX` on it",
         );
@@ -123,7 +124,7 @@ pub fn write_error(e: io::Error, why: &str) -> Error {
         )),
         _ => None,
     };
-    let error = Error::new(Exit::Store, e.to_string());
+    let error = Error::new(Exit::Store, e.to_string()).source(e);
     match hint {
         Some(hint) => error.hint(hint),
         None => error,
@@ -134,14 +135,14 @@ pub fn write_error(e: io::Error, why: &str) -> Error {
 pub fn installed(store: &Store) -> Result<Vec<GoVersion>> {
     store
         .installed()
-        .map_err(|e| read_error(&store.sdk_dir(), &e))
+        .map_err(|e| read_error(&store.sdk_dir(), e))
 }
 
 /// The global default, if any; an unreadable `default` is an error naming it.
 pub fn read_default(store: &Store) -> Result<Option<String>> {
     store
         .read_default()
-        .map_err(|e| read_error(&store.default_file(), &e))
+        .map_err(|e| read_error(&store.default_file(), e))
 }
 
 #[cfg(all(test, unix))]

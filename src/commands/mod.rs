@@ -37,7 +37,19 @@ pub fn installed_or_install(cx: &Context, request: &VersionRequest) -> Result<Go
 
 /// The selection for the working directory, as the shim computes it.
 pub fn selection(cx: &Context) -> Result<Selection> {
-    let cwd = std::env::current_dir()?;
+    let cwd = working_dir()?;
     let inputs = Inputs::from_env(cwd, &gvx_shims::goenv::GoEnv::load());
-    Ok(select::select(&inputs, &cx.store)?)
+    select::select(&inputs, &cx.store).map_err(|e| crate::error::selection_error(e, &cx.store))
+}
+
+/// The working directory; one that was deleted or cannot be read is the user's environment.
+pub fn working_dir() -> Result<std::path::PathBuf> {
+    std::env::current_dir().map_err(|e| {
+        Error::new(
+            Exit::Environment,
+            format!("cannot read the working directory: {e}"),
+        )
+        .source(e)
+        .hint("cd to a directory that exists and that you may read, then run gvx again")
+    })
 }

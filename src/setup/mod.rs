@@ -53,7 +53,7 @@ pub struct Site {
 impl Site {
     pub fn from_env(store: &Store) -> Result<Site> {
         let home = shell::user_home().ok_or_else(|| {
-            Error::new(Exit::Failure, "cannot find your home directory")
+            Error::new(Exit::Environment, "cannot find your home directory")
                 .hint("set HOME (USERPROFILE on Windows) and run `gvx setup` again")
         })?;
         let dir = |var: &str| {
@@ -277,7 +277,7 @@ fn block_after(
     };
     result.map_err(|e| {
         Error::new(
-            Exit::Failure,
+            Exit::Environment,
             format!("cannot edit {}: {e}", site.show(&target.path)),
         )
         .hint(format!(
@@ -293,7 +293,7 @@ fn read(path: &Path) -> Result<Option<Vec<u8>>> {
     match fs_err::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::new(Exit::Failure, e.to_string())),
+        Err(e) => Err(Error::new(Exit::Environment, e.to_string())),
     }
 }
 

@@ -75,7 +75,7 @@ struct Now {
 impl Now {
     fn read() -> Result<Now> {
         let value = env::read_value(Hive::User, USER_ENV_KEY, "Path").map_err(|e| {
-            Error::new(Exit::Failure, format!("cannot read {PLACE}"))
+            Error::new(Exit::Environment, format!("cannot read {PLACE}"))
                 .source(e)
                 .hint("gvx setup changed nothing")
         })?;
@@ -155,14 +155,14 @@ pub fn apply_user_path(edit: &PathEdit) -> Result<Vec<String>> {
     let now = Now::read()?;
     if now.kind().is_some_and(|k| !k.is_string()) || now.text() != edit.before {
         return Err(Error::new(
-            Exit::Failure,
+            Exit::Environment,
             format!("{PLACE} changed while gvx setup ran; it was left alone"),
         )
         .hint("run `gvx setup` again"));
     }
     let write = now.write_for(&edit.after);
     let failed = |e: env::Error| {
-        Error::new(Exit::Failure, format!("cannot change {PLACE}"))
+        Error::new(Exit::Environment, format!("cannot change {PLACE}"))
             .source(e)
             .hint("the start-up files are done; run `gvx setup` again for the registry")
     };
@@ -195,7 +195,7 @@ pub fn apply_user_path(edit: &PathEdit) -> Result<Vec<String>> {
         .and_then(|()| env::set_user_flag(RECORD_KEY, WAS_SZ, was_sz))
         .map_err(|e| {
             Error::new(
-                Exit::Failure,
+                Exit::Environment,
                 format!("cannot record the change in HKCU\\{RECORD_KEY}"),
             )
             .source(e)
@@ -221,7 +221,7 @@ fn describe(now: &Now, write: Write) -> String {
 
 fn not_a_string(site: &Site, kind: Kind) -> Error {
     Error::new(
-        Exit::Failure,
+        Exit::Environment,
         format!(
             "{PLACE} is a {} value, not a string, so Windows ignores it; gvx setup changed nothing",
             kind.name()

@@ -33,7 +33,7 @@ pub fn apply(site: &Site, plan: &Plan) -> Result<Applied> {
         if let Some(after) = &change.after {
             let temp = stage(real, after, change.before.is_some()).map_err(|e| {
                 Error::new(
-                    Exit::Failure,
+                    Exit::Environment,
                     format!("cannot write {}: {e}", site.show(real)),
                 )
                 .hint("gvx setup changed nothing")
@@ -48,7 +48,7 @@ pub fn apply(site: &Site, plan: &Plan) -> Result<Applied> {
         } else {
             format!("already changed: {}", done.join(", "))
         };
-        Error::new(Exit::Failure, message).hint(hint)
+        Error::new(Exit::Environment, message).hint(hint)
     };
     for (temp, real) in staged {
         temp.persist(&real).map_err(|e| {
@@ -77,7 +77,7 @@ fn writable(site: &Site, change: &Change, undo: bool) -> Result<PathBuf> {
     let is_link = fs_err::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     let real = if is_link {
         fs_err::canonicalize(path).map_err(|e| {
-            Error::new(Exit::Failure, e.to_string())
+            Error::new(Exit::Environment, e.to_string())
                 .hint("the symlink points nowhere; gvx setup changed nothing")
         })?
     } else {
@@ -98,7 +98,7 @@ fn writable(site: &Site, change: &Change, undo: bool) -> Result<PathBuf> {
             by_hand(&change.target)
         };
         return Err(Error::new(
-            Exit::Failure,
+            Exit::Environment,
             format!("cannot change {}: the file is read-only", site.show(&real)),
         )
         .hint(format!(
@@ -146,9 +146,9 @@ fn backup(site: &Site, change: &Change) -> Result<Option<PathBuf>> {
         .join("setup")
         .join(relative);
     if let Some(dir) = backup.parent() {
-        fs_err::create_dir_all(dir)?;
+        fs_err::create_dir_all(dir).map_err(|e| crate::storefs::write_error(e, "gvx setup"))?;
     }
-    fs_err::write(&backup, before)?;
+    fs_err::write(&backup, before).map_err(|e| crate::storefs::write_error(e, "gvx setup"))?;
     Ok(Some(backup))
 }
 
