@@ -47,6 +47,9 @@ pub enum HttpError {
         #[source]
         source: io::Error,
     },
+    /// Writing what arrived into the store failed (the error names the file).
+    #[error(transparent)]
+    Write(io::Error),
     #[error("{url} is larger than the {limit} bytes gvx accepts for it")]
     TooLarge { url: String, limit: u64 },
     /// The server (or the network) went silent: no connection, no answer or no body byte
@@ -79,6 +82,9 @@ impl HttpError {
 
 impl From<HttpError> for Error {
     fn from(e: HttpError) -> Self {
+        if let HttpError::Write(e) = e {
+            return crate::storefs::write_error(e, "installing");
+        }
         let hint = match &e {
             HttpError::Status { status, .. } if *status == StatusCode::NOT_FOUND => {
                 "the server has no such file: check GVX_GO_MIRROR and GVX_GO_INDEX"

@@ -690,7 +690,7 @@ fn fetch_and_extract(
     let extracted = if zip {
         let mut out = fs_err::File::create(&file)
             .map_err(|e| crate::storefs::write_error(e, "installing"))?;
-        io::copy(&mut hashing, &mut out).map(|_| None)
+        io::copy(&mut hashing, &mut crate::storefs::StoreWriter(&mut out)).map(|_| None)
     } else {
         let extracted = archive::extract_tar_gz(&mut hashing, sdk, &limits);
         // Read to the end whatever happened: the digest decides whether the bytes were bad
@@ -715,6 +715,10 @@ fn fetch_and_extract(
 }
 
 fn transfer_error(e: io::Error, location: &str, archive: &Archive, limit: u64) -> Error {
+    let e = match crate::storefs::copy_error(e) {
+        crate::storefs::CopyError::Write(e) => return crate::storefs::write_error(e, "installing"),
+        crate::storefs::CopyError::Read(e) => e,
+    };
     if e.get_ref().is_some_and(|inner| inner.is::<TooLarge>()) {
         let (whose, hint) = match archive.size {
             Some(_) => (

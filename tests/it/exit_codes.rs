@@ -1,7 +1,9 @@
 //! The README's "Exit codes" table, one test per row: each code provoked through the real `gvx`
 //! binary, against a loopback server and a temporary GVX_HOME.
 
-use crate::support::{FakeSdk, Fault, TestHome, TestServer, publish};
+use crate::hardening::{assert_no_leftovers, noise, text};
+use crate::support::goproxy::{GoProxy, Sumdb, ToolchainZip};
+use crate::support::{FakeSdk, Fault, TestHome, TestServer, host_os_arch, publish};
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::fs;
@@ -168,6 +170,35 @@ fn code_6_store_gvx_home_is_a_file() {
             "cannot read {}",
             file.join("sdk").display()
         )));
+}
+
+#[test]
+fn code_6_store_a_full_disk_while_a_module_zip_downloads() {
+    // Before, a write error into the store while copying the download was told as the
+    // download's failure (exit 4), and `--source auto` would have tried another source.
+    let home = TestHome::new();
+    let (os, arch) = host_os_arch();
+    let zip = ToolchainZip::fake("1.22.10", os, arch).with_entry("pkg/big.a", noise(3, 6 << 20));
+    let proxy = GoProxy::new(&home.root().join("proxy"));
+    let mut db = Sumdb::new("sumdb.test", 7);
+    proxy.publish(&zip);
+    db.add_toolchain(&zip);
+    proxy.publish_sumdb(&db);
+    let home = home.env("GOPROXY", &proxy.url()).env("GOSUMDB", &db.vkey());
+    // `ulimit -f` with SIGXFSZ ignored: write(2) fails with EFBIG once a file reaches
+    // 1-2 MiB, as on a nearly full disk.
+    let out = after(
+        &home,
+        "trap '' XFSZ; ulimit -f 2048",
+        &["install", "--source", "proxy", "1.22.10"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", text(&out));
+    assert!(text(&out).contains("File too large"), "{}", text(&out));
+    // Nothing installed (the checksum database's verified state is kept, as `go` keeps it).
+    assert!(!home.gvx_home().join("sdk/go1.22.10").exists());
+    assert_no_leftovers(&home);
 }
 
 #[test]
