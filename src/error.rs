@@ -11,35 +11,28 @@ use std::process::ExitCode;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     /// Anything not listed below (including `gvx doctor` finding a problem).
-    Failure,
-    /// The command line is wrong: clap's own errors, and flags gvx finds contradictory.
-    Usage,
+    Failure = 1,
+    /// The command line is wrong: clap's own errors, and arguments gvx refuses (a malformed
+    /// `--sha256`, a version naming several installed SDKs).
+    Usage = 2,
     /// No version matches what was asked for, or it is not installed.
-    NotFound,
+    NotFound = 3,
     /// The network or the server failed.
-    Network,
+    Network = 4,
     /// A download did not match the official sha256, or an archive is unsafe or incomplete.
-    Verification,
+    Verification = 5,
     /// The store (`GVX_HOME`) could not be read, written or locked.
-    Store,
+    Store = 6,
     /// The user's environment is wrong: home or working directory, a pin or go.mod the
     /// selection refuses, a variable such as GOPROXY or GVX_HTTP_TIMEOUT, a Go directory
     /// overlapping the store, start-up files or registry values gvx cannot read or write.
-    Environment,
+    Environment = 7,
 }
 
 impl Exit {
-    /// The process exit code of this kind.
+    /// The process exit code of this kind (the discriminant, so `as u8` agrees).
     pub fn code(self) -> u8 {
-        match self {
-            Exit::Failure => 1,
-            Exit::Usage => 2,
-            Exit::NotFound => 3,
-            Exit::Network => 4,
-            Exit::Verification => 5,
-            Exit::Store => 6,
-            Exit::Environment => 7,
-        }
+        self as u8
     }
 }
 

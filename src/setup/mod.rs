@@ -293,7 +293,7 @@ fn read(path: &Path) -> Result<Option<Vec<u8>>> {
     match fs_err::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::new(Exit::Environment, e.to_string())),
+        Err(e) => Err(Error::io(Exit::Environment, "read", path, e)),
     }
 }
 
