@@ -61,7 +61,8 @@ pub fn completion_script(shell: clap_complete::Shell) -> String {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let store = Store::from_env().map_err(|e| {
-        Error::new(Exit::Store, e.to_string()).hint("set GVX_HOME to the directory gvx should use")
+        Error::new(Exit::Environment, e.to_string())
+            .hint("set GVX_HOME to the directory gvx should use")
     })?;
     let refresh = matches!(&cli.command, Command::Install(i) if i.refresh)
         || matches!(&cli.command, Command::List(l) if l.refresh);
@@ -80,5 +81,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completions(c) => c.run(&cx),
         Command::Doctor(c) => c.run(&cx),
         Command::Verify(c) => c.run(&cx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_usage_errors_exit_with_the_usage_code() {
+        let error = Cli::try_parse_from(["gvx", "install", "--no-such-flag"]).unwrap_err();
+        assert_eq!(error.exit_code(), i32::from(Exit::Usage.code()));
     }
 }

@@ -2,7 +2,7 @@
 //! the HTTP client and the download index, and the selection for the working directory.
 
 use crate::environment::site::Completions;
-use crate::error::Result;
+use crate::error::{Error, Exit, Result};
 use crate::http::Http;
 use crate::index::{self, Index};
 use crate::platform::Host;
@@ -63,9 +63,10 @@ impl Context {
 
     /// The selection for the working directory, as the shim computes it.
     pub fn selection(&self) -> Result<Selection> {
-        let cwd = std::env::current_dir()?;
+        let cwd = working_dir()?;
         let inputs = Inputs::from_env(cwd, &gvx_shims::goenv::GoEnv::load());
-        Ok(select::select(&inputs, &self.store)?)
+        select::select(&inputs, &self.store)
+            .map_err(|e| crate::error::selection_error(e, &self.store))
     }
 
     /// Prints a status line unless quiet.
@@ -74,4 +75,16 @@ impl Context {
             crate::report::status(text);
         }
     }
+}
+
+/// The working directory; one that was deleted or cannot be read is the user's environment.
+pub fn working_dir() -> Result<std::path::PathBuf> {
+    std::env::current_dir().map_err(|e| {
+        Error::new(
+            Exit::Environment,
+            format!("cannot read the working directory: {e}"),
+        )
+        .source(e)
+        .hint("cd to a directory that exists and that you may read, then run gvx again")
+    })
 }

@@ -1,22 +1,45 @@
 //! The one error type the CLI renders: what went wrong (with where: URL, path, version), the
-//! chain of causes, and the next step as a hint. Exit codes are part of the interface.
+//! chain of causes, and the next step as a hint. Every error has a kind, and the exit code
+//! follows from the kind alone; the codes are part of the interface (README, "Exit codes").
 
 use std::fmt;
+use std::io;
+use std::path::Path;
 use std::process::ExitCode;
 
-/// Documented exit codes (README, "Exit codes").
+/// The kind of an error; [`Exit::code`] is the process exit code for it (README, "Exit codes").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
-    /// Anything not listed below.
+    /// Anything not listed below (including `gvx doctor` finding a problem).
     Failure = 1,
-    /// No version matches what was asked for.
+    /// The command line is wrong: clap's own errors, and arguments gvx refuses (a malformed
+    /// `--sha256`, a version naming several installed SDKs).
+    Usage = 2,
+    /// No version matches what was asked for, or it is not installed.
     NotFound = 3,
     /// The network or the server failed.
     Network = 4,
     /// A download did not match the official sha256, or an archive is unsafe or incomplete.
     Verification = 5,
-    /// The store could not be read, written or locked.
+    /// The store (`GVX_HOME`) could not be read, written or locked.
     Store = 6,
+    /// The user's environment is wrong: home or working directory, a pin or go.mod the
+    /// selection refuses, a variable such as GOPROXY or GVX_HTTP_TIMEOUT, a Go directory
+    /// overlapping the store, start-up files or registry values gvx cannot read or write.
+    Environment = 7,
+}
+
+impl Exit {
+    /// The process exit code of this kind (the discriminant, so `as u8` agrees).
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit.code())
+    }
 }
 
 /// An error with its hint and exit code.
@@ -40,6 +63,20 @@ impl Error {
             also: Vec::new(),
             exit,
         }
+    }
+
+    /// An I/O error: `cannot <operation> <path>: <error>`, or the error's own text when it
+    /// already names the path (as `fs_err`'s do). `kind` says whose file it is: the store's
+    /// ([`Exit::Store`]) or the user's ([`Exit::Environment`]).
+    pub fn io(kind: Exit, operation: &str, path: &Path, e: io::Error) -> Self {
+        let text = e.to_string();
+        let shown = path.display().to_string();
+        let message = if !shown.is_empty() && text.contains(&shown) {
+            text
+        } else {
+            format!("cannot {operation} {shown}: {text}")
+        };
+        Error::new(kind, message).source(e)
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -98,7 +135,7 @@ impl Error {
             text.push_str(&format!("also: {line}\n"));
         }
         crate::report::eprint(&text);
-        ExitCode::from(self.exit as u8)
+        self.exit.into()
     }
 }
 
@@ -118,16 +155,98 @@ impl fmt::Display for Error {
     }
 }
 
-/// Store and filesystem errors: `fs_err` already names the path.
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        Error::new(Exit::Store, e.to_string())
-    }
+/// What the selection refuses: a malformed pin, go.mod or GVX_GO_VERSION, or a file it cannot
+/// read, is the user's environment; the global default and `sdk/` are the store's; nothing
+/// selected at all is a version not found.
+pub fn selection_error(e: gvx_shims::select::SelectError, store: &gvx_shims::Store) -> Error {
+    use gvx_shims::select::SelectError;
+    let kind = match &e {
+        SelectError::NothingSelected { .. } => Exit::NotFound,
+        SelectError::Default(..) => Exit::Store,
+        SelectError::Io(path, _) if path.starts_with(store.home()) => Exit::Store,
+        _ => Exit::Environment,
+    };
+    let hint = e.hint();
+    Error::new(kind, e.to_string()).hint(hint)
 }
 
-impl From<gvx_shims::select::SelectError> for Error {
-    fn from(e: gvx_shims::select::SelectError) -> Self {
-        let hint = e.hint();
-        Error::new(Exit::Failure, e.to_string()).hint(hint)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gvx_shims::select::SelectError;
+    use std::path::PathBuf;
+
+    #[test]
+    fn each_kind_has_its_documented_code() {
+        let table = [
+            (Exit::Failure, 1),
+            (Exit::Usage, 2),
+            (Exit::NotFound, 3),
+            (Exit::Network, 4),
+            (Exit::Verification, 5),
+            (Exit::Store, 6),
+            (Exit::Environment, 7),
+        ];
+        for (kind, code) in table {
+            assert_eq!(kind.code(), code, "{kind:?}");
+            assert_eq!(ExitCode::from(kind), ExitCode::from(code), "{kind:?}");
+            assert_eq!(Error::new(kind, "x").exit().code(), code);
+        }
+    }
+
+    #[test]
+    fn an_io_error_names_the_operation_and_the_path() {
+        let path = Path::new("/nowhere/a.txt");
+        let e = io::Error::new(io::ErrorKind::NotFound, "No such file or directory");
+        let error = Error::io(Exit::Environment, "read", path, e);
+        assert_eq!(error.exit(), Exit::Environment);
+        assert_eq!(
+            error.message(),
+            "cannot read /nowhere/a.txt: No such file or directory"
+        );
+        // The cause is kept, but not printed again.
+        assert!(error.causes().is_empty(), "{:?}", error.causes());
+    }
+
+    #[test]
+    fn an_io_error_that_names_its_path_is_not_told_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing.txt");
+        let e = fs_err::read(&path).unwrap_err();
+        let error = Error::io(Exit::Store, "read", &path, e);
+        let shown = path.display().to_string();
+        assert_eq!(error.exit(), Exit::Store);
+        assert_eq!(error.message().matches(&shown).count(), 1, "{error:?}");
+        assert!(!error.message().starts_with("cannot read"), "{error:?}");
+        assert!(error.causes().is_empty(), "{:?}", error.causes());
+    }
+
+    #[test]
+    fn what_the_selection_refuses_is_the_environment_unless_it_is_the_store() {
+        let store = gvx_shims::Store::new("/home/u/.gvx");
+        let io = || io::Error::new(io::ErrorKind::PermissionDenied, "denied");
+        let bad = gvx_shims::VersionRequest::parse("banana").unwrap_err();
+        let cases = [
+            (
+                SelectError::Io(PathBuf::from("/work/.go-version"), io()),
+                Exit::Environment,
+            ),
+            (SelectError::Override(bad.clone()), Exit::Environment),
+            (SelectError::Io(store.sdk_dir(), io()), Exit::Store),
+            (SelectError::Default(store.default_file(), bad), Exit::Store),
+            (
+                SelectError::NothingSelected {
+                    cwd: PathBuf::from("/work"),
+                },
+                Exit::NotFound,
+            ),
+        ];
+        for (e, kind) in cases {
+            let text = e.to_string();
+            let error = selection_error(e, &store);
+            assert_eq!(error.exit(), kind, "{text}");
+            assert_eq!(error.message(), text);
+            assert!(error.hint_text().is_some(), "{text}");
+        }
     }
 }

@@ -47,6 +47,9 @@ pub enum HttpError {
         #[source]
         source: io::Error,
     },
+    /// Writing what arrived into the store failed (the error names the file).
+    #[error(transparent)]
+    Write(io::Error),
     #[error("{url} is larger than the {limit} bytes gvx accepts for it")]
     TooLarge { url: String, limit: u64 },
     /// The server (or the network) went silent: no connection, no answer or no body byte
@@ -79,6 +82,9 @@ impl HttpError {
 
 impl From<HttpError> for Error {
     fn from(e: HttpError) -> Self {
+        if let HttpError::Write(e) = e {
+            return crate::storefs::write_error(e, "installing");
+        }
         let hint = match &e {
             HttpError::Status { status, .. } if *status == StatusCode::NOT_FOUND => {
                 "the server has no such file: check GVX_GO_MIRROR and GVX_GO_INDEX"
@@ -129,7 +135,7 @@ impl Timeouts {
             .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
             .ok_or_else(|| {
                 Error::new(
-                    Exit::Failure,
+                    Exit::Environment,
                     format!(
                         "GVX_HTTP_TIMEOUT is `{}`, not a number of seconds",
                         gvx_shims::text::untrusted(&value)
@@ -178,7 +184,7 @@ impl Http {
         if let Some(bundle) = crate::env::var("SSL_CERT_FILE") {
             let pem = fs_err::read(&bundle).map_err(|e| {
                 Error::new(
-                    Exit::Failure,
+                    Exit::Environment,
                     format!("SSL_CERT_FILE names {bundle}, which cannot be read"),
                 )
                 .source(e)
@@ -186,7 +192,7 @@ impl Http {
             })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 Error::new(
-                    Exit::Failure,
+                    Exit::Environment,
                     format!("SSL_CERT_FILE ({bundle}) is not a PEM bundle"),
                 )
                 .source(e)

@@ -171,7 +171,7 @@ fn put_in_place(
     let staging = crate::storefs::temp_dir_in(&store.staging_dir(), "install-")
         .map_err(|e| crate::storefs::write_error(e, "installing"))?;
     let sdk = staging.path().join("go");
-    fs_err::create_dir(&sdk)?;
+    fs_err::create_dir(&sdk).map_err(|e| crate::storefs::write_error(e, "installing"))?;
     let Fetched {
         provenance,
         digests,
@@ -199,7 +199,7 @@ fn put_in_place(
     if target.exists() {
         // The old records go first: a record never describes a tree it was not made from.
         crate::manifest::remove(store, &version).map_err(storing)?;
-        platform::rename(&target, &replaced)?;
+        platform::rename(&target, &replaced).map_err(storing)?;
     }
     if let Err(e) = platform::rename(&sdk, &target) {
         let _ = platform::rename(&replaced, &target);
@@ -278,7 +278,7 @@ pub fn check_store_location(store: &Store) -> Result<()> {
     guard::check(&dirs, store.home(), store.home()).map_err(|overlap| {
         let fix = overlap.fix();
         Error::new(
-            Exit::Store,
+            Exit::Environment,
             format!("the gvx store cannot live there: {overlap}"),
         )
         .hint(fix)

@@ -11,13 +11,19 @@ use std::path::{Path, PathBuf};
 
 /// The shim binary shipped next to the running gvx.
 pub fn shim_source() -> Result<PathBuf> {
-    let exe = std::env::current_exe()?;
+    let exe = std::env::current_exe().map_err(|e| {
+        Error::new(
+            Exit::Environment,
+            format!("cannot tell where gvx itself is: {e}"),
+        )
+        .source(e)
+    })?;
     let source = exe.with_file_name(format!("gvx-shim{EXE_SUFFIX}"));
     if source.is_file() {
         return Ok(source);
     }
     Err(Error::new(
-        Exit::Store,
+        Exit::Environment,
         format!("the shim binary {} is missing", source.display()),
     )
     .hint(
@@ -47,7 +53,8 @@ pub struct Prepared {
 /// Callers hold the lock.
 pub fn prepare(store: &Store, versions: &[gvx_shims::GoVersion]) -> Result<Prepared> {
     let source = shim_source()?;
-    let shim = fs_err::read(&source)?;
+    let shim =
+        fs_err::read(&source).map_err(|e| Error::io(Exit::Environment, "read", &source, e))?;
     let bin = store.bin_dir();
     fs_err::create_dir_all(&bin).map_err(|e| write_error(e, "writing the shims"))?;
     sweep_replaced(&bin);
@@ -72,7 +79,10 @@ pub fn prepare(store: &Store, versions: &[gvx_shims::GoVersion]) -> Result<Prepa
             .map_err(|e| write_error(crate::storefs::at(e, &path), "writing the shims"))?;
         prepared.place.push((file.into_temp_path(), name));
     }
-    for entry in fs_err::read_dir(&bin)?.flatten() {
+    for entry in fs_err::read_dir(&bin)
+        .map_err(|e| crate::storefs::read_error(&bin, e))?
+        .flatten()
+    {
         let file_name = entry.file_name();
         let Some(name) = file_name.to_str() else {
             continue;

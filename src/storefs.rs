@@ -95,15 +95,63 @@ pub fn write_file(target: &Path, bytes: &[u8]) -> io::Result<()> {
     Staged::write(target, bytes)?.commit()
 }
 
+/// A writer into the store whose errors stay told apart from the reader's through `io::copy`
+/// (see [`copy_error`]): a full disk is the store's problem, not the download's.
+pub struct StoreWriter<W>(pub W);
+
+impl<W: Write> Write for StoreWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.write(bytes).map_err(marked)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(marked)
+    }
+}
+
+/// An error of a [`StoreWriter`], as it travels through `io::copy` (kind kept, so
+/// `Interrupted` is still retried).
+#[derive(Debug)]
+struct WriteFailed(io::Error);
+
+impl std::fmt::Display for WriteFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for WriteFailed {}
+
+fn marked(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), WriteFailed(e))
+}
+
+/// Which side of an `io::copy` into a [`StoreWriter`] failed.
+pub enum CopyError {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+pub fn copy_error(e: io::Error) -> CopyError {
+    if !e.get_ref().is_some_and(|inner| inner.is::<WriteFailed>()) {
+        return CopyError::Read(e);
+    }
+    match e.into_inner().map(|inner| inner.downcast::<WriteFailed>()) {
+        Some(Ok(failed)) => CopyError::Write(failed.0),
+        _ => unreachable!("checked above"),
+    }
+}
+
 /// `e` with `path` in its message, for errors from calls that do not name it.
 pub fn at(e: io::Error, path: &Path) -> io::Error {
     io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
 /// Reading the store failed at `path`.
-pub fn read_error(path: &Path, e: &io::Error) -> Error {
-    let mut error = Error::new(Exit::Store, format!("cannot read {}: {e}", path.display()));
-    if e.kind() == io::ErrorKind::PermissionDenied {
+pub fn read_error(path: &Path, e: io::Error) -> Error {
+    let denied = e.kind() == io::ErrorKind::PermissionDenied;
+    let mut error = Error::io(Exit::Store, "read", path, e);
+    if denied {
         error = error.hint(
             "the gvx store must be readable by you; whoever installed it can fix that with `chmod -R a+rX` on it",
         );
@@ -123,7 +171,7 @@ pub fn write_error(e: io::Error, why: &str) -> Error {
         )),
         _ => None,
     };
-    let error = Error::new(Exit::Store, e.to_string());
+    let error = Error::new(Exit::Store, e.to_string()).source(e);
     match hint {
         Some(hint) => error.hint(hint),
         None => error,
@@ -134,20 +182,58 @@ pub fn write_error(e: io::Error, why: &str) -> Error {
 pub fn installed(store: &Store) -> Result<Vec<GoVersion>> {
     store
         .installed()
-        .map_err(|e| read_error(&store.sdk_dir(), &e))
+        .map_err(|e| read_error(&store.sdk_dir(), e))
 }
 
 /// The global default, if any; an unreadable `default` is an error naming it.
 pub fn read_default(store: &Store) -> Result<Option<String>> {
     store
         .read_default()
-        .map_err(|e| read_error(&store.default_file(), &e))
+        .map_err(|e| read_error(&store.default_file(), e))
 }
 
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    struct Failing(io::ErrorKind);
+
+    impl io::Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::new(self.0, "the reader failed"))
+        }
+    }
+
+    impl Write for Failing {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::new(self.0, "the disk is full"))
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_copy_tells_the_store_writer_failing_from_the_reader_failing() {
+        let full = io::ErrorKind::StorageFull;
+        let e = io::copy(&mut &b"bytes"[..], &mut StoreWriter(Failing(full))).unwrap_err();
+        match copy_error(e) {
+            CopyError::Write(e) => {
+                assert_eq!(e.kind(), full);
+                assert_eq!(e.to_string(), "the disk is full");
+                assert_eq!(write_error(e, "installing").exit(), Exit::Store);
+            }
+            CopyError::Read(e) => panic!("the writer failed, not the reader: {e}"),
+        }
+        let reset = io::ErrorKind::ConnectionReset;
+        let e = io::copy(&mut Failing(reset), &mut StoreWriter(Vec::new())).unwrap_err();
+        match copy_error(e) {
+            CopyError::Read(e) => assert_eq!(e.to_string(), "the reader failed"),
+            CopyError::Write(e) => panic!("the reader failed, not the writer: {e}"),
+        }
+    }
 
     fn umask() -> u32 {
         // The test cannot set the umask without libc; it reads what a new directory gets.

@@ -20,6 +20,7 @@ mod sink;
 mod targz;
 mod zipfile;
 
+use crate::error::Exit;
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
@@ -152,6 +153,15 @@ pub enum ArchiveError {
 }
 
 impl ArchiveError {
+    /// The kind of error: writing the extracted tree is the store's problem; everything else
+    /// says the archive is not one gvx will install.
+    pub fn kind(&self) -> Exit {
+        match self {
+            ArchiveError::Io(_) => Exit::Store,
+            _ => Exit::Verification,
+        }
+    }
+
     /// The next step to suggest to the user, if there is a useful one.
     pub fn hint(&self) -> Option<&'static str> {
         match self {

@@ -59,7 +59,7 @@ impl Current {
         Ok(if installed {
             ExitCode::SUCCESS
         } else {
-            ExitCode::from(Exit::NotFound as u8)
+            Exit::NotFound.into()
         })
     }
 }

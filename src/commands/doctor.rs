@@ -69,7 +69,7 @@ impl Doctor {
         }
         let failed = report.status == doctor::model::Status::Fail || !report.fix_errors.is_empty();
         Ok(if failed {
-            ExitCode::from(Exit::Failure as u8)
+            Exit::Failure.into()
         } else {
             ExitCode::SUCCESS
         })

@@ -30,7 +30,7 @@ impl Exec {
                 .unwrap_or_default(),
         );
         let path = std::env::join_paths(path)
-            .map_err(|e| Error::new(Exit::Failure, "cannot build PATH").source(e))?;
+            .map_err(|e| Error::new(Exit::Environment, "cannot build PATH").source(e))?;
         let (program, args) = self.command.split_first().expect("clap requires a command");
         let mut command = Command::new(program);
         command

@@ -1,5 +1,5 @@
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Exit, Result};
 use crate::install::{self, Installed, Options};
 use crate::provenance::{self, Provenance};
 use crate::report;
@@ -47,6 +47,18 @@ impl Install {
             force: self.force,
             source: self.source,
         };
+        if let Some(hex) = &self.sha256
+            && !(hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            return Err(Error::new(
+                Exit::Usage,
+                format!(
+                    "--sha256 takes the 64 hexadecimal digits of a sha256, not `{}`",
+                    gvx_shims::text::untrusted(hex)
+                ),
+            )
+            .hint("copy the checksum from a source you trust, such as the go.dev/dl page"));
+        }
         let mut done = Vec::new();
         if let Some(archive) = &self.archive {
             done.push(install::install_file(

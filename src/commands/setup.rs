@@ -25,7 +25,7 @@ pub struct Setup {
 impl Setup {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
         let site = Site::new(&Process::capture(), &cx.store, cx.completions).ok_or_else(|| {
-            Error::new(Exit::Failure, "cannot find your home directory")
+            Error::new(Exit::Environment, "cannot find your home directory")
                 .hint("set HOME (USERPROFILE on Windows) and run `gvx setup` again")
         })?;
         let plan = setup::plan(&site, self.undo)?;

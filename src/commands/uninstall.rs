@@ -93,7 +93,7 @@ fn resolve(text: &str, installed: &[GoVersion]) -> Result<GoVersion> {
         many => {
             let list: Vec<String> = many.iter().map(ToString::to_string).collect();
             Err(Error::new(
-                Exit::Failure,
+                Exit::Usage,
                 format!(
                     "`{text}` matches several installed SDKs: {}",
                     list.join(", ")

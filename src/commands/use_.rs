@@ -1,5 +1,5 @@
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Exit, Result};
 use gvx_shims::pin::GO_VERSION_FILE;
 use std::process::ExitCode;
 
@@ -21,8 +21,9 @@ impl Use {
         let request = super::parse_request(&self.spec)?;
         let version = super::installed_or_install(cx, &request)?;
         if self.project {
-            let file = std::env::current_dir()?.join(GO_VERSION_FILE);
-            fs_err::write(&file, format!("{version}\n"))?;
+            let file = crate::context::working_dir()?.join(GO_VERSION_FILE);
+            fs_err::write(&file, format!("{version}\n"))
+                .map_err(|e| Error::io(Exit::Environment, "write", &file, e))?;
             cx.status(&format!("pinned {} in {}", version.name(), file.display()));
         } else {
             // Installing (above) takes the lock itself; the default changes under it too.

@@ -130,7 +130,8 @@ fn check(cx: &Context, version: GoVersion) -> Result<Outcome> {
             });
         }
     };
-    let now = manifest::scan(&sdk, &manifest::hash_file)?;
+    let now = manifest::scan(&sdk, &manifest::hash_file)
+        .map_err(|e| crate::storefs::read_error(&sdk, e))?;
     let comparison = manifest::compare(&recorded, &now);
     let mut problem = describe(&comparison);
     if problem.is_none()

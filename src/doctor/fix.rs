@@ -116,7 +116,7 @@ pub fn plan(m: &Machine, actions: &[(Action, String)]) -> Plan {
     let mut draft = Draft::default();
     for (action, description) in actions {
         if let Err(e) = one(m, action, &mut draft, &mut plan) {
-            plan.errors.push(format!("{description}: {}", e.message()));
+            plan.errors.push(format!("{description}: {}", one_line(&e)));
         }
     }
     let mut edits = draft.edits();
@@ -126,7 +126,19 @@ pub fn plan(m: &Machine, actions: &[(Action, String)]) -> Plan {
 }
 
 fn failure(message: impl Into<String>) -> Error {
-    Error::new(Exit::Failure, message)
+    Error::new(Exit::Environment, message)
+}
+
+/// An error as the report lists it: the message, its causes and the hint, on one line.
+fn one_line(e: &Error) -> String {
+    let mut text = e.message().to_owned();
+    for cause in e.causes() {
+        text.push_str(&format!(": {cause}"));
+    }
+    if let Some(hint) = e.hint_text() {
+        text.push_str(&format!(" ({hint})"));
+    }
+    text
 }
 
 fn one(m: &Machine, action: &Action, draft: &mut Draft, plan: &mut Plan) -> Result<()> {
@@ -431,7 +443,7 @@ impl Run {
         let _lock = match crate::lock::lock(m.store()) {
             Ok(lock) => lock,
             Err(e) => {
-                errors.push(format!("cannot lock the store: {}", e.message()));
+                errors.push(format!("cannot lock the store: {}", one_line(&e)));
                 return (applied, errors);
             }
         };
@@ -459,7 +471,7 @@ impl Run {
                     }
                 }
                 Err(e) => {
-                    errors.push(e.message().to_owned());
+                    errors.push(one_line(&e));
                     return (applied, errors);
                 }
             }
@@ -468,13 +480,13 @@ impl Run {
             match self.step(m, &step, &writer) {
                 Ok(Some(done)) => applied.push(done),
                 Ok(None) => {}
-                Err(e) => errors.push(e.message().to_owned()),
+                Err(e) => errors.push(one_line(&e)),
             }
         }
         if !self.journal.entries.is_empty()
             && let Err(e) = self.journal.save(&self.dir)
         {
-            errors.push(e.message().to_owned());
+            errors.push(one_line(&e));
         }
         (applied, errors)
     }

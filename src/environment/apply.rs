@@ -172,9 +172,12 @@ pub fn apply(edits: &[Edit], backups: Option<&Backups>, who: &Writer) -> Result<
     for (file, real) in files.iter().zip(&real) {
         if let Some(after) = &file.after {
             let temp = stage(real, after, file.before.is_some()).map_err(|e| {
-                Error::new(Exit::Failure, format!("cannot write {}", (who.show)(real)))
-                    .source(e)
-                    .hint(format!("{} changed nothing", who.name))
+                Error::new(
+                    Exit::Environment,
+                    format!("cannot write {}", (who.show)(real)),
+                )
+                .source(e)
+                .hint(format!("{} changed nothing", who.name))
             })?;
             staged.push((temp, real.clone()));
         }
@@ -186,7 +189,7 @@ pub fn apply(edits: &[Edit], backups: Option<&Backups>, who: &Writer) -> Result<
         } else {
             format!("already changed: {}", done.join(", "))
         };
-        Error::new(Exit::Failure, message).hint(hint)
+        Error::new(Exit::Environment, message).hint(hint)
     };
     for (temp, real) in staged {
         temp.persist(&real).map_err(|e| {
@@ -260,7 +263,7 @@ pub fn undo(journal: &Journal, who: &Writer) -> Result<Vec<Edit>> {
                 let now = read(path)?;
                 if now.as_deref().map(digest) != *after {
                     return Err(Error::new(
-                        Exit::Failure,
+                        Exit::Environment,
                         format!(
                             "{} was changed after gvx edited it, so it is left as it is",
                             (who.show)(path)
@@ -277,13 +280,13 @@ pub fn undo(journal: &Journal, who: &Writer) -> Result<Vec<Edit>> {
                 let before = match (existed, backup) {
                     (false, _) => None,
                     (true, Some(b)) => Some(fs_err::read(b).map_err(|e| {
-                        Error::new(Exit::Failure, "cannot read the backup")
+                        Error::new(Exit::Store, "cannot read the backup")
                             .source(e)
                             .hint("nothing was undone")
                     })?),
                     (true, None) => {
                         return Err(Error::new(
-                            Exit::Failure,
+                            Exit::Environment,
                             format!("{} was not backed up", (who.show)(path)),
                         )
                         .hint("nothing was undone"));
@@ -329,7 +332,7 @@ pub fn read(path: &Path) -> Result<Option<Vec<u8>>> {
     match fs_err::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::new(Exit::Failure, e.to_string())),
+        Err(e) => Err(Error::io(Exit::Environment, "read", path, e)),
     }
 }
 
@@ -340,7 +343,7 @@ fn checked(file: &FileEdit, who: &Writer) -> Result<PathBuf> {
     let is_link = fs_err::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     let real = if is_link {
         fs_err::canonicalize(path).map_err(|e| {
-            Error::new(Exit::Failure, e.to_string()).hint(format!(
+            Error::new(Exit::Environment, e.to_string()).hint(format!(
                 "the symlink points nowhere; {} changed nothing",
                 who.name
             ))
@@ -354,7 +357,7 @@ fn checked(file: &FileEdit, who: &Writer) -> Result<PathBuf> {
     let now = read(&real)?;
     if now != file.before {
         return Err(Error::new(
-            Exit::Failure,
+            Exit::Environment,
             format!("{} changed while {} ran", (who.show)(&real), who.name),
         )
         .hint(format!("{} changed nothing; run it again", who.name)));
@@ -369,7 +372,7 @@ fn checked(file: &FileEdit, who: &Writer) -> Result<PathBuf> {
             .is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied);
     if read_only {
         return Err(Error::new(
-            Exit::Failure,
+            Exit::Environment,
             format!("cannot change {}: the file is read-only", (who.show)(&real)),
         )
         .hint(format!(

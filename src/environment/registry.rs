@@ -8,7 +8,7 @@ use crate::error::{Error, Exit, Result};
 /// The value `name` of `HKCU\<key>`.
 pub fn read(key: &str, name: &str) -> Result<Option<RegData>> {
     os::read_user(key, name).map_err(|e| {
-        Error::new(Exit::Failure, format!(r"cannot read HKCU\{key}\{name}"))
+        Error::new(Exit::Environment, format!(r"cannot read HKCU\{key}\{name}"))
             .source(e)
             .hint("nothing was changed")
     })
@@ -18,13 +18,14 @@ pub fn read(key: &str, name: &str) -> Result<Option<RegData>> {
 pub fn write(edit: &RegistryEdit) -> Result<()> {
     if read(&edit.key, &edit.name)? != edit.before {
         return Err(Error::new(
-            Exit::Failure,
+            Exit::Environment,
             format!("{} changed while gvx ran; it was left alone", edit.place()),
         )
         .hint("run the command again"));
     }
-    os::write_user(&edit.key, &edit.name, edit.after.as_ref())
-        .map_err(|e| Error::new(Exit::Failure, format!("cannot change {}", edit.place())).source(e))
+    os::write_user(&edit.key, &edit.name, edit.after.as_ref()).map_err(|e| {
+        Error::new(Exit::Environment, format!("cannot change {}", edit.place())).source(e)
+    })
 }
 
 /// Tells programs started from now on that the environment changed.

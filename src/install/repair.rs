@@ -59,7 +59,10 @@ pub fn clear_staging(store: &Store) -> Result<()> {
     let dir = store.staging_dir();
     fs_err::create_dir_all(&dir)
         .map_err(|e| crate::storefs::write_error(e, "changing the store"))?;
-    for entry in fs_err::read_dir(&dir)?.flatten() {
+    for entry in fs_err::read_dir(&dir)
+        .map_err(|e| crate::storefs::read_error(&dir, e))?
+        .flatten()
+    {
         let path = entry.path();
         let _ = if path.is_dir() {
             fs_err::remove_dir_all(&path)

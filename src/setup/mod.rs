@@ -208,7 +208,7 @@ fn block_after(
     };
     result.map_err(|e| {
         Error::new(
-            Exit::Failure,
+            Exit::Environment,
             format!("cannot edit {}: {e}", site.show(&target.path)),
         )
         .hint(format!(

@@ -52,7 +52,7 @@ pub fn scanned_files(site: &Site) -> Vec<PathBuf> {
 /// value already is as it should be (gvx's entry first, or absent for `--undo`).
 pub fn user_path(site: &Site, undo: bool) -> Result<Option<PathChange>> {
     let now = user_path::read().map_err(|e| {
-        Error::new(Exit::Failure, format!("cannot read {PLACE}"))
+        Error::new(Exit::Environment, format!("cannot read {PLACE}"))
             .source(e)
             .hint("gvx setup changed nothing")
     })?;
@@ -73,7 +73,7 @@ pub fn user_path(site: &Site, undo: bool) -> Result<Option<PathChange>> {
 
 fn not_a_string(site: &Site, kind: Kind) -> Error {
     Error::new(
-        Exit::Failure,
+        Exit::Environment,
         format!(
             "{PLACE} is a {} value, not a string, so Windows ignores it; gvx setup changed nothing",
             kind.name()

@@ -26,7 +26,7 @@ pub fn install<P: Pipeline>(
     if let Some(hex) = sha256 {
         let version = version_from_filename(&filename).ok_or_else(|| {
             Error::new(
-                Exit::Failure,
+                Exit::Usage,
                 format!("cannot tell the Go version from the file name `{filename}`"),
             )
             .hint("keep the official name, e.g. go1.22.10.linux-amd64.tar.gz")

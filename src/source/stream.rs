@@ -80,7 +80,9 @@ pub(super) fn fetch_and_extract(
                 return Err(e.into());
             }
         },
-        From::File { path, .. } => Box::new(fs_err::File::open(path)?),
+        From::File { path, .. } => Box::new(
+            fs_err::File::open(path).map_err(|e| Error::io(Exit::Environment, "open", path, e))?,
+        ),
     };
     let limit = archive.size.unwrap_or(MAX_ARCHIVE_BYTES);
     let mut hashing = HashReader::new(reader, limit);
@@ -88,8 +90,9 @@ pub(super) fn fetch_and_extract(
     let zip = archive.filename.ends_with(".zip");
     let file = staging.join(&archive.filename);
     let extracted = if zip {
-        let mut out = fs_err::File::create(&file)?;
-        io::copy(&mut hashing, &mut out).map(|_| None)
+        let mut out = fs_err::File::create(&file)
+            .map_err(|e| crate::storefs::write_error(e, "installing"))?;
+        io::copy(&mut hashing, &mut crate::storefs::StoreWriter(&mut out)).map(|_| None)
     } else {
         let extracted = archive::extract_tar_gz(&mut hashing, sdk, &limits);
         // Read to the end whatever happened: the digest decides whether the bytes were bad
@@ -114,6 +117,10 @@ pub(super) fn fetch_and_extract(
 }
 
 fn transfer_error(e: io::Error, location: &str, archive: &Archive, limit: u64) -> Error {
+    let e = match crate::storefs::copy_error(e) {
+        crate::storefs::CopyError::Write(e) => return crate::storefs::write_error(e, "installing"),
+        crate::storefs::CopyError::Read(e) => e,
+    };
     if e.get_ref().is_some_and(|inner| inner.is::<TooLarge>()) {
         let (whose, hint) = match archive.size {
             Some(_) => (
@@ -144,12 +151,7 @@ fn archive_error(e: ArchiveError) -> Error {
     let hint = e
         .hint()
         .unwrap_or("this is not an official Go archive; check GVX_GO_MIRROR");
-    let exit = if matches!(e, ArchiveError::Io(_)) {
-        Exit::Store
-    } else {
-        Exit::Verification
-    };
-    Error::new(exit, e.to_string()).hint(hint)
+    Error::new(e.kind(), e.to_string()).hint(hint)
 }
 
 /// The bytes read have the expected sha256, and the size the index gives. A sha256 mismatch

@@ -371,7 +371,8 @@ fn a_store_inside_a_go_directory_is_refused() {
         .env("GVX_HOME", gopath.join("pkg/gvx"))
         .args(["install", "1.22.10"])
         .assert()
-        .code(6)
+        // GVX_HOME and GOPATH overlap: the user's environment (exit 7), not the store.
+        .code(7)
         .stderr(predicate::str::contains("the gvx store cannot live there"))
         .stderr(predicate::str::contains("GOPATH"));
     // GOPATH=$HOME with the store at ~/.gvx is fine.

@@ -7,6 +7,7 @@
 
 mod doctor;
 mod exec;
+mod exit_codes;
 mod hardening;
 mod install;
 mod proxy;

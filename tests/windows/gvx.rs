@@ -413,7 +413,8 @@ fn setup_refuses_a_path_that_is_not_a_string() {
     restore.value(USER_ENV, "Path");
     reg_set(w, USER_ENV, "Path", Some(("REG_DWORD", "5")));
     let out = built_gvx(w).arg("setup").env_remove("GVX_HOME").run();
-    assert_eq!(out.code(), Some(1), "{out}");
+    // A registry value gvx cannot use: the user's environment (exit 7).
+    assert_eq!(out.code(), Some(7), "{out}");
     assert!(
         out.stderr
             .contains(r"HKCU\Environment\Path is a REG_DWORD value, not a string"),

@@ -6,6 +6,7 @@ use super::settings::{Proxy, ProxySpec};
 use crate::error::{Error, Exit, Result};
 use crate::http::{Http, HttpError, into_http_error};
 use crate::report::Progress;
+use crate::storefs::{CopyError, StoreWriter, copy_error};
 use crate::sumdb::{Fetch, FetchError};
 use std::io::{self, Read, Seek};
 
@@ -74,16 +75,17 @@ pub fn download(
 ) -> Result<String, Failure> {
     let ((), proxy) = try_proxies(list, |proxy| {
         let url = format!("{proxy}/{path}");
-        let local = |source| HttpError::File {
-            url: url.clone(),
-            source,
-        };
-        out.set_len(0).map_err(local)?;
-        out.rewind().map_err(local)?;
+        out.set_len(0).map_err(HttpError::Write)?;
+        out.rewind().map_err(HttpError::Write)?;
         progress.reset_to(0);
         let body = http.open(&url, progress)?;
         let copied =
-            io::copy(&mut body.take(limit + 1), out).map_err(|e| into_http_error(e, &url))?;
+            io::copy(&mut body.take(limit + 1), &mut StoreWriter(&mut *out)).map_err(|e| {
+                match copy_error(e) {
+                    CopyError::Write(e) => HttpError::Write(e),
+                    CopyError::Read(e) => into_http_error(e, &url),
+                }
+            })?;
         if copied > limit {
             return Err(HttpError::TooLarge { url, limit });
         }

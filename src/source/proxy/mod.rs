@@ -96,8 +96,8 @@ pub fn fetch(
     let proof = match &settings.sumdb {
         Sumdb::Off => None,
         Sumdb::Database { vkey, name, url } => {
-            let key =
-                VerifierKey::parse(vkey).map_err(|e| Error::new(Exit::Failure, e.to_string()))?;
+            let key = VerifierKey::parse(vkey)
+                .map_err(|e| Error::new(Exit::Environment, e.to_string()))?;
             let base = goproxy::sumdb_base(http, &settings.proxies, name, url.as_deref())?;
             let state = cx.store.home().join("sumdb").join(name);
             let transport = goproxy::SumdbTransport {
@@ -130,7 +130,8 @@ pub fn fetch(
 
     let zip = staging.join(format!("{module_version}.zip"));
     let progress = Progress::new(&format!("downloading {module}"), None, cx.quiet);
-    let mut out = fs_err::File::create(&zip)?;
+    let mut out =
+        fs_err::File::create(&zip).map_err(|e| crate::storefs::write_error(e, "installing"))?;
     let proxy = goproxy::download(
         http,
         &settings.proxies,
@@ -171,12 +172,10 @@ pub fn fetch(
         )
         .hint(format!("nothing was installed; {proxy} served other bytes than the checksum database proves. Report it to whoever runs that proxy")));
     }
-    let extracted =
-        archive::extract_module_zip(&zip, sdk, &module, &Limits::default()).map_err(|e| {
-            Error::new(Exit::Verification, e.to_string()).hint(e.hint().unwrap_or_default())
-        })?;
-    restore_go_mod_files(sdk)?;
-    fs_err::remove_file(&zip)?;
+    let extracted = archive::extract_module_zip(&zip, sdk, &module, &Limits::default())
+        .map_err(|e| Error::new(e.kind(), e.to_string()).hint(e.hint().unwrap_or_default()))?;
+    restore_go_mod_files(sdk).map_err(|e| crate::storefs::write_error(e, "installing"))?;
+    fs_err::remove_file(&zip).map_err(|e| crate::storefs::write_error(e, "installing"))?;
     let (h1, sumdb) = match proof {
         Some((expected, proof)) => (expected, Some(proof)),
         None => (h1, None),
@@ -195,7 +194,7 @@ pub fn fetch(
 /// Copies every `_go.mod` to a `go.mod` beside it (keeping `_go.mod`), as `go` does on a
 /// downloaded toolchain's first use: module zips may hold `go.mod` only at their root, so
 /// distpack renamed the SDK's own (`src/go.mod`, `src/cmd/go.mod`, …).
-fn restore_go_mod_files(root: &Path) -> Result<()> {
+fn restore_go_mod_files(root: &Path) -> std::io::Result<()> {
     let mut dirs = vec![root.to_path_buf()];
     while let Some(dir) = dirs.pop() {
         for entry in fs_err::read_dir(&dir)? {
@@ -233,7 +232,7 @@ fn sumdb_error(
             .hint("check your network and GOPROXY/GOSUMDB; a proxy that serves /sumdb/<name>/supported carries the checksum database too"),
         SumdbError::Security(text) => Error::new(Exit::Verification, format!("verifying {module}: {text}"))
             .hint(format!("nothing was installed. The checksum database {name}, or the proxy serving it, did not prove this toolchain; do not work around it: report it, or install with --source dl")),
-        SumdbError::Key(text) => Error::new(Exit::Failure, format!("invalid GOSUMDB: {text}")),
+        SumdbError::Key(text) => Error::new(Exit::Environment, format!("invalid GOSUMDB: {text}")),
         other => Error::new(Exit::Store, format!("the checksum database state of {name} cannot be kept: {other}"))
             .hint("check that the gvx home directory is writable"),
     }

@@ -72,7 +72,7 @@ impl Settings {
         let nosumdb = env.get("GONOSUMDB").map_or(private, |s| s.value);
 
         let mut proxies = parse_goproxy(&goproxy.value).map_err(|why| {
-            Error::new(Exit::Failure, format!("invalid GOPROXY ({}): {why}", goproxy.origin))
+            Error::new(Exit::Environment, format!("invalid GOPROXY ({}): {why}", goproxy.origin))
                 .hint("set GOPROXY to a comma-separated list of proxy URLs, e.g. https://proxy.golang.org,direct")
         })?;
         if matches_prefix_patterns(&noproxy, MODULE) && goproxy.value != "direct" {
@@ -124,7 +124,7 @@ impl Settings {
         } else {
             "GOPROXY sends golang.org/toolchain `direct`, and the toolchain module has no origin gvx can fetch it from"
         };
-        Err(Error::new(Exit::Failure, format!("{why} (GOPROXY={}, from {})", self.goproxy.value, self.goproxy.origin))
+        Err(Error::new(Exit::Environment, format!("{why} (GOPROXY={}, from {})", self.goproxy.value, self.goproxy.origin))
             .hint("set GOPROXY to a module proxy (e.g. https://proxy.golang.org), or install with --source dl"))
     }
 }
@@ -196,7 +196,7 @@ fn complete_url(entry: &str) -> Result<String, String> {
 /// Parses GOSUMDB: `<name>` of a known database, `<verifier key>`, or `<key> <url>`.
 fn parse_gosumdb(setting: &Setting) -> Result<Sumdb> {
     let invalid = |why: String| {
-        Error::new(Exit::Failure, format!("invalid GOSUMDB ({}): {why}", setting.origin)).hint(
+        Error::new(Exit::Environment, format!("invalid GOSUMDB ({}): {why}", setting.origin)).hint(
             "use sum.golang.org (the default), a verifier key `<name>+<hash>+<key>`, or `<key> <url>`",
         )
     };

@@ -212,7 +212,8 @@ fn a_bad_timeout_value_is_a_clear_error() {
         .env("GVX_HTTP_TIMEOUT", "soon\u{1b}[31m")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    // A variable the user set wrong: the environment (exit 7).
+    assert_eq!(out.status.code(), Some(7), "{}", text(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("GVX_HTTP_TIMEOUT is `soon\\u{1b}[31m`, not a number of seconds"),
