@@ -125,7 +125,7 @@ fn an_undo_never_overwrites_a_file_changed_since() {
     machine.append("~/.bashrc", "alias x=y\n");
     let edited = machine.read("~/.bashrc");
     let undone = machine.doctor(&["--undo"]);
-    undone.code(1);
+    undone.code(7);
     for text in [
         "~/.bashrc was changed after gvx edited it, so it is left as it is",
         "nothing was undone; the copy from before is ",
