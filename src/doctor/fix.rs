@@ -4,8 +4,8 @@
 //! idempotent: a second run finds nothing to do.
 
 use super::gobin::APPEND_MARK;
-use super::machine::{self, Machine};
 use super::model::{Action, Applied};
+use crate::environment::{Snapshot, disk as machine};
 use crate::setup::{self, Kind};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -18,7 +18,7 @@ struct Backups {
 }
 
 impl Backups {
-    fn new(m: &Machine) -> Backups {
+    fn new(m: &Snapshot) -> Backups {
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -76,7 +76,7 @@ fn rank(action: &Action) -> u8 {
 }
 
 /// Applies `actions`; returns what changed and what failed.
-pub fn apply(m: &Machine, actions: &[(Action, String)]) -> (Vec<Applied>, Vec<String>) {
+pub fn apply(m: &Snapshot, actions: &[(Action, String)]) -> (Vec<Applied>, Vec<String>) {
     let mut actions: Vec<&(Action, String)> = actions.iter().collect();
     actions.sort_by_key(|(a, _)| rank(a));
     let mut backups = Backups::new(m);
@@ -98,7 +98,7 @@ pub fn apply(m: &Machine, actions: &[(Action, String)]) -> (Vec<Applied>, Vec<St
     (applied, errors)
 }
 
-fn one(m: &Machine, action: &Action, backups: &mut Backups) -> Result<Vec<Applied>, String> {
+fn one(m: &Snapshot, action: &Action, backups: &mut Backups) -> Result<Vec<Applied>, String> {
     let io = |e: std::io::Error| e.to_string();
     match action {
         Action::CommentLine { path, line, text } => {
@@ -265,7 +265,7 @@ pub fn append_line(dir: &Path) -> String {
 }
 
 /// Appends `dir` to PATH in the sh-like start-up files that carry the gvx block.
-fn append_path(m: &Machine, dir: &Path, backups: &mut Backups) -> Result<Vec<Applied>, String> {
+fn append_path(m: &Snapshot, dir: &Path, backups: &mut Backups) -> Result<Vec<Applied>, String> {
     let Some(site) = &m.site else {
         return Err("no home directory".into());
     };
@@ -303,7 +303,7 @@ fn append_path(m: &Machine, dir: &Path, backups: &mut Backups) -> Result<Vec<App
 
 /// `go install spec` into `gobin` with the selected SDK, then moves `tool` to the backups.
 fn reinstall(
-    m: &Machine,
+    m: &Snapshot,
     tool: &Path,
     spec: &str,
     gobin: &Path,
@@ -315,7 +315,7 @@ fn reinstall(
     let Some((_, root)) = m.sdk() else {
         return Err("no installed SDK is selected to run `go install` with".into());
     };
-    let go = Machine::go_in(&root.join("bin"));
+    let go = Snapshot::go_in(&root.join("bin"));
     fs_err::create_dir_all(gobin).map_err(|e| e.to_string())?;
     machine::run(
         &go,

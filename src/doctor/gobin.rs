@@ -3,28 +3,31 @@
 //! them into GOBIN.
 
 use super::gopath::{setting_fix, with_evidence};
-use super::machine::{self, Machine};
 use super::model::{Action, Check, Fix, Item, Source};
 use super::others;
+use crate::environment::Snapshot;
+use crate::environment::snapshot::split_list;
 use gvx_shims::goenv::Setting;
 use gvx_shims::guard;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Where `go install` puts tools: GOBIN, else the first GOPATH entry's `bin`.
-pub fn gobin(m: &Machine) -> Option<(PathBuf, Option<Setting>)> {
+pub fn gobin(m: &Snapshot) -> Option<(PathBuf, Option<Setting>)> {
     if let Some(setting) = m.setting("GOBIN") {
         return Some((PathBuf::from(&setting.value), Some(setting)));
     }
     let gopath = m.goenv.gopath()?;
-    let first = std::env::split_paths(&gopath.value).find(|p| !p.as_os_str().is_empty())?;
+    let first = split_list(&gopath.value)
+        .into_iter()
+        .find(|p| !p.as_os_str().is_empty())?;
     Some((first.join("bin"), None))
 }
 
 /// The marker `--fix` writes on the PATH lines it adds.
 pub const APPEND_MARK: &str = "# added by gvx doctor --fix";
 
-pub fn check(m: &Machine) -> Check {
+pub fn check(m: &Snapshot) -> Check {
     let mut check = Check::new("gobin", "GOBIN and installed tools");
     let Some((bin, setting)) = gobin(m) else {
         return check.summary("no GOBIN (no GOPATH)");
@@ -40,7 +43,7 @@ pub fn check(m: &Machine) -> Check {
         check.push(item);
         return check.summary(format!("GOBIN {} is relative", bin.display()));
     }
-    let tools = machine::executables(&bin);
+    let tools = m.disk.executables(&bin);
     let listed = list(&tools);
     let summary = match m.on_path(&bin) {
         Some(index) => {
@@ -82,7 +85,7 @@ pub fn check(m: &Machine) -> Check {
 }
 
 #[cfg(not(windows))]
-fn append_fix(m: &Machine, bin: &Path) -> Fix {
+fn append_fix(m: &Snapshot, bin: &Path) -> Fix {
     Fix::auto(
         format!(
             "add {} to the end of PATH in the start-up files with the gvx block",
@@ -95,7 +98,7 @@ fn append_fix(m: &Machine, bin: &Path) -> Fix {
 }
 
 #[cfg(windows)]
-fn append_fix(m: &Machine, bin: &Path) -> Fix {
+fn append_fix(m: &Snapshot, bin: &Path) -> Fix {
     super::windows::append_user_path_fix(m, bin)
 }
 
@@ -108,11 +111,11 @@ fn list(names: &[String]) -> String {
 }
 
 /// Tools an earlier setup (or a GOBIN inside the SDK) left in an SDK's `bin/`.
-fn sdk_tools(m: &Machine, check: &mut Check, gobin: &Path) {
+fn sdk_tools(m: &Snapshot, check: &mut Check, gobin: &Path) {
     let store = m.store();
-    let mut roots: Vec<PathBuf> = store
-        .installed()
-        .unwrap_or_default()
+    let mut roots: Vec<PathBuf> = m
+        .disk
+        .installed(store)
         .iter()
         .map(|v| store.sdk(v))
         .collect();
@@ -120,7 +123,7 @@ fn sdk_tools(m: &Machine, check: &mut Check, gobin: &Path) {
     let go_names = ["go", "gofmt", "go.exe", "gofmt.exe"];
     let mut left: Vec<(PathBuf, PathBuf)> = Vec::new();
     for root in &roots {
-        for name in machine::executables(&root.join("bin")) {
+        for name in m.disk.executables(&root.join("bin")) {
             if !go_names.contains(&name.as_str()) {
                 left.push((root.clone(), root.join("bin").join(name)));
             }
@@ -211,15 +214,18 @@ fn sdk_tools(m: &Machine, check: &mut Check, gobin: &Path) {
 }
 
 /// `go version -m` on the tools: (tool, package, module version).
-fn module_info(m: &Machine, tools: &[(PathBuf, PathBuf)]) -> Vec<(PathBuf, String, String)> {
+fn module_info(m: &Snapshot, tools: &[(PathBuf, PathBuf)]) -> Vec<(PathBuf, String, String)> {
     let Some((_, root)) = m.sdk() else {
         return Vec::new();
     };
-    let go = Machine::go_in(&root.join("bin"));
+    let go = Snapshot::go_in(&root.join("bin"));
     let mut args: Vec<String> = vec!["version".into(), "-m".into()];
     args.extend(tools.iter().map(|(_, t)| t.display().to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let Ok(out) = machine::run(&go, &args, &[("GOROOT", &root)], Duration::from_secs(10)) else {
+    let Ok(out) = m
+        .disk
+        .run(&go, &args, &[("GOROOT", &root)], Duration::from_secs(10))
+    else {
         return Vec::new();
     };
     parse_version_m(&out)

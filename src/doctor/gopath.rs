@@ -2,17 +2,19 @@
 //! shims insist, the same in every scope, cgo-friendly on Windows).
 
 use super::goroot::{line_fix, unset_command};
-use super::machine::{self, Machine, Writable};
 use super::model::{Action, Check, Fix, Item, Scope, Source};
 use super::others;
 use super::rc::Kind;
+use crate::environment::Snapshot;
+use crate::environment::disk::Writable;
+use crate::environment::snapshot::split_list;
 use gvx_shims::goenv::{Origin, Setting};
 use gvx_shims::guard;
 use std::path::{Path, PathBuf};
 
 /// Where a Go setting is set, as evidence, and how to take it away.
 pub fn setting_fix(
-    m: &Machine,
+    m: &Snapshot,
     var: &str,
     setting: &Setting,
 ) -> (Vec<(String, Source)>, Option<Fix>) {
@@ -57,7 +59,7 @@ pub fn setting_fix(
                 Some(s) => Some(line_fix(m, &s.path, s.line, &s.text, s.scope)),
                 None => Some(Fix::manual(
                     format!("no start-up file sets {var}: unset it where this shell got it"),
-                    Some(unset_command(var)),
+                    Some(unset_command(m.shell, var)),
                 )),
             }
         }
@@ -73,7 +75,7 @@ pub fn with_evidence(mut item: Item, evidence: Vec<(String, Source)>) -> Item {
     item
 }
 
-pub fn check_gopath(m: &Machine) -> Check {
+pub fn check_gopath(m: &Snapshot) -> Check {
     let mut check = Check::new("gopath", "GOPATH");
     let Some(gopath) = m.goenv.gopath() else {
         check.push(
@@ -87,7 +89,8 @@ pub fn check_gopath(m: &Machine) -> Check {
         return check.summary("no GOPATH");
     };
     let (evidence, fix) = setting_fix(m, "GOPATH", &gopath);
-    let entries: Vec<PathBuf> = std::env::split_paths(&gopath.value)
+    let entries: Vec<PathBuf> = split_list(&gopath.value)
+        .into_iter()
         .filter(|p| !p.as_os_str().is_empty())
         .collect();
     let shown = |p: &Path| m.show(p);
@@ -111,7 +114,7 @@ pub fn check_gopath(m: &Machine) -> Check {
         ));
     }
     if let Some(first) = entries.first().filter(|e| e.is_absolute()) {
-        match machine::writable(first) {
+        match m.disk.writable(first) {
             Writable::Yes => {}
             Writable::Creatable if gopath.origin == Origin::Default => {}
             Writable::Creatable => check.push(with_evidence(
@@ -125,7 +128,7 @@ pub fn check_gopath(m: &Machine) -> Check {
                 evidence.clone(),
             ).maybe_fix(fix.clone())),
         }
-        if machine::is_go_root(first) {
+        if m.disk.is_go_root(first) {
             check.push(with_evidence(
                 Item::fail(format!("GOPATH {} holds a Go SDK", shown(first)))
                     .detail("go warns `both GOPATH and GOROOT are the same directory` and `go install` writes into that SDK"),
@@ -136,7 +139,7 @@ pub fn check_gopath(m: &Machine) -> Check {
     for entry in entries
         .iter()
         .skip(1)
-        .filter(|e| e.is_absolute() && !e.exists())
+        .filter(|e| e.is_absolute() && !m.disk.exists(e))
     {
         check.push(with_evidence(
             Item::warn(format!("GOPATH entry {} does not exist", shown(entry))),
@@ -162,7 +165,7 @@ pub fn check_gopath(m: &Machine) -> Check {
 }
 
 /// GOPATH, GOBIN and GOMODCACHE against every SDK and the store, as the shims check them.
-fn overlaps(m: &Machine, check: &mut Check) {
+fn overlaps(m: &Snapshot, check: &mut Check) {
     let dirs = guard::go_dirs(&m.goenv);
     let store = m.store();
     let sdk_root = m.sdk().map_or_else(|| store.sdk_dir(), |(_, root)| root);
@@ -216,7 +219,7 @@ fn overlaps(m: &Machine, check: &mut Check) {
 }
 
 /// GOPATH set differently for this user and for everyone.
-fn scopes(m: &Machine, check: &mut Check) {
+fn scopes(m: &Snapshot, check: &mut Check) {
     let all = m.rc.assignments("GOPATH");
     let user = all.iter().find(|a| a.scope == Scope::User);
     let system = all.iter().find(|a| a.scope == Scope::System);

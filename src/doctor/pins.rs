@@ -2,65 +2,13 @@
 //! lines, read through the one selection: a pin naming no Go release, a pin older than go.mod
 //! needs, and GOTOOLCHAIN settings under which go refuses the module.
 
-use super::machine::Machine;
 use super::model::{Check, Fix, Item, Source};
-use crate::index::Index;
-use gvx_shims::module::Requirement;
+use crate::environment::Snapshot;
+use gvx_shims::GoVersion;
 use gvx_shims::select::{Outcome, Policy, Source as Why};
-use gvx_shims::{GoVersion, VersionRequest};
 use std::path::PathBuf;
 
-/// Whether any Go release matches `request`: from the cached index, or (with `--online`) a
-/// fresh one. `None` when no index is at hand.
-fn exists(m: &Machine, request: &VersionRequest) -> Option<bool> {
-    if m.online
-        && let Ok(index) = m.cx.index()
-    {
-        return Some(index.resolve(request).is_some());
-    }
-    let dir = m.store().cache_dir();
-    let mut cached: Vec<(std::time::SystemTime, PathBuf)> = fs_err::read_dir(&dir)
-        .ok()?
-        .flatten()
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            name.starts_with("index-") && name.ends_with(".json")
-        })
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
-    cached.sort();
-    let (_, newest) = cached.pop()?;
-    let bytes = fs_err::read(&newest).ok()?;
-    let index = Index::parse("the cached index", &bytes, &m.cx.host).ok()?;
-    Some(index.resolve(request).is_some())
-}
-
-/// The nearest go.work (unless GOWORK says otherwise), else go.mod, as Go finds them.
-fn module(m: &Machine) -> Option<Result<Requirement, String>> {
-    let cwd = std::env::current_dir().ok()?;
-    let gowork = m.setting("GOWORK").map(|s| s.value);
-    let mut file: Option<PathBuf> = match gowork.as_deref() {
-        Some("off") | None => None,
-        Some(path) => Some(PathBuf::from(path)),
-    };
-    if file.is_none() {
-        for dir in cwd.ancestors() {
-            if gowork.is_none() && dir.join("go.work").is_file() {
-                file = Some(dir.join("go.work"));
-                break;
-            }
-            if dir.join("go.mod").is_file() {
-                file = Some(dir.join("go.mod"));
-                break;
-            }
-        }
-    }
-    let file = file?;
-    let text = fs_err::read_to_string(&file).ok()?;
-    Some(Requirement::parse(&file, &text).map_err(|e| e.to_string()))
-}
-
-pub fn check(m: &Machine) -> Check {
+pub fn check(m: &Snapshot) -> Check {
     let mut check = Check::new("pins", "version pins and go.mod");
     let Ok(selection) = &m.selection else {
         return check.summary("no selection (see selected SDK)");
@@ -79,9 +27,9 @@ pub fn check(m: &Machine) -> Check {
     if let (Some((path, line)), Some(request), Outcome::Install(_)) =
         (&pin, &selection.request, selection.outcome)
     {
-        match exists(m, request) {
+        match m.pin_exists {
             Some(false) => check.push(
-                Item::fail(format!("{}:{line} asks for go{request}, which is not a Go release for {}", m.show(path), m.cx.host.describe()))
+                Item::fail(format!("{}:{line} asks for go{request}, which is not a Go release for {}", m.show(path), m.host))
                     .evidence(format!("go{request}"), source_of(path, *line))
                     .detail("the go shim fails here: nothing can be installed for it")
                     .fix(Fix::manual("pin a release that exists (`gvx list --remote` lists them)", Some("gvx use <version> --project".into()))),
@@ -125,7 +73,7 @@ pub fn check(m: &Machine) -> Check {
         _ => None,
     };
     if let Some((running, gotoolchain)) = forced {
-        match module(m) {
+        match &m.module {
             Some(Ok(requirement)) => {
                 if let Some((minimum, line)) = requirement.minimum()
                     && minimum > running
@@ -146,7 +94,7 @@ pub fn check(m: &Machine) -> Check {
                     );
                 }
             }
-            Some(Err(e)) => check.push(Item::warn(e).detail("go rejects this file too")),
+            Some(Err(e)) => check.push(Item::warn(e.clone()).detail("go rejects this file too")),
             None => {}
         }
     }

@@ -1,12 +1,12 @@
 //! Check 6: the selected SDK is installed, runs, says the version its directory names, and its
 //! tree still matches the manifest recorded at install time.
 
-use super::machine::{self, Machine};
 use super::model::{Check, Fix, Item, Source};
-use crate::manifest::{self, Verified};
+use crate::environment::Snapshot;
+use crate::manifest::Verified;
 use gvx_shims::select::Outcome;
 
-pub fn check(m: &Machine) -> Check {
+pub fn check(m: &Snapshot) -> Check {
     let mut check = Check::new("sdk", "selected SDK");
     let selection = match &m.selection {
         Ok(selection) => selection,
@@ -45,7 +45,7 @@ pub fn check(m: &Machine) -> Check {
             Some(format!("gvx install --force {version}")),
         )
     };
-    match machine::sdk_version(&root) {
+    match m.disk.sdk_version(&root) {
         Some(found) if found == name => {}
         found => check.push(
             Item::fail(format!(
@@ -63,7 +63,7 @@ pub fn check(m: &Machine) -> Check {
         ),
     }
     let go = store.tool(&version, "go");
-    match machine::go_version(&go, Some(&root)) {
+    match m.disk.go_version(&go, Some(&root)) {
         Ok(found) if found == name => {
             check.push(Item::ok(format!("`go version` says {found}")).evidence(
                 found,
@@ -81,7 +81,7 @@ pub fn check(m: &Machine) -> Check {
                 .fix(reinstall()),
         ),
     }
-    match manifest::verify(store, &version, &root, m.quick) {
+    match m.disk.verify(store, &version, &root, m.quick) {
         Verified::Intact { files } => {
             check.push(Item::ok(if m.quick {
                 format!(

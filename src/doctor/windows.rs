@@ -4,34 +4,28 @@
 //! GOROOT and GOPATH in `HKCU\Environment`, `HKLM\…\Environment` and `HKCU\Volatile Environment`;
 //! the MSI's own registration; and a session whose PATH predates the registry.
 //!
-//! The analysis works on plain data ([`Registry`], [`Facts`]) so it is unit-tested everywhere;
-//! only reading and writing the registry is Windows code.
+//! The check works on plain data (the snapshot's [`Registry`], [`Facts`]) so it is unit-tested
+//! everywhere; reading the registry is the snapshot's (`environment::registry`), writing it
+//! Windows code in [`os`].
 
 #![cfg_attr(not(windows), allow(dead_code))]
 
-use super::model::{Action, Fix, Item, Scope, Source};
+use super::goroot::Sighting;
+use super::model::{Action, Check, Fix, Item, Scope, Source};
+use crate::environment::Snapshot;
 use std::path::{Path, PathBuf};
 
-pub use crate::platform::windows_env::{Kind, MACHINE_ENV, USER_ENV, entries, expand};
+pub use crate::environment::registry::{
+    Kind, MACHINE_ENV, MSI_KEY, RegValue, Registry, USER_ENV, VOLATILE_ENV,
+};
+pub use crate::platform::windows_env::{entries, expand};
 use crate::platform::windows_env::{
     remove_machine_entry_command as remove_machine_entry,
     retype_machine_path_command as retype_machine_path, same_dir as same,
 };
 
-pub const VOLATILE_ENV: &str = r"HKCU\Volatile Environment";
-pub const MSI_KEY: &str = r"HKCU\Software\GoProgrammingLanguage";
 /// cmd.exe ignores a PATH longer than 8191 characters; warn a little before.
 const PATH_LIMIT: usize = 8000;
-
-/// One registry value, unexpanded.
-#[derive(Clone, Debug)]
-pub struct RegValue {
-    pub key: &'static str,
-    pub scope: Scope,
-    pub name: String,
-    pub kind: Kind,
-    pub raw: String,
-}
 
 impl RegValue {
     pub fn source(&self) -> Source {
@@ -40,22 +34,6 @@ impl RegValue {
             name: self.name.clone(),
             scope: self.scope,
         }
-    }
-}
-
-/// What the registry holds that the doctor reads.
-#[derive(Clone, Debug, Default)]
-pub struct Registry {
-    pub values: Vec<RegValue>,
-    /// `HKCU\Software\GoProgrammingLanguage` `installLocation`, set by the Go MSI.
-    pub msi: Option<String>,
-}
-
-impl Registry {
-    pub fn get(&self, key: &str, name: &str) -> Option<&RegValue> {
-        self.values
-            .iter()
-            .find(|v| v.key == key && v.name.eq_ignore_ascii_case(name))
     }
 }
 
@@ -262,7 +240,7 @@ pub fn goroot_values(registry: &Registry) -> Vec<(RegValue, Fix)> {
         let fix = if key == MACHINE_ENV {
             Fix::elevated(
                 "delete the machine GOROOT (Administrator PowerShell)",
-                "[Environment]::SetEnvironmentVariable('GOROOT', $null, 'Machine')",
+                "[Environment]::SetEnvironmentVariable('GOROOT', $null, 'Snapshot')",
             )
         } else {
             Fix::auto(
@@ -277,6 +255,99 @@ pub fn goroot_values(registry: &Registry) -> Vec<(RegValue, Fix)> {
         found.push((value.clone(), fix));
     }
     found
+}
+
+/// The Windows check: the registry's PATH halves and Go settings, and the package managers'
+/// Go installs.
+pub fn check(m: &Snapshot) -> Check {
+    let bin = m.store().bin_dir();
+    let has_go = |dir: &Path| m.disk.is_file(&Snapshot::go_in(dir));
+    let exists = |dir: &Path| m.disk.exists(dir);
+    let lookup = |name: &str| m.process.var(name);
+    let facts = Facts {
+        registry: &m.registry,
+        session: &m.path,
+        bin: &bin,
+        lookup: &lookup,
+        exists: &exists,
+        has_go: &has_go,
+    };
+    let mut check = Check::new("windows", "Windows PATH and registry");
+    for item in analyze(&facts) {
+        check.push(item);
+    }
+    if let Some(choco) = m.process.var_os("ChocolateyInstall")
+        && m.disk.is_dir(&Path::new(choco).join("lib").join("golang"))
+    {
+        check.push(
+            Item::ok("Chocolatey's golang package is installed").fix(Fix::elevated(
+                "remove it once nothing needs it",
+                "choco uninstall golang",
+            )),
+        );
+    }
+    if let Some(home) = &m.home
+        && m.disk.is_dir(&home.join("scoop").join("apps").join("go"))
+    {
+        check.push(Item::ok("scoop's go is installed").fix(Fix::manual(
+            "remove it once nothing needs it",
+            Some("scoop uninstall go".into()),
+        )));
+    }
+    let summary = match check.problems().count() {
+        0 => "user and machine PATH put the gvx shims first".to_owned(),
+        n => format!("{n} problem(s) in the registry environment"),
+    };
+    check.summary(summary)
+}
+
+/// The registry Path values (machine, user) that list `dir`.
+pub fn path_sources(m: &Snapshot, dir: &Path) -> Vec<(String, Source)> {
+    let lookup = |name: &str| m.process.var(name);
+    let wanted = dir.display().to_string();
+    let mut found = Vec::new();
+    for key in [MACHINE_ENV, USER_ENV] {
+        let Some(value) = m.registry.get(key, "Path") else {
+            continue;
+        };
+        for entry in entries(&value.raw) {
+            if same(&expand(entry, &lookup), &wanted) {
+                let half = if key == MACHINE_ENV {
+                    "the machine Path"
+                } else {
+                    "your user Path"
+                };
+                found.push((format!("{entry} in {half}"), value.source()));
+            }
+        }
+    }
+    found
+}
+
+/// GOROOT in the registry, as the goroot check's sightings.
+pub fn goroot_sightings(m: &Snapshot) -> Vec<Sighting> {
+    goroot_values(&m.registry)
+        .into_iter()
+        .map(|(value, fix)| Sighting {
+            value: value.raw.clone(),
+            source: value.source(),
+            fix: Some(fix),
+        })
+        .collect()
+}
+
+/// Adds `bin` at the end of the user Path.
+pub fn append_user_path_fix(m: &Snapshot, bin: &Path) -> Fix {
+    Fix::auto(
+        format!(
+            "add {} to the end of your user Path ({USER_ENV})",
+            m.show(bin)
+        ),
+        Action::UserPath {
+            front: None,
+            back: Some(bin.to_owned()),
+        },
+    )
 }
 
 #[cfg(windows)]
