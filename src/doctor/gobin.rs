@@ -43,45 +43,82 @@ pub fn check(m: &Snapshot) -> Check {
         check.push(item);
         return check.summary(format!("GOBIN {} is relative", bin.display()));
     }
-    let tools = m.disk.executables(&bin);
-    let listed = list(&tools);
     let summary = match m.on_path(&bin) {
         Some(index) => {
             check.push(
                 Item::ok(format!("{shown} is on PATH"))
                     .evidence(shown.clone(), Source::PathEntry { index }),
             );
-            format!("{shown} is on PATH ({} tools)", tools.len())
+            let tools = m.disk.executables(&bin).len();
+            format!("{shown} is on PATH ({tools} tools)")
         }
         None => {
-            let added = m.rc.files.iter().any(|f| {
-                f.lines
-                    .iter()
-                    .any(|l| l.contains(APPEND_MARK) && l.contains(&bin.display().to_string()))
-            });
-            if added {
-                check.push(
-                    Item::warn(format!("{shown} is not on this shell's PATH")).detail(
-                        "your start-up files add it (gvx doctor --fix did): open a new terminal",
-                    ),
-                );
-            } else if tools.is_empty() {
-                check.push(
-                    Item::ok(format!("{shown} is not on PATH (no tools installed yet)"))
-                        .detail("tools you `go install` will not be found by name until it is"),
-                );
-            } else {
-                check.push(
-                    Item::warn(format!("{shown} holds {listed} but is not on PATH"))
-                        .detail("installed tools fail with `command not found`")
-                        .fix(append_fix(m, &bin)),
-                );
-            }
+            check.push(off_path(m, &bin, setting.is_some()));
             format!("{shown} is not on PATH")
         }
     };
     sdk_tools(m, &mut check, &bin);
     check.summary(summary)
+}
+
+/// GOBIN (or GOPATH's `bin`) is not on PATH: say so, and how to add it — unless it lies inside
+/// an SDK or the store, which must never go on PATH (the GOPATH check's fix comes first).
+fn off_path(m: &Snapshot, bin: &Path, gobin_set: bool) -> Item {
+    let shown = m.show(bin);
+    let tools = m.disk.executables(bin);
+    let added = m.rc.files.iter().any(|f| {
+        f.lines
+            .iter()
+            .any(|l| l.contains(APPEND_MARK) && l.contains(&bin.display().to_string()))
+    });
+    if added {
+        return Item::warn(format!("{shown} is not on this shell's PATH"))
+            .detail("your start-up files add it (gvx doctor --fix did): open a new terminal");
+    }
+    if tools.is_empty() {
+        return Item::ok(format!("{shown} is not on PATH (no tools installed yet)"))
+            .detail("tools you `go install` will not be found by name until it is");
+    }
+    let item = Item::warn(format!("{shown} holds {} but is not on PATH", list(&tools)))
+        .detail("installed tools fail with `command not found`");
+    match owner(m, bin) {
+        None => item.fix(append_fix(m, bin)),
+        Some(owner) => {
+            let var = if gobin_set { "GOBIN" } else { "GOPATH" };
+            item.fix(Fix::manual(
+                format!(
+                    "fix {var} first (see GOPATH): {shown} lies inside {owner}, which must never be on PATH"
+                ),
+                None,
+            ))
+        }
+    }
+}
+
+/// The SDK or store `dir` lies inside (or is), in words, if any.
+fn owner(m: &Snapshot, dir: &Path) -> Option<String> {
+    let store = m.store().home();
+    let real = m.disk.canonicalize(dir);
+    let inside = |owned: &Path| {
+        dir.starts_with(owned)
+            || real.as_ref().is_some_and(|r| {
+                r.starts_with(
+                    m.disk
+                        .canonicalize(owned)
+                        .unwrap_or_else(|| owned.to_owned()),
+                )
+            })
+    };
+    if inside(store) {
+        return Some(format!("the gvx store ({})", m.show(store)));
+    }
+    let candidates = others::candidates(m);
+    let sdk = dir
+        .ancestors()
+        .find(|a| m.disk.is_go_root(a))
+        .map(Path::to_owned)
+        .or_else(|| candidates.into_iter().find(|c| inside(c)))?;
+    Some(format!("the Go SDK in {}", m.show(&m.unroot(&sdk))))
 }
 
 #[cfg(not(windows))]

@@ -24,6 +24,8 @@ mod sdk;
 mod settings;
 mod shells;
 mod sources;
+#[cfg(all(test, unix))]
+mod tests;
 #[cfg(any(windows, test))]
 mod windows;
 
