@@ -4,7 +4,72 @@
 use super::model::{Check, Fix, Item, Source};
 use crate::environment::Snapshot;
 use crate::manifest::Verified;
+use gvx_shims::GoVersion;
 use gvx_shims::select::Outcome;
+use std::path::Path;
+
+/// Reinstalling `version`, the fix for a broken SDK.
+fn reinstall(version: GoVersion) -> Fix {
+    Fix::manual(
+        "reinstall it (downloads and verifies it again)",
+        Some(format!("gvx install --force {version}")),
+    )
+}
+
+/// The SDK's tree against the manifest recorded at install time.
+fn manifest(m: &Snapshot, version: GoVersion, root: &Path) -> Item {
+    let name = version.name();
+    match m.disk.verify(m.store(), &version, root, m.quick) {
+        Verified::Intact { files } => Item::ok(if m.quick {
+            format!(
+                "the {files} files checked (tools and a sample) are as recorded at install time"
+            )
+        } else {
+            format!("all {files} files recorded at install time are intact")
+        }),
+        Verified::Unrecorded => Item::warn(format!(
+            "{name} has no install manifest, so its tree cannot be checked"
+        ))
+        .detail("it was installed by an older gvx")
+        .fix(Fix::manual(
+            "reinstall it to record one",
+            Some(format!("gvx install --force {version}")),
+        )),
+        Verified::Unreadable(e) => Item::warn(format!(
+            "the install manifest of {name} cannot be read: {e}"
+        ))
+        .fix(reinstall(version)),
+        Verified::Damaged {
+            files,
+            missing,
+            changed,
+        } => {
+            let mut item = Item::fail(format!(
+                "{} of {files} files are missing or changed since install",
+                missing.len() + changed.len()
+            ))
+            .detail("builds may fail in odd ways (a deleted package, a truncated tool)")
+            .fix(reinstall(version));
+            for name in missing.iter().take(5) {
+                item = item.evidence(
+                    format!("missing: {name}"),
+                    Source::Disk {
+                        path: root.join(name),
+                    },
+                );
+            }
+            for name in changed.iter().take(5) {
+                item = item.evidence(
+                    format!("size changed: {name}"),
+                    Source::Disk {
+                        path: root.join(name),
+                    },
+                );
+            }
+            item
+        }
+    }
+}
 
 pub fn check(m: &Snapshot) -> Check {
     let mut check = Check::new("sdk", "selected SDK");
@@ -39,12 +104,6 @@ pub fn check(m: &Snapshot) -> Check {
     let store = m.store();
     let root = store.sdk(&version);
     let name = version.name();
-    let reinstall = || {
-        Fix::manual(
-            "reinstall it (downloads and verifies it again)",
-            Some(format!("gvx install --force {version}")),
-        )
-    };
     match m.disk.sdk_version(&root) {
         Some(found) if found == name => {}
         found => check.push(
@@ -59,7 +118,7 @@ pub fn check(m: &Snapshot) -> Check {
                     path: root.join("VERSION"),
                 },
             )
-            .fix(reinstall()),
+            .fix(reinstall(version)),
         ),
     }
     let go = store.tool(&version, "go");
@@ -73,69 +132,15 @@ pub fn check(m: &Snapshot) -> Check {
             ))
         }
         Ok(found) => check.push(
-            Item::fail(format!("{} says it is {found}, not {name}", go.display())).fix(reinstall()),
+            Item::fail(format!("{} says it is {found}, not {name}", go.display()))
+                .fix(reinstall(version)),
         ),
         Err(e) => check.push(
             Item::fail(format!("{} does not run: {e}", go.display()))
                 .detail("every go command fails")
-                .fix(reinstall()),
+                .fix(reinstall(version)),
         ),
     }
-    match m.disk.verify(store, &version, &root, m.quick) {
-        Verified::Intact { files } => {
-            check.push(Item::ok(if m.quick {
-                format!(
-                    "the {files} files checked (tools and a sample) are as recorded at install time"
-                )
-            } else {
-                format!("all {files} files recorded at install time are intact")
-            }));
-        }
-        Verified::Unrecorded => check.push(
-            Item::warn(format!(
-                "{name} has no install manifest, so its tree cannot be checked"
-            ))
-            .detail("it was installed by an older gvx")
-            .fix(Fix::manual(
-                "reinstall it to record one",
-                Some(format!("gvx install --force {version}")),
-            )),
-        ),
-        Verified::Unreadable(e) => check.push(
-            Item::warn(format!(
-                "the install manifest of {name} cannot be read: {e}"
-            ))
-            .fix(reinstall()),
-        ),
-        Verified::Damaged {
-            files,
-            missing,
-            changed,
-        } => {
-            let mut item = Item::fail(format!(
-                "{} of {files} files are missing or changed since install",
-                missing.len() + changed.len()
-            ))
-            .detail("builds may fail in odd ways (a deleted package, a truncated tool)")
-            .fix(reinstall());
-            for name in missing.iter().take(5) {
-                item = item.evidence(
-                    format!("missing: {name}"),
-                    Source::Disk {
-                        path: root.join(name),
-                    },
-                );
-            }
-            for name in changed.iter().take(5) {
-                item = item.evidence(
-                    format!("size changed: {name}"),
-                    Source::Disk {
-                        path: root.join(name),
-                    },
-                );
-            }
-            check.push(item);
-        }
-    }
+    check.push(manifest(m, version, &root));
     check.summary(format!("{name} ({why})"))
 }

@@ -63,80 +63,13 @@ fn front_fix(bin: &Path) -> Fix {
 /// The findings about PATH, GOPATH and the MSI.
 pub fn analyze(f: &Facts) -> Vec<Item> {
     let mut items = Vec::new();
-    let expand_all = |v: Option<&RegValue>| -> Vec<String> {
-        v.map(|v| {
-            entries(&v.raw)
-                .iter()
-                .map(|e| expand(e, f.lookup))
-                .collect()
-        })
-        .unwrap_or_default()
-    };
     let user = f.registry.get(USER_ENV, "Path");
     let machine = f.registry.get(MACHINE_ENV, "Path");
     for value in [machine, user].into_iter().flatten() {
-        let is_user = value.scope == Scope::User;
-        if value.kind == Kind::Sz && value.raw.contains('%') {
-            let item = Item::warn(format!("{} Path is REG_SZ but holds %VARIABLE% entries", value.key))
-                .evidence(value.raw.clone(), value.source())
-                .detail("Windows expands %…% only in REG_EXPAND_SZ values, so those entries name directories that do not exist");
-            items.push(if is_user {
-                item.fix(Fix::auto(
-                    "store your user Path as REG_EXPAND_SZ",
-                    Action::UserPath {
-                        front: None,
-                        back: None,
-                    },
-                ))
-            } else {
-                item.fix(Fix::elevated(
-                    "store the machine Path as REG_EXPAND_SZ (Administrator PowerShell)",
-                    retype_machine_path(),
-                ))
-            });
-        }
-        if matches!(value.kind, Kind::Other(_)) {
-            items.push(
-                Item::warn(format!("{} Path is not a string value", value.key))
-                    .evidence(value.kind.name(), value.source())
-                    .detail("Windows ignores it; gvx does not edit it"),
-            );
-        }
-        let dirs = expand_all(Some(value));
-        let missing: Vec<&String> = dirs.iter().filter(|d| !(f.exists)(Path::new(d))).collect();
-        if !missing.is_empty() {
-            let mut item = Item::warn(format!(
-                "{} Path has {} entries that do not exist",
-                value.key,
-                missing.len()
-            ))
-            .detail("harmless, but every command lookup tries them; remove them in System Properties > Environment Variables");
-            for dir in missing.iter().take(5) {
-                item = item.evidence((*dir).clone(), value.source());
-            }
-            items.push(item);
-        }
-        let mut dups: Vec<&String> = Vec::new();
-        for (i, dir) in dirs.iter().enumerate() {
-            if dirs[..i].iter().any(|d| same(d, dir)) && !dups.iter().any(|d| same(d, dir)) {
-                dups.push(dir);
-            }
-        }
-        if !dups.is_empty() {
-            let mut item = Item::warn(format!(
-                "{} Path lists {} entries twice",
-                value.key,
-                dups.len()
-            ))
-            .detail("only the first copy counts; the rest make PATH longer");
-            for dir in dups.iter().take(5) {
-                item = item.evidence((*dir).clone(), value.source());
-            }
-            items.push(item);
-        }
+        path_value(f, value, &mut items);
     }
-    let machine_dirs = expand_all(machine);
-    let user_dirs = expand_all(user);
+    let machine_dirs = expand_all(f, machine);
+    let user_dirs = expand_all(f, user);
     let length = machine_dirs.join(";").len() + 1 + user_dirs.join(";").len();
     if length > PATH_LIMIT {
         items.push(
@@ -145,26 +78,7 @@ pub fn analyze(f: &Facts) -> Vec<Item> {
         );
     }
     let bin = f.bin.display().to_string();
-    let gvx_in_machine = machine_dirs.iter().position(|d| same(d, &bin));
-    for (i, dir) in machine_dirs.iter().enumerate() {
-        if gvx_in_machine.is_some_and(|g| g < i) {
-            break;
-        }
-        if (f.has_go)(Path::new(dir)) {
-            let written = machine
-                .and_then(|m| entries(&m.raw).get(i).map(|s| (*s).to_owned()))
-                .unwrap_or_else(|| dir.clone());
-            items.push(
-                Item::fail(format!("the machine Path holds {dir}, which has a go.exe and comes before your user Path"))
-                    .evidence(written.clone(), machine.map(RegValue::source).unwrap_or(Source::Default))
-                    .detail("Windows builds PATH as the machine half, then the user half, so `go` is that Go in every new program; no user-scope change can beat it (uninstalling the Go MSI from Settings > Apps also removes it)")
-                    .fix(Fix::elevated(
-                        format!("remove {written} from the machine Path (Administrator PowerShell)"),
-                        remove_machine_entry(&written),
-                    )),
-            );
-        }
-    }
+    let gvx_in_machine = machine_go(f, machine, &machine_dirs, &mut items);
     match user_dirs.iter().position(|d| same(d, &bin)) {
         None if gvx_in_machine.is_none() => items.push(
             Item::fail(format!("your user Path ({USER_ENV}) lacks {bin}"))
@@ -227,6 +141,112 @@ pub fn analyze(f: &Facts) -> Vec<Item> {
         );
     }
     items
+}
+
+/// A Path value's entries, expanded.
+fn expand_all(f: &Facts, v: Option<&RegValue>) -> Vec<String> {
+    v.map(|v| {
+        entries(&v.raw)
+            .iter()
+            .map(|e| expand(e, f.lookup))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// One Path value: its type, dead entries and duplicates.
+fn path_value(f: &Facts, value: &RegValue, items: &mut Vec<Item>) {
+    let is_user = value.scope == Scope::User;
+    if value.kind == Kind::Sz && value.raw.contains('%') {
+        let item = Item::warn(format!("{} Path is REG_SZ but holds %VARIABLE% entries", value.key))
+            .evidence(value.raw.clone(), value.source())
+            .detail("Windows expands %…% only in REG_EXPAND_SZ values, so those entries name directories that do not exist");
+        items.push(if is_user {
+            item.fix(Fix::auto(
+                "store your user Path as REG_EXPAND_SZ",
+                Action::UserPath {
+                    front: None,
+                    back: None,
+                },
+            ))
+        } else {
+            item.fix(Fix::elevated(
+                "store the machine Path as REG_EXPAND_SZ (Administrator PowerShell)",
+                retype_machine_path(),
+            ))
+        });
+    }
+    if matches!(value.kind, Kind::Other(_)) {
+        items.push(
+            Item::warn(format!("{} Path is not a string value", value.key))
+                .evidence(value.kind.name(), value.source())
+                .detail("Windows ignores it; gvx does not edit it"),
+        );
+    }
+    let dirs = expand_all(f, Some(value));
+    let missing: Vec<&String> = dirs.iter().filter(|d| !(f.exists)(Path::new(d))).collect();
+    if !missing.is_empty() {
+        let mut item = Item::warn(format!(
+            "{} Path has {} entries that do not exist",
+            value.key,
+            missing.len()
+        ))
+        .detail("harmless, but every command lookup tries them; remove them in System Properties > Environment Variables");
+        for dir in missing.iter().take(5) {
+            item = item.evidence((*dir).clone(), value.source());
+        }
+        items.push(item);
+    }
+    let mut dups: Vec<&String> = Vec::new();
+    for (i, dir) in dirs.iter().enumerate() {
+        if dirs[..i].iter().any(|d| same(d, dir)) && !dups.iter().any(|d| same(d, dir)) {
+            dups.push(dir);
+        }
+    }
+    if !dups.is_empty() {
+        let mut item = Item::warn(format!(
+            "{} Path lists {} entries twice",
+            value.key,
+            dups.len()
+        ))
+        .detail("only the first copy counts; the rest make PATH longer");
+        for dir in dups.iter().take(5) {
+            item = item.evidence((*dir).clone(), value.source());
+        }
+        items.push(item);
+    }
+}
+
+/// Entries of the machine Path with a go.exe ahead of the shims; returns where the shims are in
+/// the machine Path, if they are.
+fn machine_go(
+    f: &Facts,
+    machine: Option<&RegValue>,
+    machine_dirs: &[String],
+    items: &mut Vec<Item>,
+) -> Option<usize> {
+    let bin = f.bin.display().to_string();
+    let gvx_in_machine = machine_dirs.iter().position(|d| same(d, &bin));
+    for (i, dir) in machine_dirs.iter().enumerate() {
+        if gvx_in_machine.is_some_and(|g| g < i) {
+            break;
+        }
+        if (f.has_go)(Path::new(dir)) {
+            let written = machine
+                .and_then(|m| entries(&m.raw).get(i).map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| dir.clone());
+            items.push(
+                Item::fail(format!("the machine Path holds {dir}, which has a go.exe and comes before your user Path"))
+                    .evidence(written.clone(), machine.map(RegValue::source).unwrap_or(Source::Default))
+                    .detail("Windows builds PATH as the machine half, then the user half, so `go` is that Go in every new program; no user-scope change can beat it (uninstalling the Go MSI from Settings > Apps also removes it)")
+                    .fix(Fix::elevated(
+                        format!("remove {written} from the machine Path (Administrator PowerShell)"),
+                        remove_machine_entry(&written),
+                    )),
+            );
+        }
+    }
+    gvx_in_machine
 }
 
 /// GOROOT values in the registry: user and volatile ones `--fix` deletes; the machine's needs
