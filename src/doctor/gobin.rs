@@ -205,48 +205,75 @@ fn sdk_tools(m: &Snapshot, check: &mut Check, gobin: &Path) {
             },
         );
         let in_store = root.starts_with(store.home());
-        let fix = if version == "(devel)" {
-            Fix::manual(
-                "built from a local checkout: rebuild it with `go install` there",
-                None,
-            )
-        } else if !in_store {
-            Fix::elevated(
-                format!(
-                    "reinstall {spec} into {} and remove the SDK's copy",
-                    m.show(gobin)
-                ),
-                format!("go install {spec} && sudo rm {}", tool.display()),
-            )
-        } else if !gobin_ok {
-            Fix::manual(
-                "fix GOBIN/GOPATH first (see GOPATH), then run `gvx doctor --fix --online`",
-                None,
-            )
-        } else if m.online {
-            Fix::auto(
-                format!(
-                    "reinstall {spec} into {} and move the SDK's copy to the backups",
-                    m.show(gobin)
-                ),
-                Action::ReinstallTool {
-                    tool: tool.clone(),
-                    package: package.clone(),
-                    version: version.clone(),
-                    gobin: gobin.to_owned(),
-                },
-            )
-            .command(format!("go install {spec}"))
-        } else {
-            Fix::manual(
-                format!(
-                    "reinstall it into {} (`gvx doctor --fix --online` does it)",
-                    m.show(gobin)
-                ),
-                Some(format!("go install {spec}")),
-            )
+        let reinstall = Reinstall {
+            tool,
+            package,
+            version,
+            gobin,
         };
+        let fix = reinstall_fix(m, &reinstall, in_store, gobin_ok);
         check.push(item.fix(fix));
+    }
+}
+
+/// A tool left in an SDK and what `go version -m` says built it.
+struct Reinstall<'a> {
+    tool: &'a PathBuf,
+    package: &'a String,
+    version: &'a String,
+    gobin: &'a Path,
+}
+
+/// How to move a tool out of an SDK: by `--fix --online` when the SDK is gvx's and GOBIN is
+/// clear of every SDK, else by hand.
+fn reinstall_fix(m: &Snapshot, r: &Reinstall, in_store: bool, gobin_ok: bool) -> Fix {
+    let Reinstall {
+        tool,
+        package,
+        version,
+        gobin,
+    } = *r;
+    let spec = format!("{package}@{version}");
+    if version == "(devel)" {
+        Fix::manual(
+            "built from a local checkout: rebuild it with `go install` there",
+            None,
+        )
+    } else if !in_store {
+        Fix::elevated(
+            format!(
+                "reinstall {spec} into {} and remove the SDK's copy",
+                m.show(gobin)
+            ),
+            format!("go install {spec} && sudo rm {}", tool.display()),
+        )
+    } else if !gobin_ok {
+        Fix::manual(
+            "fix GOBIN/GOPATH first (see GOPATH), then run `gvx doctor --fix --online`",
+            None,
+        )
+    } else if m.online {
+        Fix::auto(
+            format!(
+                "reinstall {spec} into {} and move the SDK's copy to the backups",
+                m.show(gobin)
+            ),
+            Action::ReinstallTool {
+                tool: tool.clone(),
+                package: package.clone(),
+                version: version.clone(),
+                gobin: gobin.to_owned(),
+            },
+        )
+        .command(format!("go install {spec}"))
+    } else {
+        Fix::manual(
+            format!(
+                "reinstall it into {} (`gvx doctor --fix --online` does it)",
+                m.show(gobin)
+            ),
+            Some(format!("go install {spec}")),
+        )
     }
 }
 
