@@ -109,6 +109,24 @@ fn describe(f: &Found) -> String {
     )
 }
 
+/// A `go` that comes before the shim, with the lines that put it there.
+fn ahead_item(m: &Snapshot, go: &Found) -> Item {
+    let mut item = Item::fail(format!(
+        "{} comes before the gvx shim on PATH",
+        go.exe.display()
+    ))
+    .evidence(describe(go), Source::PathEntry { index: go.index })
+    .detail(format!(
+        "`go` runs {} here, not the SDK gvx selects ({})",
+        go.version.as_deref().unwrap_or("another Go"),
+        m.selected_name().as_deref().unwrap_or("none")
+    ));
+    for (text, source) in put_there(m, &go.dir) {
+        item = item.evidence(text, source);
+    }
+    item
+}
+
 pub fn check(m: &Snapshot) -> Check {
     let mut check = Check::new("path", "go on PATH");
     let gos = found(m);
@@ -174,20 +192,7 @@ pub fn check(m: &Snapshot) -> Check {
         (Some(_), true, at) => {
             let ahead = &gos[..at.unwrap_or(gos.len())];
             for go in ahead {
-                let mut item = Item::fail(format!(
-                    "{} comes before the gvx shim on PATH",
-                    go.exe.display()
-                ))
-                .evidence(describe(go), Source::PathEntry { index: go.index })
-                .detail(format!(
-                    "`go` runs {} here, not the SDK gvx selects ({})",
-                    go.version.as_deref().unwrap_or("another Go"),
-                    m.selected_name().as_deref().unwrap_or("none")
-                ));
-                for (text, source) in put_there(m, &go.dir) {
-                    item = item.evidence(text, source);
-                }
-                check.push(item.fix(session_fix.clone()));
+                check.push(ahead_item(m, go).fix(session_fix.clone()));
             }
             format!("{} go ahead of the gvx shim", ahead.len())
         }

@@ -5,8 +5,52 @@
 use super::model::{Check, Fix, Item, Source};
 use crate::environment::Snapshot;
 use gvx_shims::GoVersion;
-use gvx_shims::select::{Outcome, Policy, Source as Why};
+use gvx_shims::select::{Outcome, Policy, Selection, Source as Why};
 use std::path::PathBuf;
+
+/// GOTOOLCHAIN=local or an exact release that keeps go below what the module needs.
+fn forced(m: &Snapshot, selection: &Selection, check: &mut Check) {
+    let source_of = |path: &PathBuf, line: usize| Source::File {
+        path: path.clone(),
+        line,
+        scope: super::model::Scope::User,
+    };
+    let selected: Option<GoVersion> = match selection.outcome {
+        Outcome::Run(v) => Some(v),
+        Outcome::Install(_) => None,
+    };
+    let forced = match selection.policy {
+        Policy::Local => selected.map(|v| (v, "local".to_owned())),
+        Policy::Exact(v) => Some((v, v.name())),
+        _ => None,
+    };
+    if let Some((running, gotoolchain)) = forced {
+        match &m.module {
+            Some(Ok(requirement)) => {
+                if let Some((minimum, line)) = requirement.minimum()
+                    && minimum > running
+                {
+                    check.push(
+                        Item::fail(format!(
+                            "{} needs {} but GOTOOLCHAIN={gotoolchain} keeps go at {}",
+                            m.show(&requirement.file),
+                            minimum.name(),
+                            running.name()
+                        ))
+                        .evidence(format!("line {line}"), source_of(&requirement.file, line))
+                        .detail(format!(
+                            "go fails here: `go: {} requires go >= {minimum} (running go {running}; GOTOOLCHAIN={gotoolchain})`",
+                            requirement.file.display()
+                        ))
+                        .fix(Fix::manual("let go.mod raise the version (gvx serves it from its store)", Some("go env -u GOTOOLCHAIN".into()))),
+                    );
+                }
+            }
+            Some(Err(e)) => check.push(Item::warn(e.clone()).detail("go rejects this file too")),
+            None => {}
+        }
+    }
+}
 
 pub fn check(m: &Snapshot) -> Check {
     let mut check = Check::new("pins", "version pins and go.mod");
@@ -63,41 +107,7 @@ pub fn check(m: &Snapshot) -> Check {
         };
         check.push(item);
     }
-    let selected: Option<GoVersion> = match selection.outcome {
-        Outcome::Run(v) => Some(v),
-        Outcome::Install(_) => None,
-    };
-    let forced = match selection.policy {
-        Policy::Local => selected.map(|v| (v, "local".to_owned())),
-        Policy::Exact(v) => Some((v, v.name())),
-        _ => None,
-    };
-    if let Some((running, gotoolchain)) = forced {
-        match &m.module {
-            Some(Ok(requirement)) => {
-                if let Some((minimum, line)) = requirement.minimum()
-                    && minimum > running
-                {
-                    check.push(
-                        Item::fail(format!(
-                            "{} needs {} but GOTOOLCHAIN={gotoolchain} keeps go at {}",
-                            m.show(&requirement.file),
-                            minimum.name(),
-                            running.name()
-                        ))
-                        .evidence(format!("line {line}"), source_of(&requirement.file, line))
-                        .detail(format!(
-                            "go fails here: `go: {} requires go >= {minimum} (running go {running}; GOTOOLCHAIN={gotoolchain})`",
-                            requirement.file.display()
-                        ))
-                        .fix(Fix::manual("let go.mod raise the version (gvx serves it from its store)", Some("go env -u GOTOOLCHAIN".into()))),
-                    );
-                }
-            }
-            Some(Err(e)) => check.push(Item::warn(e.clone()).detail("go rejects this file too")),
-            None => {}
-        }
-    }
+    forced(m, selection, &mut check);
     let summary = match (&pin, &selection.request) {
         (Some((path, _)), Some(request)) => format!("go{request} pinned by {}", m.show(path)),
         _ => format!("no pin here ({})", selection.source),
