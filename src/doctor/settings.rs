@@ -101,34 +101,38 @@ fn user_cache_dir(m: &Snapshot) -> Option<PathBuf> {
     }
 }
 
+/// A FAIL when Go cannot write `dir` (`what`, set by `setting` or Go's default).
+fn writable(
+    m: &Snapshot,
+    check: &mut Check,
+    what: &str,
+    dir: PathBuf,
+    setting: Option<Setting>,
+    fails: &str,
+) {
+    let Writable::No { at, why } = m.disk.writable(&dir) else {
+        return;
+    };
+    let mut item = Item::fail(format!(
+        "{what} {} is not writable ({why} at {})",
+        m.show(&dir),
+        m.show(&at)
+    ))
+    .detail(fails.to_owned());
+    if let Some(s) = &setting {
+        item = with_setting(m, item, what, s, true);
+    } else {
+        item = item.evidence(dir.display().to_string(), Source::Default);
+    }
+    check.push(item);
+}
+
 pub fn dirs(m: &Snapshot) -> Check {
     let mut check = Check::new("go-dirs", "Go's caches and env file");
-    let writable = |check: &mut Check,
-                    what: &str,
-                    dir: PathBuf,
-                    setting: Option<Setting>,
-                    fails: &str| {
-        match m.disk.writable(&dir) {
-            Writable::Yes | Writable::Creatable => {}
-            Writable::No { at, why } => {
-                let mut item = Item::fail(format!(
-                    "{what} {} is not writable ({why} at {})",
-                    m.show(&dir),
-                    m.show(&at)
-                ))
-                .detail(fails.to_owned());
-                if let Some(s) = &setting {
-                    item = with_setting(m, item, what, s, true);
-                } else {
-                    item = item.evidence(dir.display().to_string(), Source::Default);
-                }
-                check.push(item);
-            }
-        }
-    };
     if let Some(cache) = m.goenv.gomodcache() {
         let setting = m.setting("GOMODCACHE");
         writable(
+            m,
             &mut check,
             "GOMODCACHE",
             PathBuf::from(&cache.value),
@@ -152,6 +156,7 @@ pub fn dirs(m: &Snapshot) -> Check {
             ));
         }
         Some(dir) => writable(
+            m,
             &mut check,
             "GOCACHE",
             PathBuf::from(dir),
@@ -161,6 +166,7 @@ pub fn dirs(m: &Snapshot) -> Check {
         None => {
             if let Some(dir) = user_cache_dir(m) {
                 writable(
+                    m,
                     &mut check,
                     "GOCACHE",
                     dir.join("go-build"),
@@ -227,6 +233,42 @@ fn default_proxy(m: &Snapshot, key: &str, builtin: &str) -> String {
         .unwrap_or_else(|| builtin.to_owned())
 }
 
+/// GOPROXY's URLs, with a finding for each entry that is plain http or not a URL.
+fn proxy_urls(
+    m: &Snapshot,
+    check: &mut Check,
+    entries: &[&str],
+    goproxy: Option<&Setting>,
+) -> Vec<String> {
+    let mut urls = Vec::new();
+    for entry in entries {
+        match *entry {
+            "direct" | "off" => {}
+            e if e.starts_with("https://") || e.starts_with("file://") => urls.push(e.to_owned()),
+            e if e.starts_with("http://") => {
+                urls.push(e.to_owned());
+                let item = Item::warn(format!("GOPROXY entry {e} is plain http"))
+                    .detail("module downloads can be read and altered on the way");
+                check.push(match goproxy {
+                    Some(s) => with_setting(m, item, "GOPROXY", s, false),
+                    None => item,
+                });
+            }
+            e => {
+                let item = Item::fail(format!(
+                    "GOPROXY entry `{e}` is not a URL, `direct` or `off`"
+                ))
+                .detail("go fails on every module download: `invalid proxy URL missing scheme`");
+                check.push(match goproxy {
+                    Some(s) => with_setting(m, item, "GOPROXY", s, true),
+                    None => item,
+                });
+            }
+        }
+    }
+    urls
+}
+
 pub fn proxy(m: &Snapshot) -> Check {
     let mut check = Check::new("proxy", "module proxy and checksums");
     let goproxy = m.setting("GOPROXY");
@@ -244,32 +286,7 @@ pub fn proxy(m: &Snapshot) -> Check {
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .collect();
-    let mut urls = Vec::new();
-    for entry in &entries {
-        match *entry {
-            "direct" | "off" => {}
-            e if e.starts_with("https://") || e.starts_with("file://") => urls.push(e.to_owned()),
-            e if e.starts_with("http://") => {
-                urls.push(e.to_owned());
-                let item = Item::warn(format!("GOPROXY entry {e} is plain http"))
-                    .detail("module downloads can be read and altered on the way");
-                check.push(match &goproxy {
-                    Some(s) => with_setting(m, item, "GOPROXY", s, false),
-                    None => item,
-                });
-            }
-            e => {
-                let item = Item::fail(format!(
-                    "GOPROXY entry `{e}` is not a URL, `direct` or `off`"
-                ))
-                .detail("go fails on every module download: `invalid proxy URL missing scheme`");
-                check.push(match &goproxy {
-                    Some(s) => with_setting(m, item, "GOPROXY", s, true),
-                    None => item,
-                });
-            }
-        }
-    }
+    let urls = proxy_urls(m, &mut check, &entries, goproxy.as_ref());
     if entries.first() == Some(&"off") {
         let item = Item::warn("GOPROXY=off: go downloads no modules")
             .detail("fine for vendored or fully cached builds; anything else fails with `module lookup disabled by GOPROXY=off`");
