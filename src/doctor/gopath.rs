@@ -75,6 +75,40 @@ pub fn with_evidence(mut item: Item, evidence: Vec<(String, Source)>) -> Item {
     item
 }
 
+/// GOPATH's first entry (where `go install` and the module cache write): writable, not an SDK.
+fn first_entry(
+    m: &Snapshot,
+    check: &mut Check,
+    first: &Path,
+    gopath: &Setting,
+    (evidence, fix): (&[(String, Source)], Option<&Fix>),
+) {
+    let shown = |p: &Path| m.show(p);
+    let evidence = evidence.to_vec();
+    let fix = fix.cloned();
+    match m.disk.writable(first) {
+        Writable::Yes => {}
+        Writable::Creatable if gopath.origin == Origin::Default => {}
+        Writable::Creatable => check.push(with_evidence(
+            Item::warn(format!("GOPATH {} does not exist", shown(first)))
+                .detail("go creates it on first use; a typo here sends tools and modules somewhere unexpected"),
+            evidence.clone(),
+        ).fix(Fix::auto(format!("create {}", shown(first)), Action::CreateDir { path: first.to_owned() }))),
+        Writable::No { at, why } => check.push(with_evidence(
+            Item::fail(format!("GOPATH {} is not writable ({why} at {})", shown(first), shown(&at)))
+                .detail("`go get` and `go install` fail"),
+            evidence.clone(),
+        ).maybe_fix(fix.clone())),
+    }
+    if m.disk.is_go_root(first) {
+        check.push(with_evidence(
+            Item::fail(format!("GOPATH {} holds a Go SDK", shown(first)))
+                .detail("go warns `both GOPATH and GOROOT are the same directory` and `go install` writes into that SDK"),
+            evidence.clone(),
+        ).maybe_fix(fix.clone()));
+    }
+}
+
 pub fn check_gopath(m: &Snapshot) -> Check {
     let mut check = Check::new("gopath", "GOPATH");
     let Some(gopath) = m.goenv.gopath() else {
@@ -114,27 +148,7 @@ pub fn check_gopath(m: &Snapshot) -> Check {
         ));
     }
     if let Some(first) = entries.first().filter(|e| e.is_absolute()) {
-        match m.disk.writable(first) {
-            Writable::Yes => {}
-            Writable::Creatable if gopath.origin == Origin::Default => {}
-            Writable::Creatable => check.push(with_evidence(
-                Item::warn(format!("GOPATH {} does not exist", shown(first)))
-                    .detail("go creates it on first use; a typo here sends tools and modules somewhere unexpected"),
-                evidence.clone(),
-            ).fix(Fix::auto(format!("create {}", shown(first)), Action::CreateDir { path: first.clone() }))),
-            Writable::No { at, why } => check.push(with_evidence(
-                Item::fail(format!("GOPATH {} is not writable ({why} at {})", shown(first), shown(&at)))
-                    .detail("`go get` and `go install` fail"),
-                evidence.clone(),
-            ).maybe_fix(fix.clone())),
-        }
-        if m.disk.is_go_root(first) {
-            check.push(with_evidence(
-                Item::fail(format!("GOPATH {} holds a Go SDK", shown(first)))
-                    .detail("go warns `both GOPATH and GOROOT are the same directory` and `go install` writes into that SDK"),
-                evidence.clone(),
-            ).maybe_fix(fix.clone()));
-        }
+        first_entry(m, &mut check, first, &gopath, (&evidence, fix.as_ref()));
     }
     for entry in entries
         .iter()
