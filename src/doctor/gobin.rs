@@ -1,6 +1,7 @@
 //! Check 4: GOBIN (or GOPATH's `bin`) on PATH, and tools an earlier setup left in an SDK's
 //! `bin/`, with the `module@version` `go version -m` reports so `--fix --online` can reinstall
-//! them into GOBIN.
+//! them into GOBIN. A GOBIN inside an SDK or the gvx store is never offered for PATH: the
+//! GOPATH check's fix comes first.
 
 use super::gopath::{setting_fix, with_evidence};
 use super::model::{Action, Check, Fix, Item, Source};
