@@ -341,3 +341,67 @@ fn pin_exists(s: &Snapshot, cx: &Context) -> Option<bool> {
 pub fn split_list(value: &str) -> Vec<PathBuf> {
     std::env::split_paths(value).collect()
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use crate::environment::Scope;
+    use crate::environment::fake::FakeDisk;
+
+    #[test]
+    fn gathered_from_a_process_and_a_fake_disk() {
+        let mut disk = FakeDisk::new();
+        disk.file("/box/etc/profile", "export GOROOT=/usr/local/go\n")
+            .file("/h/.config/go/env", "GOPROXY=off\n")
+            .file("/h/.profile", "export GOPATH=$HOME/src\n")
+            .file("/h/p/go.mod", "module x\n\ngo 1.23.0\n")
+            .dir("/h/p/sub");
+        let process = Process::from_vars(
+            [
+                ("HOME", "/h"),
+                (ROOT_VAR, "/box"),
+                ("PATH", "/a:/b"),
+                ("GOBIN", "/h/bin"),
+                ("SHELL", "/bin/zsh"),
+            ],
+            Some(PathBuf::from("/h/p/sub")),
+        );
+        let s = Snapshot::gather(
+            process,
+            Store::new(PathBuf::from("/h/.gvx")),
+            Box::new(disk),
+        );
+        assert_eq!(s.root, PathBuf::from("/box"));
+        assert_eq!(s.sys("/etc/profile"), PathBuf::from("/box/etc/profile"));
+        assert_eq!(
+            s.unroot(Path::new("/box/etc/profile")),
+            PathBuf::from("/etc/profile")
+        );
+        assert_eq!(s.path, vec![PathBuf::from("/a"), PathBuf::from("/b")]);
+        assert_eq!(s.shell, Shell::Zsh);
+        assert_eq!(s.env_file, Some(PathBuf::from("/h/.config/go/env")));
+        assert_eq!(s.setting("GOPROXY").unwrap().value, "off");
+        assert_eq!(s.setting("GOBIN").unwrap().value, "/h/bin");
+        let system = s.rc.file(Path::new("/box/etc/profile")).unwrap();
+        assert_eq!(system.scope, Scope::System);
+        assert_eq!(s.rc.conflicts.len(), 1);
+        assert_eq!(s.rc.assignments("GOPATH")[0].value, "$HOME/src");
+        let module = s.module.as_ref().unwrap().as_ref().unwrap();
+        assert_eq!(module.file, PathBuf::from("/h/p/go.mod"));
+        assert_eq!(s.expand("~/x"), Some(PathBuf::from("/h/x")));
+        assert_eq!(s.expand("$GOROOT/bin"), None);
+    }
+
+    #[test]
+    fn no_working_directory_is_no_selection() {
+        let process = Process::from_vars([("HOME", "/h")], None);
+        let s = Snapshot::gather(
+            process,
+            Store::new(PathBuf::from("/h/.gvx")),
+            Box::new(FakeDisk::new()),
+        );
+        let e = s.selection.as_ref().err().unwrap();
+        assert!(e.message().contains("working directory"));
+        assert!(s.module.is_none());
+    }
+}
