@@ -175,7 +175,9 @@ fn sdk_tools(m: &Snapshot, check: &mut Check, gobin: &Path) {
     } else {
         module_info(m, &left)
     };
-    let gobin_ok = guard::check(&guard::go_dirs(&m.goenv), store.home(), &store.sdk_dir()).is_ok();
+    let resolve = |p: &Path| m.disk.resolve(p);
+    let dirs = guard::go_dirs(&m.goenv);
+    let gobin_ok = guard::check_with(&dirs, store.home(), &store.sdk_dir(), &resolve).is_ok();
     for (root, tool) in &left {
         let name = tool
             .file_name()

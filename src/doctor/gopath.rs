@@ -184,11 +184,12 @@ fn overlaps(m: &Snapshot, check: &mut Check) {
     let store = m.store();
     let sdk_root = m.sdk().map_or_else(|| store.sdk_dir(), |(_, root)| root);
     let mut found = Vec::new();
-    if let Err(overlap) = guard::check(&dirs, store.home(), &sdk_root) {
+    let resolve = |p: &Path| m.disk.resolve(p);
+    if let Err(overlap) = guard::check_with(&dirs, store.home(), &sdk_root, &resolve) {
         found.push(overlap);
     }
     for other in others::candidates(m) {
-        if let Err(overlap) = guard::check(&dirs, &other, &other) {
+        if let Err(overlap) = guard::check_with(&dirs, &other, &other, &resolve) {
             found.push(overlap);
         }
     }

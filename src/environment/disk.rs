@@ -55,6 +55,9 @@ pub trait Disk {
     fn installed(&self, store: &Store) -> Vec<GoVersion>;
     /// The SDK's tree against its install manifest.
     fn verify(&self, store: &Store, version: &GoVersion, root: &Path, quick: bool) -> Verified;
+    /// Where `path` really is: its nearest existing ancestor resolved (as the shims'
+    /// `guard::resolve` does), the rest appended.
+    fn resolve(&self, path: &Path) -> PathBuf;
     /// A GET of `url` (only with `--online`): the response's status line, or why it failed.
     fn get(&self, url: &str) -> Result<String, String>;
 
@@ -220,6 +223,10 @@ impl Disk for RealDisk {
 
     fn verify(&self, store: &Store, version: &GoVersion, root: &Path, quick: bool) -> Verified {
         manifest::verify(store, version, root, quick)
+    }
+
+    fn resolve(&self, path: &Path) -> PathBuf {
+        gvx_shims::guard::resolve(path)
     }
 
     fn get(&self, url: &str) -> Result<String, String> {

@@ -89,7 +89,11 @@ impl FakeDisk {
     fn real(&self, path: &Path) -> PathBuf {
         for (link, target) in &self.links {
             if let Ok(rest) = path.strip_prefix(link) {
-                return target.join(rest);
+                return if rest.as_os_str().is_empty() {
+                    target.clone()
+                } else {
+                    target.join(rest)
+                };
             }
         }
         path.to_owned()
@@ -186,6 +190,10 @@ impl Disk for FakeDisk {
             },
             None => Verified::Intact { files: 3 },
         }
+    }
+
+    fn resolve(&self, path: &Path) -> PathBuf {
+        self.real(path)
     }
 
     fn get(&self, url: &str) -> Result<String, String> {

@@ -64,3 +64,20 @@ fn gopath_set_differently_for_the_user_and_the_system() {
     let it = item(&check, "GOPATH is set differently for you and system-wide");
     assert_eq!(it.evidence.len(), 2);
 }
+
+#[test]
+fn gopath_that_is_an_sdk_through_a_symlink() {
+    let mut world = World::new();
+    world.disk.sdk("/usr/local/go", "go1.21.0");
+    world.disk.links.insert(
+        PathBuf::from(HOME).join("gp"),
+        PathBuf::from("/usr/local/go"),
+    );
+    world.var("GOPATH", "/home/u/gp");
+    let check = gopath::check_gopath(&world.snapshot());
+    item(
+        &check,
+        "GOPATH (/home/u/gp, really /usr/local/go) is the Go SDK itself; GOPATH comes from the environment",
+    );
+    item(&check, "GOPATH ~/gp holds a Go SDK");
+}
