@@ -127,6 +127,19 @@ fn ahead_item(m: &Snapshot, go: &Found) -> Item {
     item
 }
 
+/// The other `go`s after the shim: never run as `go`, shown for the record.
+fn behind(gos: &[Found], shim: usize, check: &mut Check) {
+    for go in gos.iter().filter(|g| !g.shim && g.index > gos[shim].index) {
+        check.push(
+            Item::ok(format!(
+                "{} comes after the shim (never run as `go`)",
+                go.exe.display()
+            ))
+            .evidence(describe(go), Source::PathEntry { index: go.index }),
+        );
+    }
+}
+
 pub fn check(m: &Snapshot) -> Check {
     let mut check = Check::new("path", "go on PATH");
     let gos = found(m);
@@ -197,16 +210,8 @@ pub fn check(m: &Snapshot) -> Check {
             format!("{} go ahead of the gvx shim", ahead.len())
         }
     };
-    for go in gos.iter().filter(|g| !g.shim) {
-        if first_shim.is_some_and(|at| go.index > gos[at].index) {
-            check.push(
-                Item::ok(format!(
-                    "{} comes after the shim (never run as `go`)",
-                    go.exe.display()
-                ))
-                .evidence(describe(go), Source::PathEntry { index: go.index }),
-            );
-        }
+    if let Some(at) = first_shim {
+        behind(&gos, at, &mut check);
     }
     check.summary(summary)
 }

@@ -126,3 +126,19 @@ fn the_shells_check_names_the_late_line_and_comments_it_out() {
     );
     item(&check, "gvx block in ~/.bashrc (bash)");
 }
+
+#[test]
+fn a_go_after_the_shim_is_listed_not_blamed() {
+    let mut world = World::new();
+    world.disk.sdk("/usr/local/go", "go1.21.0");
+    world.var("PATH", &format!("{BIN}:/usr/local/go/bin"));
+    let check = path::check(&world.snapshot());
+    assert_eq!(check.status, Status::Ok);
+    assert_eq!(
+        items(&check),
+        vec![(
+            Status::Ok,
+            "/usr/local/go/bin/go comes after the shim (never run as `go`)".into()
+        )]
+    );
+}
