@@ -24,7 +24,12 @@ pub enum Shell {
 impl Shell {
     /// From `$SHELL`'s file name; PowerShell on Windows; POSIX sh otherwise.
     pub fn detect() -> Shell {
-        let name = std::env::var_os("SHELL").map(|s| {
+        Shell::detect_from(std::env::var_os("SHELL").as_deref())
+    }
+
+    /// The shell a `SHELL` value names (PowerShell on Windows, else `sh`, when it names none).
+    pub fn detect_from(shell: Option<&std::ffi::OsStr>) -> Shell {
+        let name = shell.map(|s| {
             Path::new(&s)
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())

@@ -4,6 +4,7 @@
 
 use crate::store::home_dir;
 use std::env;
+use std::ffi::OsString;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -40,6 +41,16 @@ impl fmt::Display for Origin {
 pub struct GoEnv {
     file: Option<PathBuf>,
     lines: Vec<(String, String, usize)>,
+    /// The variables and home directory given as data ([`GoEnv::with_vars`]); `None` reads
+    /// this process's environment (what the shim does).
+    given: Option<Given>,
+}
+
+/// Variables a [`GoEnv`] reads instead of the process environment.
+#[derive(Clone, Debug, Default)]
+struct Given {
+    vars: Vec<(String, String)>,
+    home: Option<PathBuf>,
 }
 
 impl GoEnv {
@@ -66,6 +77,51 @@ impl GoEnv {
         GoEnv {
             file: Some(file),
             lines,
+            given: None,
+        }
+    }
+
+    /// The same settings, reading `vars` (name, value) and `home` instead of this process's
+    /// environment: a snapshot of another process, or a test's data. Names compare as the OS
+    /// compares them (ignoring case on Windows).
+    #[must_use]
+    pub fn with_vars(
+        mut self,
+        vars: impl IntoIterator<Item = (String, String)>,
+        home: Option<PathBuf>,
+    ) -> Self {
+        self.given = Some(Given {
+            vars: vars.into_iter().collect(),
+            home,
+        });
+        self
+    }
+
+    /// A variable, if set and not empty.
+    fn var(&self, key: &str) -> Option<String> {
+        match &self.given {
+            None => env::var_os(key)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.to_string_lossy().into_owned()),
+            Some(given) => given
+                .vars
+                .iter()
+                .find(|(k, _)| {
+                    if cfg!(windows) {
+                        k.eq_ignore_ascii_case(key)
+                    } else {
+                        k == key
+                    }
+                })
+                .map(|(_, v)| v.clone())
+                .filter(|v| !v.is_empty()),
+        }
+    }
+
+    fn home(&self) -> Option<PathBuf> {
+        match &self.given {
+            None => home_dir(),
+            Some(given) => given.home.clone(),
         }
     }
 
@@ -75,9 +131,9 @@ impl GoEnv {
 
     /// The value `go` would use, without Go's defaults. The last line for a key wins, as in Go.
     pub fn get(&self, key: &str) -> Option<Setting> {
-        if let Some(value) = env::var_os(key).filter(|v| !v.is_empty()) {
+        if let Some(value) = self.var(key) {
             return Some(Setting {
-                value: value.to_string_lossy().into_owned(),
+                value,
                 origin: Origin::Environment,
             });
         }
@@ -96,7 +152,7 @@ impl GoEnv {
     /// `GOPATH`, or Go's default `~/go`.
     pub fn gopath(&self) -> Option<Setting> {
         self.get("GOPATH").or_else(|| {
-            let home = home_dir()?;
+            let home = self.home()?;
             Some(Setting {
                 value: home.join("go").to_string_lossy().into_owned(),
                 origin: Origin::Default,
@@ -119,19 +175,20 @@ impl GoEnv {
 
 /// `$GOENV`, or `os.UserConfigDir()/go/env`. `GOENV=off` means no file.
 pub fn env_file() -> Option<PathBuf> {
-    if let Some(goenv) = env::var_os("GOENV").filter(|v| !v.is_empty()) {
+    env_file_from(&|key| env::var_os(key))
+}
+
+/// [`env_file`], reading variables through `var` (a snapshot's, a test's).
+pub fn env_file_from(var: &dyn Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    if let Some(goenv) = var("GOENV").filter(|v| !v.is_empty()) {
         return (goenv != "off").then(|| PathBuf::from(goenv));
     }
-    user_config_dir().map(|dir| dir.join("go").join("env"))
+    user_config_dir(var).map(|dir| dir.join("go").join("env"))
 }
 
 /// Go's `os.UserConfigDir`.
-fn user_config_dir() -> Option<PathBuf> {
-    let nonempty = |key: &str| {
-        env::var_os(key)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
+fn user_config_dir(var: &dyn Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    let nonempty = |key: &str| var(key).filter(|v| !v.is_empty()).map(PathBuf::from);
     if cfg!(windows) {
         nonempty("AppData")
     } else if cfg!(target_os = "macos") {
@@ -159,5 +216,29 @@ mod tests {
         );
         assert_eq!(goenv.get("lower"), None);
         assert_eq!(goenv.get("NOEQUALS"), None);
+    }
+
+    #[test]
+    fn variables_from_data() {
+        let goenv = GoEnv::parse(PathBuf::from("/cfg/go/env"), "GOPROXY=off\nGOBIN=/file\n")
+            .with_vars(
+                [
+                    ("GOBIN".to_owned(), "/env/bin".to_owned()),
+                    ("GOPATH".to_owned(), String::new()),
+                ],
+                Some(PathBuf::from("/h")),
+            );
+        assert_eq!(goenv.get("GOBIN").unwrap().value, "/env/bin");
+        assert_eq!(goenv.get("GOBIN").unwrap().origin, Origin::Environment);
+        assert_eq!(goenv.get("GOPROXY").unwrap().value, "off");
+        let gopath = goenv.gopath().unwrap();
+        assert_eq!(PathBuf::from(gopath.value), PathBuf::from("/h").join("go"));
+        assert_eq!(gopath.origin, Origin::Default);
+        let file = env_file_from(&|k| (k == "GOENV").then(|| OsString::from("/x/env")));
+        assert_eq!(file, Some(PathBuf::from("/x/env")));
+        assert_eq!(
+            env_file_from(&|k| (k == "GOENV").then(|| OsString::from("off"))),
+            None
+        );
     }
 }

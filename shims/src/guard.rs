@@ -57,12 +57,24 @@ pub fn go_dirs(goenv: &GoEnv) -> Vec<GoDir> {
 /// Checks every Go directory against the store (which holds every SDK) and the SDK to be run,
 /// comparing where each really is (see [`resolve`]).
 pub fn check(dirs: &[GoDir], store_home: &Path, sdk_root: &Path) -> Result<(), Box<Overlap>> {
+    check_with(dirs, store_home, sdk_root, &resolve)
+}
+
+/// [`check`], finding where each path really is with `resolve` (a snapshot's disk, a test's
+/// data) instead of the file system.
+pub fn check_with(
+    dirs: &[GoDir],
+    store_home: &Path,
+    sdk_root: &Path,
+    resolve: &dyn Fn(&Path) -> PathBuf,
+) -> Result<(), Box<Overlap>> {
     let owned = [
         (sdk_root, key(&resolve(sdk_root)), OwnedKind::Sdk),
         (store_home, key(&resolve(store_home)), OwnedKind::Store),
     ];
     for dir in dirs {
-        let place = key(&resolve(&dir.path));
+        let real = resolve(&dir.path);
+        let place = key(&real);
         for (owned, owned_place, what) in &owned {
             let relation = if place == *owned_place {
                 Relation::Equal
@@ -76,6 +88,7 @@ pub fn check(dirs: &[GoDir], store_home: &Path, sdk_root: &Path) -> Result<(), B
             let (owned, what) = (*owned, *what);
             return Err(Box::new(Overlap {
                 dir: dir.clone(),
+                real,
                 owned: owned.to_owned(),
                 what,
                 relation,
@@ -105,6 +118,8 @@ pub enum Relation {
 #[derive(Clone, Debug)]
 pub struct Overlap {
     pub dir: GoDir,
+    /// Where `dir` really is (see [`resolve`]).
+    pub real: PathBuf,
     pub owned: PathBuf,
     pub what: OwnedKind,
     pub relation: Relation,
@@ -117,11 +132,10 @@ impl fmt::Display for Overlap {
             OwnedKind::Store => "the gvx store",
         };
         let (var, dir, owned) = (self.dir.var, self.dir.path.display(), self.owned.display());
-        let real = resolve(&self.dir.path);
-        let dir = if key(&real) == key(&self.dir.path) {
+        let dir = if key(&self.real) == key(&self.dir.path) {
             dir.to_string()
         } else {
-            format!("{dir}, really {}", real.display())
+            format!("{dir}, really {}", self.real.display())
         };
         match self.relation {
             Relation::Equal => write!(f, "{var} ({dir}) is {what} itself")?,

@@ -6,11 +6,11 @@
 //! `gvx doctor --undo` reverses byte for byte. Several edits of one file become one edit, so
 //! they cannot fight; a plan that would comment out a line gvx itself adds is refused.
 
-use super::machine::{self, Machine};
 use super::model::{Action, Applied};
 use crate::environment::lines::{self, APPEND_MARK, LineError};
 use crate::environment::user_path;
 use crate::environment::{self, Backups, Edit, FileEdit, Journal, RegData, RegistryEdit, Writer};
+use crate::environment::{Snapshot, disk as machine};
 use crate::error::{Error, Exit, Result};
 use crate::setup::{self, Kind};
 use std::path::{Path, PathBuf};
@@ -109,7 +109,7 @@ fn rank(action: &Action) -> u8 {
 }
 
 /// The plan for `actions`; reads files, writes nothing.
-pub fn plan(m: &Machine, actions: &[(Action, String)]) -> Plan {
+pub fn plan(m: &Snapshot, actions: &[(Action, String)]) -> Plan {
     let mut actions: Vec<&(Action, String)> = actions.iter().collect();
     actions.sort_by_key(|(a, _)| rank(a));
     let mut plan = Plan::default();
@@ -141,7 +141,7 @@ fn one_line(e: &Error) -> String {
     text
 }
 
-fn one(m: &Machine, action: &Action, draft: &mut Draft, plan: &mut Plan) -> Result<()> {
+fn one(m: &Snapshot, action: &Action, draft: &mut Draft, plan: &mut Plan) -> Result<()> {
     match action {
         Action::CommentLine { path, line, text } => {
             let Some(bytes) = draft.get(path)? else {
@@ -231,7 +231,7 @@ fn one(m: &Machine, action: &Action, draft: &mut Draft, plan: &mut Plan) -> Resu
 }
 
 /// The gvx blocks `gvx setup` keeps, written over whatever the plan already changed.
-fn setup_blocks(m: &Machine, draft: &mut Draft, plan: &mut Plan) -> Result<()> {
+fn setup_blocks(m: &Snapshot, draft: &mut Draft, plan: &mut Plan) -> Result<()> {
     let site = m
         .site
         .as_ref()
@@ -274,7 +274,7 @@ fn setup_blocks(m: &Machine, draft: &mut Draft, plan: &mut Plan) -> Result<()> {
 
 /// `dir` added at the end of PATH in the sh-like start-up files that carry the gvx block (as the
 /// plan leaves them).
-fn append_path(m: &Machine, dir: &Path, draft: &mut Draft, plan: &mut Plan) -> Result<()> {
+fn append_path(m: &Snapshot, dir: &Path, draft: &mut Draft, plan: &mut Plan) -> Result<()> {
     let site = m
         .site
         .as_ref()
@@ -318,7 +318,7 @@ fn registry_value(key: &str, name: &str, value: Option<&str>, plan: &mut Plan) -
         r"HKCU\Volatile Environment" => "Volatile Environment",
         other => return Err(failure(format!("{other} is not a user-scope key"))),
     };
-    let before = environment::registry::read(sub, name)?;
+    let before = environment::registry::user_value(sub, name)?;
     let after = value.map(|v| RegData::ExpandSz(v.to_owned()));
     if before == after {
         return Ok(());
@@ -380,7 +380,7 @@ fn user_path_edit(front: Option<&Path>, back: Option<&Path>, plan: &mut Plan) ->
 }
 
 /// The plan as `--dry-run` prints it.
-pub fn describe(m: &Machine, plan: &Plan) -> String {
+pub fn describe(m: &Snapshot, plan: &Plan) -> String {
     if plan.edits.is_empty() && plan.steps.is_empty() && plan.errors.is_empty() {
         return "gvx doctor --fix --dry-run: nothing to change\n".to_owned();
     }
@@ -408,7 +408,7 @@ pub fn describe(m: &Machine, plan: &Plan) -> String {
 }
 
 /// Where this run's backups and journal go: `<GVX_HOME>/backups/doctor-<time>[-n]`.
-fn backup_dir(m: &Machine) -> PathBuf {
+fn backup_dir(m: &Snapshot) -> PathBuf {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -429,7 +429,7 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn new(m: &Machine) -> Run {
+    pub fn new(m: &Snapshot) -> Run {
         Run {
             dir: backup_dir(m),
             journal: Journal::default(),
@@ -437,7 +437,7 @@ impl Run {
     }
 
     /// Carries out `plan`; returns what changed and what failed.
-    pub fn apply(&mut self, m: &Machine, plan: Plan) -> (Vec<Applied>, Vec<String>) {
+    pub fn apply(&mut self, m: &Snapshot, plan: Plan) -> (Vec<Applied>, Vec<String>) {
         let mut errors = plan.errors;
         let mut applied = Vec::new();
         let _lock = match crate::lock::lock(m.store()) {
@@ -491,7 +491,7 @@ impl Run {
         (applied, errors)
     }
 
-    fn step(&mut self, m: &Machine, step: &Step, writer: &Writer) -> Result<Option<Applied>> {
+    fn step(&mut self, m: &Snapshot, step: &Step, writer: &Writer) -> Result<Option<Applied>> {
         match step {
             Step::Reshim => {
                 crate::shimfarm::refresh(m.store())?;
@@ -532,13 +532,13 @@ impl Run {
 }
 
 /// `go install spec` into `gobin` with the selected SDK.
-fn reinstall(m: &Machine, tool: &Path, spec: &str, gobin: &Path) -> Result<()> {
+fn reinstall(m: &Snapshot, tool: &Path, spec: &str, gobin: &Path) -> Result<()> {
     let Some((_, root)) = m.sdk() else {
         return Err(failure(
             "no installed SDK is selected to run `go install` with",
         ));
     };
-    let go = Machine::go_in(&root.join("bin"));
+    let go = machine::go_in(&root.join("bin"));
     machine::run(
         &go,
         &["install", spec],
@@ -558,7 +558,7 @@ fn reinstall(m: &Machine, tool: &Path, spec: &str, gobin: &Path) -> Result<()> {
 }
 
 /// `gvx doctor --undo`: takes the last `--fix` run back. Returns what was restored.
-pub fn undo(m: &Machine) -> Result<Vec<String>> {
+pub fn undo(m: &Snapshot) -> Result<Vec<String>> {
     let Some(dir) = last_run(m) else {
         return Ok(Vec::new());
     };
@@ -587,7 +587,7 @@ pub fn undo(m: &Machine) -> Result<Vec<String>> {
 }
 
 /// The newest `doctor-*` backups directory with a journal not undone yet.
-fn last_run(m: &Machine) -> Option<PathBuf> {
+fn last_run(m: &Snapshot) -> Option<PathBuf> {
     let base = m.store().home().join("backups");
     let mut runs: Vec<(u64, u64, PathBuf)> = fs_err::read_dir(&base)
         .ok()?

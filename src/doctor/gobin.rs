@@ -1,30 +1,32 @@
 //! Check 4: GOBIN (or GOPATH's `bin`) on PATH, and tools an earlier setup left in an SDK's
 //! `bin/`, with the `module@version` `go version -m` reports so `--fix --online` can reinstall
-//! them into GOBIN.
+//! them into GOBIN. A GOBIN inside an SDK or the gvx store is never offered for PATH: the
+//! GOPATH check's fix comes first.
 
 use super::gopath::{setting_fix, with_evidence};
-use super::machine::{self, Machine};
 use super::model::{Action, Check, Fix, Item, Source};
 use super::others;
+use crate::environment::Snapshot;
+use crate::environment::lines::APPEND_MARK;
+use crate::environment::snapshot::split_list;
 use gvx_shims::goenv::Setting;
 use gvx_shims::guard;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Where `go install` puts tools: GOBIN, else the first GOPATH entry's `bin`.
-pub fn gobin(m: &Machine) -> Option<(PathBuf, Option<Setting>)> {
+pub fn gobin(m: &Snapshot) -> Option<(PathBuf, Option<Setting>)> {
     if let Some(setting) = m.setting("GOBIN") {
         return Some((PathBuf::from(&setting.value), Some(setting)));
     }
     let gopath = m.goenv.gopath()?;
-    let first = std::env::split_paths(&gopath.value).find(|p| !p.as_os_str().is_empty())?;
+    let first = split_list(&gopath.value)
+        .into_iter()
+        .find(|p| !p.as_os_str().is_empty())?;
     Some((first.join("bin"), None))
 }
 
-/// The marker `--fix` writes on the PATH lines it adds.
-pub const APPEND_MARK: &str = "# added by gvx doctor --fix";
-
-pub fn check(m: &Machine) -> Check {
+pub fn check(m: &Snapshot) -> Check {
     let mut check = Check::new("gobin", "GOBIN and installed tools");
     let Some((bin, setting)) = gobin(m) else {
         return check.summary("no GOBIN (no GOPATH)");
@@ -40,40 +42,17 @@ pub fn check(m: &Machine) -> Check {
         check.push(item);
         return check.summary(format!("GOBIN {} is relative", bin.display()));
     }
-    let tools = machine::executables(&bin);
-    let listed = list(&tools);
     let summary = match m.on_path(&bin) {
         Some(index) => {
             check.push(
                 Item::ok(format!("{shown} is on PATH"))
                     .evidence(shown.clone(), Source::PathEntry { index }),
             );
-            format!("{shown} is on PATH ({} tools)", tools.len())
+            let tools = m.disk.executables(&bin).len();
+            format!("{shown} is on PATH ({tools} tools)")
         }
         None => {
-            let added = m.rc.files.iter().any(|f| {
-                f.lines
-                    .iter()
-                    .any(|l| l.contains(APPEND_MARK) && l.contains(&bin.display().to_string()))
-            });
-            if added {
-                check.push(
-                    Item::warn(format!("{shown} is not on this shell's PATH")).detail(
-                        "your start-up files add it (gvx doctor --fix did): open a new terminal",
-                    ),
-                );
-            } else if tools.is_empty() {
-                check.push(
-                    Item::ok(format!("{shown} is not on PATH (no tools installed yet)"))
-                        .detail("tools you `go install` will not be found by name until it is"),
-                );
-            } else {
-                check.push(
-                    Item::warn(format!("{shown} holds {listed} but is not on PATH"))
-                        .detail("installed tools fail with `command not found`")
-                        .fix(append_fix(m, &bin)),
-                );
-            }
+            check.push(off_path(m, &bin, setting.is_some()));
             format!("{shown} is not on PATH")
         }
     };
@@ -81,8 +60,68 @@ pub fn check(m: &Machine) -> Check {
     check.summary(summary)
 }
 
+/// GOBIN (or GOPATH's `bin`) is not on PATH: say so, and how to add it — unless it lies inside
+/// an SDK or the store, which must never go on PATH (the GOPATH check's fix comes first).
+fn off_path(m: &Snapshot, bin: &Path, gobin_set: bool) -> Item {
+    let shown = m.show(bin);
+    let tools = m.disk.executables(bin);
+    let added = m.rc.files.iter().any(|f| {
+        f.lines
+            .iter()
+            .any(|l| l.contains(APPEND_MARK) && l.contains(&bin.display().to_string()))
+    });
+    if added {
+        return Item::warn(format!("{shown} is not on this shell's PATH"))
+            .detail("your start-up files add it (gvx doctor --fix did): open a new terminal");
+    }
+    if tools.is_empty() {
+        return Item::ok(format!("{shown} is not on PATH (no tools installed yet)"))
+            .detail("tools you `go install` will not be found by name until it is");
+    }
+    let item = Item::warn(format!("{shown} holds {} but is not on PATH", list(&tools)))
+        .detail("installed tools fail with `command not found`");
+    match owner(m, bin) {
+        None => item.fix(append_fix(m, bin)),
+        Some(owner) => {
+            let var = if gobin_set { "GOBIN" } else { "GOPATH" };
+            item.fix(Fix::manual(
+                format!(
+                    "fix {var} first (see GOPATH): {shown} lies inside {owner}, which must never be on PATH"
+                ),
+                None,
+            ))
+        }
+    }
+}
+
+/// The SDK or store `dir` lies inside (or is), in words, if any.
+fn owner(m: &Snapshot, dir: &Path) -> Option<String> {
+    let store = m.store().home();
+    let real = m.disk.canonicalize(dir);
+    let inside = |owned: &Path| {
+        dir.starts_with(owned)
+            || real.as_ref().is_some_and(|r| {
+                r.starts_with(
+                    m.disk
+                        .canonicalize(owned)
+                        .unwrap_or_else(|| owned.to_owned()),
+                )
+            })
+    };
+    if inside(store) {
+        return Some(format!("the gvx store ({})", m.show(store)));
+    }
+    let candidates = others::candidates(m);
+    let sdk = dir
+        .ancestors()
+        .find(|a| m.disk.is_go_root(a))
+        .map(Path::to_owned)
+        .or_else(|| candidates.into_iter().find(|c| inside(c)))?;
+    Some(format!("the Go SDK in {}", m.show(&m.unroot(&sdk))))
+}
+
 #[cfg(not(windows))]
-fn append_fix(m: &Machine, bin: &Path) -> Fix {
+fn append_fix(m: &Snapshot, bin: &Path) -> Fix {
     Fix::auto(
         format!(
             "add {} to the end of PATH in the start-up files with the gvx block",
@@ -95,7 +134,7 @@ fn append_fix(m: &Machine, bin: &Path) -> Fix {
 }
 
 #[cfg(windows)]
-fn append_fix(m: &Machine, bin: &Path) -> Fix {
+fn append_fix(m: &Snapshot, bin: &Path) -> Fix {
     super::windows::append_user_path_fix(m, bin)
 }
 
@@ -108,11 +147,11 @@ fn list(names: &[String]) -> String {
 }
 
 /// Tools an earlier setup (or a GOBIN inside the SDK) left in an SDK's `bin/`.
-fn sdk_tools(m: &Machine, check: &mut Check, gobin: &Path) {
+fn sdk_tools(m: &Snapshot, check: &mut Check, gobin: &Path) {
     let store = m.store();
-    let mut roots: Vec<PathBuf> = store
-        .installed()
-        .unwrap_or_default()
+    let mut roots: Vec<PathBuf> = m
+        .disk
+        .installed(store)
         .iter()
         .map(|v| store.sdk(v))
         .collect();
@@ -120,7 +159,7 @@ fn sdk_tools(m: &Machine, check: &mut Check, gobin: &Path) {
     let go_names = ["go", "gofmt", "go.exe", "gofmt.exe"];
     let mut left: Vec<(PathBuf, PathBuf)> = Vec::new();
     for root in &roots {
-        for name in machine::executables(&root.join("bin")) {
+        for name in m.disk.executables(&root.join("bin")) {
             if !go_names.contains(&name.as_str()) {
                 left.push((root.clone(), root.join("bin").join(name)));
             }
@@ -134,7 +173,9 @@ fn sdk_tools(m: &Machine, check: &mut Check, gobin: &Path) {
     } else {
         module_info(m, &left)
     };
-    let gobin_ok = guard::check(&guard::go_dirs(&m.goenv), store.home(), &store.sdk_dir()).is_ok();
+    let resolve = |p: &Path| m.disk.resolve(p);
+    let dirs = guard::go_dirs(&m.goenv);
+    let gobin_ok = guard::check_with(&dirs, store.home(), &store.sdk_dir(), &resolve).is_ok();
     for (root, tool) in &left {
         let name = tool
             .file_name()
@@ -165,61 +206,91 @@ fn sdk_tools(m: &Machine, check: &mut Check, gobin: &Path) {
             },
         );
         let in_store = root.starts_with(store.home());
-        let fix = if version == "(devel)" {
-            Fix::manual(
-                "built from a local checkout: rebuild it with `go install` there",
-                None,
-            )
-        } else if !in_store {
-            Fix::elevated(
-                format!(
-                    "reinstall {spec} into {} and remove the SDK's copy",
-                    m.show(gobin)
-                ),
-                format!("go install {spec} && sudo rm {}", tool.display()),
-            )
-        } else if !gobin_ok {
-            Fix::manual(
-                "fix GOBIN/GOPATH first (see GOPATH), then run `gvx doctor --fix --online`",
-                None,
-            )
-        } else if m.online {
-            Fix::auto(
-                format!(
-                    "reinstall {spec} into {} and move the SDK's copy to the backups",
-                    m.show(gobin)
-                ),
-                Action::ReinstallTool {
-                    tool: tool.clone(),
-                    package: package.clone(),
-                    version: version.clone(),
-                    gobin: gobin.to_owned(),
-                },
-            )
-            .command(format!("go install {spec}"))
-        } else {
-            Fix::manual(
-                format!(
-                    "reinstall it into {} (`gvx doctor --fix --online` does it)",
-                    m.show(gobin)
-                ),
-                Some(format!("go install {spec}")),
-            )
+        let reinstall = Reinstall {
+            tool,
+            package,
+            version,
+            gobin,
         };
+        let fix = reinstall_fix(m, &reinstall, in_store, gobin_ok);
         check.push(item.fix(fix));
     }
 }
 
+/// A tool left in an SDK and what `go version -m` says built it.
+struct Reinstall<'a> {
+    tool: &'a PathBuf,
+    package: &'a String,
+    version: &'a String,
+    gobin: &'a Path,
+}
+
+/// How to move a tool out of an SDK: by `--fix --online` when the SDK is gvx's and GOBIN is
+/// clear of every SDK, else by hand.
+fn reinstall_fix(m: &Snapshot, r: &Reinstall, in_store: bool, gobin_ok: bool) -> Fix {
+    let Reinstall {
+        tool,
+        package,
+        version,
+        gobin,
+    } = *r;
+    let spec = format!("{package}@{version}");
+    if version == "(devel)" {
+        Fix::manual(
+            "built from a local checkout: rebuild it with `go install` there",
+            None,
+        )
+    } else if !in_store {
+        Fix::elevated(
+            format!(
+                "reinstall {spec} into {} and remove the SDK's copy",
+                m.show(gobin)
+            ),
+            format!("go install {spec} && sudo rm {}", tool.display()),
+        )
+    } else if !gobin_ok {
+        Fix::manual(
+            "fix GOBIN/GOPATH first (see GOPATH), then run `gvx doctor --fix --online`",
+            None,
+        )
+    } else if m.online {
+        Fix::auto(
+            format!(
+                "reinstall {spec} into {} and move the SDK's copy to the backups",
+                m.show(gobin)
+            ),
+            Action::ReinstallTool {
+                tool: tool.clone(),
+                package: package.clone(),
+                version: version.clone(),
+                gobin: gobin.to_owned(),
+            },
+        )
+        .command(format!("go install {spec}"))
+    } else {
+        Fix::manual(
+            format!(
+                "reinstall it into {} (`gvx doctor --fix --online` does it)",
+                m.show(gobin)
+            ),
+            Some(format!("go install {spec}")),
+        )
+    }
+}
+
 /// `go version -m` on the tools: (tool, package, module version).
-fn module_info(m: &Machine, tools: &[(PathBuf, PathBuf)]) -> Vec<(PathBuf, String, String)> {
+fn module_info(m: &Snapshot, tools: &[(PathBuf, PathBuf)]) -> Vec<(PathBuf, String, String)> {
     let Some((_, root)) = m.sdk() else {
         return Vec::new();
     };
-    let go = Machine::go_in(&root.join("bin"));
+    let go = Snapshot::go_in(&root.join("bin"));
     let mut args: Vec<String> = vec!["version".into(), "-m".into()];
     args.extend(tools.iter().map(|(_, t)| t.display().to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let Ok(out) = machine::run(&go, &args, &[("GOROOT", &root)], Duration::from_secs(10)) else {
+    let Ok(out) = m
+        .disk
+        .run(&go, &args, &[("GOROOT", &root)], Duration::from_secs(10))
+    else {
         return Vec::new();
     };
     parse_version_m(&out)

@@ -2,17 +2,19 @@
 //! shims insist, the same in every scope, cgo-friendly on Windows).
 
 use super::goroot::{line_fix, unset_command};
-use super::machine::{self, Machine, Writable};
 use super::model::{Action, Check, Fix, Item, Scope, Source};
 use super::others;
 use super::rc::Kind;
+use crate::environment::Snapshot;
+use crate::environment::disk::Writable;
+use crate::environment::snapshot::split_list;
 use gvx_shims::goenv::{Origin, Setting};
 use gvx_shims::guard;
 use std::path::{Path, PathBuf};
 
 /// Where a Go setting is set, as evidence, and how to take it away.
 pub fn setting_fix(
-    m: &Machine,
+    m: &Snapshot,
     var: &str,
     setting: &Setting,
 ) -> (Vec<(String, Source)>, Option<Fix>) {
@@ -57,7 +59,7 @@ pub fn setting_fix(
                 Some(s) => Some(line_fix(m, &s.path, s.line, &s.text, s.scope)),
                 None => Some(Fix::manual(
                     format!("no start-up file sets {var}: unset it where this shell got it"),
-                    Some(unset_command(var)),
+                    Some(unset_command(m.shell, var)),
                 )),
             }
         }
@@ -73,7 +75,41 @@ pub fn with_evidence(mut item: Item, evidence: Vec<(String, Source)>) -> Item {
     item
 }
 
-pub fn check_gopath(m: &Machine) -> Check {
+/// GOPATH's first entry (where `go install` and the module cache write): writable, not an SDK.
+fn first_entry(
+    m: &Snapshot,
+    check: &mut Check,
+    first: &Path,
+    gopath: &Setting,
+    (evidence, fix): (&[(String, Source)], Option<&Fix>),
+) {
+    let shown = |p: &Path| m.show(p);
+    let evidence = evidence.to_vec();
+    let fix = fix.cloned();
+    match m.disk.writable(first) {
+        Writable::Yes => {}
+        Writable::Creatable if gopath.origin == Origin::Default => {}
+        Writable::Creatable => check.push(with_evidence(
+            Item::warn(format!("GOPATH {} does not exist", shown(first)))
+                .detail("go creates it on first use; a typo here sends tools and modules somewhere unexpected"),
+            evidence.clone(),
+        ).fix(Fix::auto(format!("create {}", shown(first)), Action::CreateDir { path: first.to_owned() }))),
+        Writable::No { at, why } => check.push(with_evidence(
+            Item::fail(format!("GOPATH {} is not writable ({why} at {})", shown(first), shown(&at)))
+                .detail("`go get` and `go install` fail"),
+            evidence.clone(),
+        ).maybe_fix(fix.clone())),
+    }
+    if m.disk.is_go_root(first) {
+        check.push(with_evidence(
+            Item::fail(format!("GOPATH {} holds a Go SDK", shown(first)))
+                .detail("go warns `both GOPATH and GOROOT are the same directory` and `go install` writes into that SDK"),
+            evidence.clone(),
+        ).maybe_fix(fix.clone()));
+    }
+}
+
+pub fn check_gopath(m: &Snapshot) -> Check {
     let mut check = Check::new("gopath", "GOPATH");
     let Some(gopath) = m.goenv.gopath() else {
         check.push(
@@ -87,7 +123,8 @@ pub fn check_gopath(m: &Machine) -> Check {
         return check.summary("no GOPATH");
     };
     let (evidence, fix) = setting_fix(m, "GOPATH", &gopath);
-    let entries: Vec<PathBuf> = std::env::split_paths(&gopath.value)
+    let entries: Vec<PathBuf> = split_list(&gopath.value)
+        .into_iter()
         .filter(|p| !p.as_os_str().is_empty())
         .collect();
     let shown = |p: &Path| m.show(p);
@@ -111,32 +148,12 @@ pub fn check_gopath(m: &Machine) -> Check {
         ));
     }
     if let Some(first) = entries.first().filter(|e| e.is_absolute()) {
-        match machine::writable(first) {
-            Writable::Yes => {}
-            Writable::Creatable if gopath.origin == Origin::Default => {}
-            Writable::Creatable => check.push(with_evidence(
-                Item::warn(format!("GOPATH {} does not exist", shown(first)))
-                    .detail("go creates it on first use; a typo here sends tools and modules somewhere unexpected"),
-                evidence.clone(),
-            ).fix(Fix::auto(format!("create {}", shown(first)), Action::CreateDir { path: first.clone() }))),
-            Writable::No { at, why } => check.push(with_evidence(
-                Item::fail(format!("GOPATH {} is not writable ({why} at {})", shown(first), shown(&at)))
-                    .detail("`go get` and `go install` fail"),
-                evidence.clone(),
-            ).maybe_fix(fix.clone())),
-        }
-        if machine::is_go_root(first) {
-            check.push(with_evidence(
-                Item::fail(format!("GOPATH {} holds a Go SDK", shown(first)))
-                    .detail("go warns `both GOPATH and GOROOT are the same directory` and `go install` writes into that SDK"),
-                evidence.clone(),
-            ).maybe_fix(fix.clone()));
-        }
+        first_entry(m, &mut check, first, &gopath, (&evidence, fix.as_ref()));
     }
     for entry in entries
         .iter()
         .skip(1)
-        .filter(|e| e.is_absolute() && !e.exists())
+        .filter(|e| e.is_absolute() && !m.disk.exists(e))
     {
         check.push(with_evidence(
             Item::warn(format!("GOPATH entry {} does not exist", shown(entry))),
@@ -162,16 +179,17 @@ pub fn check_gopath(m: &Machine) -> Check {
 }
 
 /// GOPATH, GOBIN and GOMODCACHE against every SDK and the store, as the shims check them.
-fn overlaps(m: &Machine, check: &mut Check) {
+fn overlaps(m: &Snapshot, check: &mut Check) {
     let dirs = guard::go_dirs(&m.goenv);
     let store = m.store();
     let sdk_root = m.sdk().map_or_else(|| store.sdk_dir(), |(_, root)| root);
     let mut found = Vec::new();
-    if let Err(overlap) = guard::check(&dirs, store.home(), &sdk_root) {
+    let resolve = |p: &Path| m.disk.resolve(p);
+    if let Err(overlap) = guard::check_with(&dirs, store.home(), &sdk_root, &resolve) {
         found.push(overlap);
     }
     for other in others::candidates(m) {
-        if let Err(overlap) = guard::check(&dirs, &other, &other) {
+        if let Err(overlap) = guard::check_with(&dirs, &other, &other, &resolve) {
             found.push(overlap);
         }
     }
@@ -216,7 +234,7 @@ fn overlaps(m: &Machine, check: &mut Check) {
 }
 
 /// GOPATH set differently for this user and for everyone.
-fn scopes(m: &Machine, check: &mut Check) {
+fn scopes(m: &Snapshot, check: &mut Check) {
     let all = m.rc.assignments("GOPATH");
     let user = all.iter().find(|a| a.scope == Scope::User);
     let system = all.iter().find(|a| a.scope == Scope::System);

@@ -1,9 +1,9 @@
 //! Check 2: GOROOT set anywhere — this process, the user's and the system's start-up files,
 //! Go's env file, the Windows registry — pointing at something other than the selected SDK.
 
-use super::machine::{self, Machine};
 use super::model::{Action, Check, Fix, Item, Scope, Source, Status};
 use super::rc::Kind;
+use crate::environment::Snapshot;
 use crate::shell::Shell;
 
 /// Why a GOROOT setting hurts although the shim overrides it.
@@ -20,7 +20,13 @@ pub struct Sighting {
 }
 
 /// The fix for a line of a start-up file: comment it out (user), or the elevated command.
-pub fn line_fix(m: &Machine, path: &std::path::Path, line: usize, text: &str, scope: Scope) -> Fix {
+pub fn line_fix(
+    m: &Snapshot,
+    path: &std::path::Path,
+    line: usize,
+    text: &str,
+    scope: Scope,
+) -> Fix {
     let shown = m.unroot(path);
     match scope {
         Scope::System => Fix::elevated(
@@ -45,15 +51,15 @@ pub fn line_fix(m: &Machine, path: &std::path::Path, line: usize, text: &str, sc
 }
 
 /// Every place GOROOT is set.
-fn sightings(m: &Machine) -> Vec<Sighting> {
+fn sightings(m: &Snapshot) -> Vec<Sighting> {
     let mut found = Vec::new();
-    if let Some(value) = std::env::var_os("GOROOT").filter(|v| !v.is_empty()) {
+    if let Some(value) = m.process.var("GOROOT") {
         found.push(Sighting {
-            value: value.to_string_lossy().into_owned(),
+            value,
             source: Source::Environment,
             fix: Some(Fix::manual(
                 "unset it in this shell; remove it where it is set (below) so new shells do not get it",
-                Some(unset_command("GOROOT")),
+                Some(unset_command(m.shell, "GOROOT")),
             )),
         });
     }
@@ -112,8 +118,8 @@ fn sightings(m: &Machine) -> Vec<Sighting> {
 }
 
 /// `unset NAME` in the user's shell.
-pub fn unset_command(name: &str) -> String {
-    match Shell::detect() {
+pub fn unset_command(shell: Shell, name: &str) -> String {
+    match shell {
         Shell::Fish => format!("set -e {name}"),
         Shell::Powershell => format!("Remove-Item Env:{name}"),
         Shell::Nu => format!("hide-env {name}"),
@@ -123,20 +129,20 @@ pub fn unset_command(name: &str) -> String {
 }
 
 /// How bad a GOROOT value is, and why.
-fn assess(m: &Machine, value: &str) -> (Status, String) {
+fn assess(m: &Snapshot, value: &str) -> (Status, String) {
     let Some(path) = m.expand(value).map(|p| m.on_machine(&p)) else {
         return (Status::Warn, format!("GOROOT is set to `{value}`"));
     };
     let selected = m.sdk();
     let want = m.selected_name().unwrap_or_else(|| "no SDK".into());
-    if !machine::is_go_root(&path) {
+    if !m.disk.is_go_root(&path) {
         return (
             Status::Fail,
             format!("GOROOT={value} is not a Go SDK (no bin/go, src/runtime or VERSION there)"),
         );
     }
     if let Some((_, root)) = &selected
-        && machine::same_dir(&path, root)
+        && m.disk.same_dir(&path, root)
     {
         return (
             Status::Warn,
@@ -145,7 +151,10 @@ fn assess(m: &Machine, value: &str) -> (Status, String) {
             ),
         );
     }
-    let version = machine::sdk_version(&path).unwrap_or_else(|| "an unknown version".into());
+    let version = m
+        .disk
+        .sdk_version(&path)
+        .unwrap_or_else(|| "an unknown version".into());
     if selected.is_some() && version != want {
         (
             Status::Fail,
@@ -159,7 +168,7 @@ fn assess(m: &Machine, value: &str) -> (Status, String) {
     }
 }
 
-pub fn check(m: &Machine) -> Check {
+pub fn check(m: &Snapshot) -> Check {
     let mut check = Check::new("goroot", "GOROOT");
     let found = sightings(m);
     if found.is_empty() {

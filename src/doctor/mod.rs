@@ -3,34 +3,38 @@
 //! registry — and repairs what is safe to repair in the user's own scope.
 //!
 //! Checks are data ([`model`]): each finding carries its evidence (the value and where it
-//! comes from) and its fix. [`machine::Machine`] gathers the facts once; one file per group of
-//! checks turns them into findings; [`fix`] applies the automatic fixes; [`render`] prints.
-//! Nothing here uses the network unless asked (`--online`).
+//! comes from) and its fix. The facts are gathered once into a read-only
+//! [`Snapshot`](crate::environment::Snapshot); every check is a pure function
+//! `check(&Snapshot) -> Check` (one file per group of checks, each unit-tested from data with
+//! `environment::fake::FakeDisk`), asking any question about files and programs through the
+//! snapshot's `Disk`; [`fix`] applies the automatic fixes; [`render`] prints. Nothing here reads
+//! the process or the disk itself, and nothing uses the network unless asked (`--online`).
 
 mod fix;
 mod gobin;
 mod gopath;
 mod goroot;
-mod machine;
 pub mod model;
 mod others;
 mod path;
 mod pins;
-mod probe;
 mod rc;
 mod render;
 mod sdk;
 mod settings;
 mod shells;
+mod sources;
+#[cfg(all(test, unix))]
+mod tests;
 #[cfg(any(windows, test))]
 mod windows;
 
 use crate::context::Context;
+use crate::environment::{Process, Snapshot};
 use gvx_shims::select::Outcome;
-use machine::Machine;
 use model::{Check, Report, Selected};
 
-pub use machine::ROOT_VAR;
+pub use crate::environment::snapshot::ROOT_VAR;
 
 /// What one run does.
 #[derive(Clone, Copy, Debug, Default)]
@@ -52,7 +56,7 @@ pub enum Format {
 }
 
 /// Every check, in report order.
-fn diagnose(m: &Machine) -> Vec<Check> {
+fn diagnose(m: &Snapshot) -> Vec<Check> {
     let mut checks = vec![
         sdk::check(m),
         path::check(m),
@@ -71,7 +75,7 @@ fn diagnose(m: &Machine) -> Vec<Check> {
     checks
 }
 
-fn selected(m: &Machine) -> Option<Selected> {
+fn selected(m: &Snapshot) -> Option<Selected> {
     let selection = m.selection.as_ref().ok()?;
     let (version, installed, goroot) = match selection.outcome {
         Outcome::Run(v) => (v.to_string(), true, Some(m.store().sdk(&v))),
@@ -85,10 +89,21 @@ fn selected(m: &Machine) -> Option<Selected> {
     })
 }
 
+/// This machine, now: the one place the doctor reads the process.
+fn capture(cx: &Context, options: Options) -> Snapshot {
+    Snapshot::capture(
+        Process::capture(),
+        cx,
+        options.online,
+        options.quick,
+        &shells::blocks,
+    )
+}
+
 /// Runs the checks (and, with `fix`, the fixes, then the checks again); returns the report
 /// and its text.
 pub fn run(cx: &Context, options: Options, format: Format) -> (Report, String) {
-    let m = Machine::load(cx, options.online, options.quick);
+    let m = capture(cx, options);
     let mut report = Report::new(selected(&m), diagnose(&m));
     if !options.fix {
         let text = render_as(&m, &report, format);
@@ -121,7 +136,7 @@ pub fn run(cx: &Context, options: Options, format: Format) -> (Report, String) {
         let progress = !done.is_empty();
         applied.extend(done);
         errors.extend(failed);
-        m = Machine::load(cx, options.online, options.quick);
+        m = capture(cx, options);
         report = Report::new(selected(&m), diagnose(&m));
         if !progress {
             break;
@@ -142,11 +157,14 @@ pub fn run(cx: &Context, options: Options, format: Format) -> (Report, String) {
 /// `gvx doctor --undo`: takes the last `--fix` back; returns what it restored (empty: there
 /// was nothing to undo).
 pub fn undo(cx: &Context) -> crate::error::Result<Vec<String>> {
-    let m = Machine::load(cx, false, true);
-    fix::undo(&m)
+    let options = Options {
+        quick: true,
+        ..Options::default()
+    };
+    fix::undo(&capture(cx, options))
 }
 
-fn render_as(m: &Machine, report: &Report, format: Format) -> String {
+fn render_as(m: &Snapshot, report: &Report, format: Format) -> String {
     match format {
         Format::Human => render::human(m, report),
         Format::Quiet => render::quiet(report),

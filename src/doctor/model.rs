@@ -135,15 +135,8 @@ pub struct Evidence {
     pub source: Source,
 }
 
-/// Which settings a change affects: this user, every user (needs an elevated prompt), or only
-/// the running process.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    User,
-    System,
-    Session,
-}
+/// Which settings a change affects (user, system, session): defined with the start-up files.
+pub use crate::environment::Scope;
 
 /// Where a value comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -1,16 +1,16 @@
 //! Where a Go on this machine came from (the official tarball, a distribution package,
 //! Homebrew, golang.org/dl, the MSI, scoop, Chocolatey, …), and the other SDKs gvx replaces.
 
-use super::machine::{self, Machine};
 use super::model::{Check, Item, Source};
+use crate::environment::Snapshot;
 use std::path::{Path, PathBuf};
 
 /// What installed the `go` in `dir` (a PATH entry), in words.
-pub fn origin(m: &Machine, dir: &Path, go: &Path) -> String {
-    if machine::same_dir(dir, &m.store().bin_dir()) {
+pub fn origin(m: &Snapshot, dir: &Path, go: &Path) -> String {
+    if m.disk.same_dir(dir, &m.store().bin_dir()) {
         return "the gvx shim".into();
     }
-    let real = fs_err::canonicalize(go).unwrap_or_else(|_| go.to_owned());
+    let real = m.disk.canonicalize(go).unwrap_or_else(|| go.to_owned());
     let shown = m.unroot(dir).display().to_string().replace('\\', "/");
     let real_shown = m.unroot(&real).display().to_string().replace('\\', "/");
     let lower = shown.to_ascii_lowercase();
@@ -65,22 +65,22 @@ pub fn origin(m: &Machine, dir: &Path, go: &Path) -> String {
     if lower == "/usr/bin" || lower == "/bin" || lower == "/usr/local/bin" {
         return format!("a go installed in {shown} (a system package?)");
     }
-    if let Some(root) = machine::root_of_binary(go) {
+    if let Some(root) = m.disk.root_of_binary(go) {
         return format!("the Go SDK in {}", m.show(&m.unroot(&root)));
     }
     "unknown origin".into()
 }
 
 /// Directories that hold Go SDKs installed by something other than gvx.
-pub fn candidates(m: &Machine) -> Vec<PathBuf> {
+pub fn candidates(m: &Snapshot) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     if cfg!(windows) {
         for var in ["ProgramFiles", "ProgramW6432", "ProgramFiles(x86)"] {
-            if let Some(dir) = std::env::var_os(var) {
+            if let Some(dir) = m.process.var_os(var) {
                 dirs.push(PathBuf::from(dir).join("Go"));
             }
         }
-        let drive = std::env::var("SystemDrive").unwrap_or_else(|_| "C:".into());
+        let drive = m.process.var("SystemDrive").unwrap_or_else(|| "C:".into());
         dirs.push(PathBuf::from(format!("{drive}\\Go")));
         if let Some(home) = &m.home {
             dirs.push(home.join("scoop").join("apps").join("go").join("current"));
@@ -97,22 +97,22 @@ pub fn candidates(m: &Machine) -> Vec<PathBuf> {
         ] {
             dirs.push(m.sys(dir));
         }
-        dirs.extend(children(&m.sys("/usr/lib"), "go-"));
+        dirs.extend(children(m, &m.sys("/usr/lib"), "go-"));
     }
     if let Some(home) = &m.home {
-        dirs.extend(children(&home.join("sdk"), "go1"));
+        dirs.extend(children(m, &home.join("sdk"), "go1"));
     }
     if let Some(cache) = m.goenv.gomodcache() {
         let toolchains = PathBuf::from(cache.value).join("golang.org");
-        dirs.extend(children(&toolchains, "toolchain@"));
+        dirs.extend(children(m, &toolchains, "toolchain@"));
     }
-    dirs.retain(|d| machine::is_go_root(d));
+    dirs.retain(|d| m.disk.is_go_root(d));
     let mut unique: Vec<PathBuf> = Vec::new();
     for dir in dirs {
-        let real = fs_err::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+        let real = m.disk.canonicalize(&dir).unwrap_or_else(|| dir.clone());
         if !unique
             .iter()
-            .any(|u| fs_err::canonicalize(u).unwrap_or_else(|_| u.clone()) == real)
+            .any(|u| m.disk.canonicalize(u).unwrap_or_else(|| u.clone()) == real)
         {
             unique.push(dir);
         }
@@ -120,21 +120,22 @@ pub fn candidates(m: &Machine) -> Vec<PathBuf> {
     unique
 }
 
-fn children(dir: &Path, prefix: &str) -> Vec<PathBuf> {
-    let Ok(entries) = fs_err::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut found: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
-        .map(|e| e.path())
+fn children(m: &Snapshot, dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = m
+        .disk
+        .read_dir(dir)
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })
         .collect();
     found.sort();
     found
 }
 
 /// What an SDK directory is, for the list.
-fn kind(m: &Machine, dir: &Path) -> &'static str {
+fn kind(m: &Snapshot, dir: &Path) -> &'static str {
     let text = m.unroot(dir).display().to_string().replace('\\', "/");
     if text.contains("golang.org/toolchain@") {
         "downloaded by Go's own GOTOOLCHAIN switching"
@@ -160,11 +161,14 @@ fn kind(m: &Machine, dir: &Path) -> &'static str {
 }
 
 /// The SDKs on this machine that gvx does not manage, with their versions.
-pub fn check(m: &Machine) -> Check {
+pub fn check(m: &Snapshot) -> Check {
     let found = candidates(m);
     let mut check = Check::new("other-sdks", "other Go SDKs");
     for dir in &found {
-        let version = machine::sdk_version(dir).unwrap_or_else(|| "unknown version".into());
+        let version = m
+            .disk
+            .sdk_version(dir)
+            .unwrap_or_else(|| "unknown version".into());
         check.push(
             Item::ok(format!(
                 "{version} in {} ({})",

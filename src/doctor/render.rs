@@ -1,8 +1,8 @@
 //! The report as text: the full human report, `--quiet` (problems only, nothing when all is
 //! well), and `--json`.
 
-use super::machine::Machine;
 use super::model::{Check, Fix, Item, Report, Source, Status};
+use crate::environment::Snapshot;
 
 /// One indented line; the terminal wraps it, so each stays one line for grep.
 fn wrap(text: &str, indent: usize, out: &mut String) {
@@ -20,7 +20,7 @@ fn fix_text(fix: &Fix) -> String {
     format!("fix{tag}: {}", fix.description)
 }
 
-fn item(m: &Machine, item: &Item, out: &mut String) {
+fn item(m: &Snapshot, item: &Item, out: &mut String) {
     let mark = match item.status {
         Status::Ok => "-",
         Status::Warn => "!",
@@ -52,7 +52,7 @@ fn item(m: &Machine, item: &Item, out: &mut String) {
     }
 }
 
-fn check(m: &Machine, check: &Check, out: &mut String) {
+fn check(m: &Snapshot, check: &Check, out: &mut String) {
     out.push_str(&format!(
         "{:<5} {}: {}\n",
         check.status.label(),
@@ -65,7 +65,7 @@ fn check(m: &Machine, check: &Check, out: &mut String) {
 }
 
 /// The full report.
-pub fn human(m: &Machine, report: &Report) -> String {
+pub fn human(m: &Snapshot, report: &Report) -> String {
     let mut out = String::new();
     if let Some(fixed) = &report.fixed {
         if fixed.is_empty() && report.fix_errors.is_empty() {

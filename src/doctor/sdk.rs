@@ -1,12 +1,77 @@
 //! Check 6: the selected SDK is installed, runs, says the version its directory names, and its
 //! tree still matches the manifest recorded at install time.
 
-use super::machine::{self, Machine};
 use super::model::{Check, Fix, Item, Source};
-use crate::manifest::{self, Verified};
+use crate::environment::Snapshot;
+use crate::manifest::Verified;
+use gvx_shims::GoVersion;
 use gvx_shims::select::Outcome;
+use std::path::Path;
 
-pub fn check(m: &Machine) -> Check {
+/// Reinstalling `version`, the fix for a broken SDK.
+fn reinstall(version: GoVersion) -> Fix {
+    Fix::manual(
+        "reinstall it (downloads and verifies it again)",
+        Some(format!("gvx install --force {version}")),
+    )
+}
+
+/// The SDK's tree against the manifest recorded at install time.
+fn manifest(m: &Snapshot, version: GoVersion, root: &Path) -> Item {
+    let name = version.name();
+    match m.disk.verify(m.store(), &version, root, m.quick) {
+        Verified::Intact { files } => Item::ok(if m.quick {
+            format!(
+                "the {files} files checked (tools and a sample) are as recorded at install time"
+            )
+        } else {
+            format!("all {files} files recorded at install time are intact")
+        }),
+        Verified::Unrecorded => Item::warn(format!(
+            "{name} has no install manifest, so its tree cannot be checked"
+        ))
+        .detail("it was installed by an older gvx")
+        .fix(Fix::manual(
+            "reinstall it to record one",
+            Some(format!("gvx install --force {version}")),
+        )),
+        Verified::Unreadable(e) => Item::warn(format!(
+            "the install manifest of {name} cannot be read: {e}"
+        ))
+        .fix(reinstall(version)),
+        Verified::Damaged {
+            files,
+            missing,
+            changed,
+        } => {
+            let mut item = Item::fail(format!(
+                "{} of {files} files are missing or changed since install",
+                missing.len() + changed.len()
+            ))
+            .detail("builds may fail in odd ways (a deleted package, a truncated tool)")
+            .fix(reinstall(version));
+            for name in missing.iter().take(5) {
+                item = item.evidence(
+                    format!("missing: {name}"),
+                    Source::Disk {
+                        path: root.join(name),
+                    },
+                );
+            }
+            for name in changed.iter().take(5) {
+                item = item.evidence(
+                    format!("size changed: {name}"),
+                    Source::Disk {
+                        path: root.join(name),
+                    },
+                );
+            }
+            item
+        }
+    }
+}
+
+pub fn check(m: &Snapshot) -> Check {
     let mut check = Check::new("sdk", "selected SDK");
     let selection = match &m.selection {
         Ok(selection) => selection,
@@ -39,13 +104,7 @@ pub fn check(m: &Machine) -> Check {
     let store = m.store();
     let root = store.sdk(&version);
     let name = version.name();
-    let reinstall = || {
-        Fix::manual(
-            "reinstall it (downloads and verifies it again)",
-            Some(format!("gvx install --force {version}")),
-        )
-    };
-    match machine::sdk_version(&root) {
+    match m.disk.sdk_version(&root) {
         Some(found) if found == name => {}
         found => check.push(
             Item::fail(format!(
@@ -59,11 +118,11 @@ pub fn check(m: &Machine) -> Check {
                     path: root.join("VERSION"),
                 },
             )
-            .fix(reinstall()),
+            .fix(reinstall(version)),
         ),
     }
     let go = store.tool(&version, "go");
-    match machine::go_version(&go, Some(&root)) {
+    match m.disk.go_version(&go, Some(&root)) {
         Ok(found) if found == name => {
             check.push(Item::ok(format!("`go version` says {found}")).evidence(
                 found,
@@ -73,69 +132,15 @@ pub fn check(m: &Machine) -> Check {
             ))
         }
         Ok(found) => check.push(
-            Item::fail(format!("{} says it is {found}, not {name}", go.display())).fix(reinstall()),
+            Item::fail(format!("{} says it is {found}, not {name}", go.display()))
+                .fix(reinstall(version)),
         ),
         Err(e) => check.push(
             Item::fail(format!("{} does not run: {e}", go.display()))
                 .detail("every go command fails")
-                .fix(reinstall()),
+                .fix(reinstall(version)),
         ),
     }
-    match manifest::verify(store, &version, &root, m.quick) {
-        Verified::Intact { files } => {
-            check.push(Item::ok(if m.quick {
-                format!(
-                    "the {files} files checked (tools and a sample) are as recorded at install time"
-                )
-            } else {
-                format!("all {files} files recorded at install time are intact")
-            }));
-        }
-        Verified::Unrecorded => check.push(
-            Item::warn(format!(
-                "{name} has no install manifest, so its tree cannot be checked"
-            ))
-            .detail("it was installed by an older gvx")
-            .fix(Fix::manual(
-                "reinstall it to record one",
-                Some(format!("gvx install --force {version}")),
-            )),
-        ),
-        Verified::Unreadable(e) => check.push(
-            Item::warn(format!(
-                "the install manifest of {name} cannot be read: {e}"
-            ))
-            .fix(reinstall()),
-        ),
-        Verified::Damaged {
-            files,
-            missing,
-            changed,
-        } => {
-            let mut item = Item::fail(format!(
-                "{} of {files} files are missing or changed since install",
-                missing.len() + changed.len()
-            ))
-            .detail("builds may fail in odd ways (a deleted package, a truncated tool)")
-            .fix(reinstall());
-            for name in missing.iter().take(5) {
-                item = item.evidence(
-                    format!("missing: {name}"),
-                    Source::Disk {
-                        path: root.join(name),
-                    },
-                );
-            }
-            for name in changed.iter().take(5) {
-                item = item.evidence(
-                    format!("size changed: {name}"),
-                    Source::Disk {
-                        path: root.join(name),
-                    },
-                );
-            }
-            check.push(item);
-        }
-    }
+    check.push(manifest(m, version, &root));
     check.summary(format!("{name} ({why})"))
 }

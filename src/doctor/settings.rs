@@ -2,14 +2,14 @@
 //! GOENV writable; GOPROXY, GOSUMDB and GOPRIVATE sane; with `--online`, the proxy answers.
 
 use super::gopath::setting_fix;
-use super::machine::{self, Machine, Writable};
 use super::model::{Check, Fix, Item, Source, Status};
+use crate::environment::Snapshot;
+use crate::environment::disk::{Writable, env_file_lines};
 use gvx_shims::goenv::{Origin, Setting};
 use gvx_shims::select::Policy;
 use std::path::PathBuf;
-use std::time::Duration;
 
-fn with_setting(m: &Machine, mut item: Item, var: &str, setting: &Setting, fix: bool) -> Item {
+fn with_setting(m: &Snapshot, mut item: Item, var: &str, setting: &Setting, fix: bool) -> Item {
     let (evidence, found) = setting_fix(m, var, setting);
     for (value, source) in evidence {
         item = item.evidence(value, source);
@@ -17,7 +17,7 @@ fn with_setting(m: &Machine, mut item: Item, var: &str, setting: &Setting, fix: 
     if fix { item.maybe_fix(found) } else { item }
 }
 
-pub fn gotoolchain(m: &Machine) -> Check {
+pub fn gotoolchain(m: &Snapshot) -> Check {
     let mut check = Check::new("gotoolchain", "GOTOOLCHAIN");
     let Some(setting) = m.setting("GOTOOLCHAIN") else {
         return check
@@ -60,7 +60,7 @@ pub fn gotoolchain(m: &Machine) -> Check {
         )),
         Policy::Exact(v) => {
             let name = v.name();
-            let really = if m.store().is_installed(&v) {
+            let really = if m.disk.is_file(&m.store().tool(&v, "go")) {
                 format!("go runs {name} from the gvx store everywhere, whatever .go-version, the global default and go.mod say")
             } else {
                 format!("whatever .go-version, the global default and go.mod say: {name} is not in the gvx store yet, so the shim installs it on first use (GVX_AUTO_INSTALL=0: it says what to run instead)")
@@ -90,12 +90,8 @@ pub fn gotoolchain(m: &Machine) -> Check {
 }
 
 /// `os.UserCacheDir()`.
-fn user_cache_dir() -> Option<PathBuf> {
-    let var = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
+fn user_cache_dir(m: &Snapshot) -> Option<PathBuf> {
+    let var = |k: &str| m.process.var(k).map(PathBuf::from);
     if cfg!(windows) {
         var("LocalAppData")
     } else if cfg!(target_os = "macos") {
@@ -105,31 +101,38 @@ fn user_cache_dir() -> Option<PathBuf> {
     }
 }
 
-pub fn dirs(m: &Machine) -> Check {
+/// A FAIL when Go cannot write `dir` (`what`, set by `setting` or Go's default).
+fn writable(
+    m: &Snapshot,
+    check: &mut Check,
+    what: &str,
+    dir: PathBuf,
+    setting: Option<Setting>,
+    fails: &str,
+) {
+    let Writable::No { at, why } = m.disk.writable(&dir) else {
+        return;
+    };
+    let mut item = Item::fail(format!(
+        "{what} {} is not writable ({why} at {})",
+        m.show(&dir),
+        m.show(&at)
+    ))
+    .detail(fails.to_owned());
+    if let Some(s) = &setting {
+        item = with_setting(m, item, what, s, true);
+    } else {
+        item = item.evidence(dir.display().to_string(), Source::Default);
+    }
+    check.push(item);
+}
+
+pub fn dirs(m: &Snapshot) -> Check {
     let mut check = Check::new("go-dirs", "Go's caches and env file");
-    let writable =
-        |check: &mut Check, what: &str, dir: PathBuf, setting: Option<Setting>, fails: &str| {
-            match machine::writable(&dir) {
-                Writable::Yes | Writable::Creatable => {}
-                Writable::No { at, why } => {
-                    let mut item = Item::fail(format!(
-                        "{what} {} is not writable ({why} at {})",
-                        m.show(&dir),
-                        m.show(&at)
-                    ))
-                    .detail(fails.to_owned());
-                    if let Some(s) = &setting {
-                        item = with_setting(m, item, what, s, true);
-                    } else {
-                        item = item.evidence(dir.display().to_string(), Source::Default);
-                    }
-                    check.push(item);
-                }
-            }
-        };
     if let Some(cache) = m.goenv.gomodcache() {
         let setting = m.setting("GOMODCACHE");
         writable(
+            m,
             &mut check,
             "GOMODCACHE",
             PathBuf::from(&cache.value),
@@ -153,6 +156,7 @@ pub fn dirs(m: &Machine) -> Check {
             ));
         }
         Some(dir) => writable(
+            m,
             &mut check,
             "GOCACHE",
             PathBuf::from(dir),
@@ -160,8 +164,9 @@ pub fn dirs(m: &Machine) -> Check {
             "every `go build` and `go test` fails",
         ),
         None => {
-            if let Some(dir) = user_cache_dir() {
+            if let Some(dir) = user_cache_dir(m) {
                 writable(
+                    m,
                     &mut check,
                     "GOCACHE",
                     dir.join("go-build"),
@@ -174,7 +179,7 @@ pub fn dirs(m: &Machine) -> Check {
     match &m.env_file {
         Some(file) => {
             let dir = file.parent().map(PathBuf::from).unwrap_or_default();
-            if let Writable::No { at, why } = machine::writable(&dir) {
+            if let Writable::No { at, why } = m.disk.writable(&dir) {
                 check.push(
                     Item::warn(format!(
                         "Go's env file {} cannot be written ({why} at {})",
@@ -215,11 +220,11 @@ const PUBLIC_PROXIES: &[&str] = &[
 ];
 
 /// GOPROXY's default, from the selected SDK's `go.env`, else Go's built-in one.
-fn default_proxy(m: &Machine, key: &str, builtin: &str) -> String {
+fn default_proxy(m: &Snapshot, key: &str, builtin: &str) -> String {
     m.sdk()
-        .and_then(|(_, root)| fs_err::read_to_string(root.join("go.env")).ok())
+        .and_then(|(_, root)| m.disk.read_to_string(&root.join("go.env")))
         .and_then(|text| {
-            machine::env_file_lines(&text)
+            env_file_lines(&text)
                 .into_iter()
                 .rev()
                 .find(|(k, _, _)| k == key)
@@ -228,7 +233,43 @@ fn default_proxy(m: &Machine, key: &str, builtin: &str) -> String {
         .unwrap_or_else(|| builtin.to_owned())
 }
 
-pub fn proxy(m: &Machine) -> Check {
+/// GOPROXY's URLs, with a finding for each entry that is plain http or not a URL.
+fn proxy_urls(
+    m: &Snapshot,
+    check: &mut Check,
+    entries: &[&str],
+    goproxy: Option<&Setting>,
+) -> Vec<String> {
+    let mut urls = Vec::new();
+    for entry in entries {
+        match *entry {
+            "direct" | "off" => {}
+            e if e.starts_with("https://") || e.starts_with("file://") => urls.push(e.to_owned()),
+            e if e.starts_with("http://") => {
+                urls.push(e.to_owned());
+                let item = Item::warn(format!("GOPROXY entry {e} is plain http"))
+                    .detail("module downloads can be read and altered on the way");
+                check.push(match goproxy {
+                    Some(s) => with_setting(m, item, "GOPROXY", s, false),
+                    None => item,
+                });
+            }
+            e => {
+                let item = Item::fail(format!(
+                    "GOPROXY entry `{e}` is not a URL, `direct` or `off`"
+                ))
+                .detail("go fails on every module download: `invalid proxy URL missing scheme`");
+                check.push(match goproxy {
+                    Some(s) => with_setting(m, item, "GOPROXY", s, true),
+                    None => item,
+                });
+            }
+        }
+    }
+    urls
+}
+
+pub fn proxy(m: &Snapshot) -> Check {
     let mut check = Check::new("proxy", "module proxy and checksums");
     let goproxy = m.setting("GOPROXY");
     let proxy_value = goproxy.as_ref().map_or_else(
@@ -245,32 +286,7 @@ pub fn proxy(m: &Machine) -> Check {
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .collect();
-    let mut urls = Vec::new();
-    for entry in &entries {
-        match *entry {
-            "direct" | "off" => {}
-            e if e.starts_with("https://") || e.starts_with("file://") => urls.push(e.to_owned()),
-            e if e.starts_with("http://") => {
-                urls.push(e.to_owned());
-                let item = Item::warn(format!("GOPROXY entry {e} is plain http"))
-                    .detail("module downloads can be read and altered on the way");
-                check.push(match &goproxy {
-                    Some(s) => with_setting(m, item, "GOPROXY", s, false),
-                    None => item,
-                });
-            }
-            e => {
-                let item = Item::fail(format!(
-                    "GOPROXY entry `{e}` is not a URL, `direct` or `off`"
-                ))
-                .detail("go fails on every module download: `invalid proxy URL missing scheme`");
-                check.push(match &goproxy {
-                    Some(s) => with_setting(m, item, "GOPROXY", s, true),
-                    None => item,
-                });
-            }
-        }
-    }
+    let urls = proxy_urls(m, &mut check, &entries, goproxy.as_ref());
     if entries.first() == Some(&"off") {
         let item = Item::warn("GOPROXY=off: go downloads no modules")
             .detail("fine for vendored or fully cached builds; anything else fails with `module lookup disabled by GOPROXY=off`");
@@ -325,35 +341,25 @@ fn host(url: &str) -> &str {
 }
 
 /// Asks the first proxy for a module list (only with `--online`).
-fn online(m: &Machine, check: &mut Check, urls: &[String]) {
+fn online(m: &Snapshot, check: &mut Check, urls: &[String]) {
     let Some(url) = urls.first() else {
         return;
     };
     if let Some(path) = url.strip_prefix("file://") {
-        if !std::path::Path::new(path).is_dir() {
+        if !m.disk.is_dir(std::path::Path::new(path)) {
             check.push(Item::fail(format!("GOPROXY {url} is not a directory")));
         }
         return;
     }
     let probe = format!("{}/golang.org/x/mod/@v/list", url.trim_end_matches('/'));
-    let client = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(8))
-        .user_agent(concat!("gvx/", env!("CARGO_PKG_VERSION")))
-        .build();
-    let result = client
-        .map_err(|e| e.to_string())
-        .and_then(|c| c.get(&probe).send().map_err(|e| e.to_string()));
-    match result {
-        Ok(response) => check.push(
-            Item::ok(format!("{url} answers ({})", response.status())).evidence(
-                probe,
-                Source::Command {
-                    command: "GET".into(),
-                },
-            ),
-        ),
+    match m.disk.get(&probe) {
+        Ok(status) => check.push(Item::ok(format!("{url} answers ({status})")).evidence(
+            probe,
+            Source::Command {
+                command: "GET".into(),
+            },
+        )),
         Err(e) => {
-            let _ = m;
             check.push(
                 Item::fail(format!("{url} does not answer: {e}"))
                     .detail("module downloads fail; on networks where the default proxy is blocked, use a reachable mirror")
