@@ -26,6 +26,8 @@ pub struct Site {
     /// Shells found on PATH or through their configuration directories.
     pub shells: Vec<Shell>,
     pub completions: Completions,
+    /// The variables `%VAR%` entries of the Windows user Path expand with.
+    pub process: Process,
 }
 
 impl Site {
@@ -46,6 +48,7 @@ impl Site {
             store: store.clone(),
             shells: Vec::new(),
             completions,
+            process: process.clone(),
         };
         let dirs = process.path();
         site.shells = installed_shells(&site, &|name| {
@@ -62,6 +65,11 @@ impl Site {
     /// The snippet for `shell`, exporting `GVX_HOME` only for a store outside `~/.gvx`.
     pub fn snippet(&self, shell: Shell) -> String {
         shell.env_snippet(&self.store, Some(&self.home))
+    }
+
+    /// A variable's value, for expanding `%VAR%`.
+    pub fn var(&self, name: &str) -> Option<String> {
+        self.process.var(name)
     }
 
     /// `~/…` for messages.

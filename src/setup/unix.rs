@@ -188,6 +188,7 @@ mod tests {
             xdg_data: false,
             shells,
             completions: |shell| format!("# {shell} completion\n"),
+            process: crate::environment::Process::default(),
         }
     }
 

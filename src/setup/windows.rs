@@ -66,7 +66,8 @@ pub fn user_path(site: &Site, undo: bool) -> Result<Option<PathChange>> {
     let entry = bin_entry(site);
     let bin = site.store.bin_dir().display().to_string();
     let is_bin = |segment: &str| {
-        env::same_dir(segment, &entry) || env::same_dir(&env::expand(segment, &lookup), &bin)
+        env::same_dir(segment, &entry)
+            || env::same_dir(&env::expand(segment, &|n| site.var(n)), &bin)
     };
     Ok(now.for_setup(&entry, &is_bin, undo))
 }
@@ -105,10 +106,6 @@ fn bin_entry(site: &Site) -> String {
     }
 }
 
-fn lookup(name: &str) -> Option<String> {
-    std::env::var(name).ok()
-}
-
 /// Said after every run: a Go on the machine PATH that beats the shims, and a store that only
 /// this terminal knows about.
 pub fn notes(site: &Site) -> Vec<String> {
@@ -127,7 +124,7 @@ fn machine_go(site: &Site) -> Vec<String> {
     let msi_dir = env::go_msi_location();
     let mut notes = Vec::new();
     for entry in env::entries(&machine.text) {
-        let dir = env::expand(entry, &lookup);
+        let dir = env::expand(entry, &|n| site.var(n));
         if env::same_dir(&dir, &bin) {
             break;
         }
@@ -176,7 +173,7 @@ fn gvx_home_note(site: &Site) -> Option<String> {
             .flatten()
             .is_some_and(|v| {
                 env::same_dir(
-                    &env::expand(&v.text, &lookup),
+                    &env::expand(&v.text, &|n| site.var(n)),
                     &site.store.home().display().to_string(),
                 )
             })

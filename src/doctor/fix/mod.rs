@@ -6,15 +6,18 @@
 //! `gvx doctor --undo` reverses byte for byte. Several edits of one file become one edit, so
 //! they cannot fight; a plan that would comment out a line gvx itself adds is refused.
 
-use super::model::{Action, Applied};
+mod write;
+
+pub use write::{Run, undo};
+
+use super::model::Action;
+use crate::environment::Snapshot;
 use crate::environment::lines::{self, APPEND_MARK, LineError};
 use crate::environment::user_path;
-use crate::environment::{self, Backups, Edit, FileEdit, Journal, RegData, RegistryEdit, Writer};
-use crate::environment::{Snapshot, disk as machine};
+use crate::environment::{self, Edit, FileEdit, RegData, RegistryEdit};
 use crate::error::{Error, Exit, Result};
 use crate::setup::{self, Kind};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Everything one `--fix` run does.
 #[derive(Debug, Default)]
@@ -125,12 +128,12 @@ pub fn plan(m: &Snapshot, actions: &[(Action, String)]) -> Plan {
     plan
 }
 
-fn failure(message: impl Into<String>) -> Error {
+pub(super) fn failure(message: impl Into<String>) -> Error {
     Error::new(Exit::Environment, message)
 }
 
 /// An error as the report lists it: the message, its causes and the hint, on one line.
-fn one_line(e: &Error) -> String {
+pub(super) fn one_line(e: &Error) -> String {
     let mut text = e.message().to_owned();
     for cause in e.causes() {
         text.push_str(&format!(": {cause}"));
@@ -144,59 +147,9 @@ fn one_line(e: &Error) -> String {
 fn one(m: &Snapshot, action: &Action, draft: &mut Draft, plan: &mut Plan) -> Result<()> {
     match action {
         Action::CommentLine { path, line, text } => {
-            let Some(bytes) = draft.get(path)? else {
-                return Err(failure(format!("{} does not exist any more", m.show(path))));
-            };
-            let current = String::from_utf8_lossy(&bytes)
-                .split('\n')
-                .nth(line.saturating_sub(1))
-                .unwrap_or_default()
-                .trim()
-                .to_owned();
-            if current.contains(APPEND_MARK) {
-                return Err(failure(format!(
-                    "line {line} of {} is one gvx doctor --fix added; left alone",
-                    m.show(path)
-                )));
-            }
-            match lines::comment_out(&bytes, *line, text) {
-                Ok(Some(after)) => {
-                    draft.set(path, Some(after));
-                    plan.said.push((
-                        format!("commented out line {line} of {}: {current}", m.show(path)),
-                        Some(path.clone()),
-                    ));
-                }
-                Ok(None) => {}
-                Err(LineError::Gone { .. }) => {
-                    return Err(failure(format!(
-                        "{} has no line {line} any more",
-                        m.show(path)
-                    )));
-                }
-                Err(LineError::Changed { .. }) => {
-                    return Err(failure(format!(
-                        "line {line} of {} changed since it was read; left alone",
-                        m.show(path)
-                    )));
-                }
-            }
+            comment_line(m, path, *line, text, draft, plan)?;
         }
-        Action::UnsetGoEnv { path, key } => {
-            let Some(bytes) = draft.get(path)? else {
-                return Ok(());
-            };
-            if let Some(after) = lines::unset_go_env(&bytes, key) {
-                draft.set(path, Some(after));
-                plan.said.push((
-                    format!(
-                        "removed {key} from {} (as `go env -u {key}` does)",
-                        m.show(path)
-                    ),
-                    Some(path.clone()),
-                ));
-            }
-        }
+        Action::UnsetGoEnv { path, key } => unset_go_env(m, path, key, draft, plan)?,
         Action::Setup => setup_blocks(m, draft, plan)?,
         Action::AppendPath { dir } => append_path(m, dir, draft, plan)?,
         Action::CreateDir { path } => {
@@ -224,8 +177,81 @@ fn one(m: &Snapshot, action: &Action, draft: &mut Draft, plan: &mut Plan) -> Res
         }
         Action::Registry { key, name, value } => registry_value(key, name, value.as_deref(), plan)?,
         Action::UserPath { front, back } => {
-            user_path_edit(front.as_deref(), back.as_deref(), plan)?
+            user_path_edit(m, front.as_deref(), back.as_deref(), plan)?
         }
+    }
+    Ok(())
+}
+
+/// Line `line` of `path` commented out, if it still reads `text`.
+fn comment_line(
+    m: &Snapshot,
+    path: &Path,
+    line: usize,
+    text: &str,
+    draft: &mut Draft,
+    plan: &mut Plan,
+) -> Result<()> {
+    let Some(bytes) = draft.get(path)? else {
+        return Err(failure(format!("{} does not exist any more", m.show(path))));
+    };
+    let current = String::from_utf8_lossy(&bytes)
+        .split('\n')
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    if current.contains(APPEND_MARK) {
+        return Err(failure(format!(
+            "line {line} of {} is one gvx doctor --fix added; left alone",
+            m.show(path)
+        )));
+    }
+    match lines::comment_out(&bytes, line, text) {
+        Ok(Some(after)) => {
+            draft.set(path, Some(after));
+            plan.said.push((
+                format!("commented out line {line} of {}: {current}", m.show(path)),
+                Some(path.to_owned()),
+            ));
+        }
+        Ok(None) => {}
+        Err(LineError::Gone { .. }) => {
+            return Err(failure(format!(
+                "{} has no line {line} any more",
+                m.show(path)
+            )));
+        }
+        Err(LineError::Changed { .. }) => {
+            return Err(failure(format!(
+                "line {line} of {} changed since it was read; left alone",
+                m.show(path)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Every `key=` line taken out of Go's env file at `path`.
+fn unset_go_env(
+    m: &Snapshot,
+    path: &Path,
+    key: &str,
+    draft: &mut Draft,
+    plan: &mut Plan,
+) -> Result<()> {
+    let Some(bytes) = draft.get(path)? else {
+        return Ok(());
+    };
+    if let Some(after) = lines::unset_go_env(&bytes, key) {
+        draft.set(path, Some(after));
+        plan.said.push((
+            format!(
+                "removed {key} from {} (as `go env -u {key}` does)",
+                m.show(path)
+            ),
+            Some(path.to_owned()),
+        ));
     }
     Ok(())
 }
@@ -340,7 +366,12 @@ fn registry_value(key: &str, name: &str, value: Option<&str>, plan: &mut Plan) -
 }
 
 /// The user Path with `front` moved to the front and `back` added at the end.
-fn user_path_edit(front: Option<&Path>, back: Option<&Path>, plan: &mut Plan) -> Result<()> {
+fn user_path_edit(
+    m: &Snapshot,
+    front: Option<&Path>,
+    back: Option<&Path>,
+    plan: &mut Plan,
+) -> Result<()> {
     let now =
         user_path::read().map_err(|e| failure(format!("cannot read {}: {e}", user_path::PLACE)))?;
     if let Some(kind) = now.not_a_string() {
@@ -350,8 +381,7 @@ fn user_path_edit(front: Option<&Path>, back: Option<&Path>, plan: &mut Plan) ->
             kind.name()
         )));
     }
-    let process = crate::environment::Process::capture();
-    let lookup = |name: &str| process.var(name);
+    let lookup = |name: &str| m.process.var(name);
     let same = |dir: String| {
         move |s: &str| {
             crate::platform::windows_env::same_dir(
@@ -405,201 +435,4 @@ pub fn describe(m: &Snapshot, plan: &Plan) -> String {
         out.push_str(&format!("cannot change: {error}\n"));
     }
     out
-}
-
-/// Where this run's backups and journal go: `<GVX_HOME>/backups/doctor-<time>[-n]`.
-fn backup_dir(m: &Snapshot) -> PathBuf {
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let base = m.store().home().join("backups");
-    let mut dir = base.join(format!("doctor-{stamp}"));
-    let mut n = 2;
-    while dir.exists() {
-        dir = base.join(format!("doctor-{stamp}-{n}"));
-        n += 1;
-    }
-    dir
-}
-
-/// One run's writing: the backups directory and the journal, shared by every round of fixes.
-pub struct Run {
-    dir: PathBuf,
-    journal: Journal,
-}
-
-impl Run {
-    pub fn new(m: &Snapshot) -> Run {
-        Run {
-            dir: backup_dir(m),
-            journal: Journal::default(),
-        }
-    }
-
-    /// Carries out `plan`; returns what changed and what failed.
-    pub fn apply(&mut self, m: &Snapshot, plan: Plan) -> (Vec<Applied>, Vec<String>) {
-        let mut errors = plan.errors;
-        let mut applied = Vec::new();
-        let _lock = match crate::lock::lock(m.store()) {
-            Ok(lock) => lock,
-            Err(e) => {
-                errors.push(format!("cannot lock the store: {}", one_line(&e)));
-                return (applied, errors);
-            }
-        };
-        let show = |p: &Path| m.show(p);
-        let writer = Writer {
-            name: "gvx doctor --fix",
-            show: &show,
-        };
-        let home = m.home.clone().unwrap_or_default();
-        let backups = Backups::new(self.dir.clone(), home, false);
-        if !plan.edits.is_empty() {
-            match environment::apply(&plan.edits, Some(&backups), &writer) {
-                Ok(journal) => {
-                    let copies = journal.backups();
-                    self.journal.entries.extend(journal.entries);
-                    for (change, file) in plan.said {
-                        let backup = file.and_then(|f| {
-                            let real = fs_err::canonicalize(&f).unwrap_or(f);
-                            copies
-                                .iter()
-                                .find(|(p, _)| *p == real)
-                                .map(|(_, b)| b.clone())
-                        });
-                        applied.push(Applied { change, backup });
-                    }
-                }
-                Err(e) => {
-                    errors.push(one_line(&e));
-                    return (applied, errors);
-                }
-            }
-        }
-        for step in plan.steps {
-            match self.step(m, &step, &writer) {
-                Ok(Some(done)) => applied.push(done),
-                Ok(None) => {}
-                Err(e) => errors.push(one_line(&e)),
-            }
-        }
-        if !self.journal.entries.is_empty()
-            && let Err(e) = self.journal.save(&self.dir)
-        {
-            errors.push(one_line(&e));
-        }
-        (applied, errors)
-    }
-
-    fn step(&mut self, m: &Snapshot, step: &Step, writer: &Writer) -> Result<Option<Applied>> {
-        match step {
-            Step::Reshim => {
-                crate::shimfarm::refresh(m.store())?;
-                Ok(Some(Applied {
-                    change: format!("recreated the shims in {}", m.show(&m.store().bin_dir())),
-                    backup: None,
-                }))
-            }
-            Step::Reinstall { tool, spec, gobin } => {
-                if !tool.exists() {
-                    return Ok(None);
-                }
-                if !gobin.is_dir() {
-                    let journal = environment::apply(&[Edit::Dir(gobin.clone())], None, writer)?;
-                    self.journal.entries.extend(journal.entries);
-                }
-                reinstall(m, tool, spec, gobin)?;
-                let to = self
-                    .dir
-                    .join("sdk-tools")
-                    .join(tool.strip_prefix(m.store().home()).unwrap_or(tool));
-                let moved = Edit::Move {
-                    from: tool.clone(),
-                    to: to.clone(),
-                };
-                let journal = environment::apply(&[moved], None, writer)?;
-                self.journal.entries.extend(journal.entries);
-                Ok(Some(Applied {
-                    change: format!(
-                        "reinstalled {spec} into {} and moved the SDK's copy out",
-                        m.show(gobin)
-                    ),
-                    backup: Some(to),
-                }))
-            }
-        }
-    }
-}
-
-/// `go install spec` into `gobin` with the selected SDK.
-fn reinstall(m: &Snapshot, tool: &Path, spec: &str, gobin: &Path) -> Result<()> {
-    let Some((_, root)) = m.sdk() else {
-        return Err(failure(
-            "no installed SDK is selected to run `go install` with",
-        ));
-    };
-    let go = machine::go_in(&root.join("bin"));
-    machine::run(
-        &go,
-        &["install", spec],
-        &[("GOROOT", &root), ("GOBIN", gobin)],
-        Duration::from_secs(600),
-    )
-    .map_err(|e| failure(format!("`go install {spec}` failed: {e}")))?;
-    let name = tool.file_name().unwrap_or_default();
-    if !gobin.join(name).is_file() {
-        return Err(failure(format!(
-            "`go install {spec}` did not put {} into {}",
-            name.to_string_lossy(),
-            m.show(gobin)
-        )));
-    }
-    Ok(())
-}
-
-/// `gvx doctor --undo`: takes the last `--fix` run back. Returns what was restored.
-pub fn undo(m: &Snapshot) -> Result<Vec<String>> {
-    let Some(dir) = last_run(m) else {
-        return Ok(Vec::new());
-    };
-    let show = |p: &Path| m.show(p);
-    let journal = Journal::load(&dir, &show)?;
-    let writer = Writer {
-        name: "gvx doctor --undo",
-        show: &show,
-    };
-    let _lock = crate::lock::lock(m.store())?;
-    let edits = environment::undo(&journal, &writer)?;
-    environment::apply(&edits, None, &writer)?;
-    environment::apply::remove_created_dirs(&journal);
-    Journal::mark_undone(&dir)?;
-    let mut said: Vec<String> = edits
-        .iter()
-        .map(|e| format!("restored {}", e.place(&show)))
-        .collect();
-    said.extend(journal.entries.iter().filter_map(|e| match e {
-        environment::apply::Entry::Dir(path) if !path.exists() => {
-            Some(format!("removed {}", m.show(path)))
-        }
-        _ => None,
-    }));
-    Ok(said)
-}
-
-/// The newest `doctor-*` backups directory with a journal not undone yet.
-fn last_run(m: &Snapshot) -> Option<PathBuf> {
-    let base = m.store().home().join("backups");
-    let mut runs: Vec<(u64, u64, PathBuf)> = fs_err::read_dir(&base)
-        .ok()?
-        .flatten()
-        .filter(|e| e.path().join(environment::apply::JOURNAL).is_file())
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let rest = name.strip_prefix("doctor-")?;
-            let (stamp, n) = rest.split_once('-').unwrap_or((rest, "1"));
-            Some((stamp.parse().ok()?, n.parse().ok()?, e.path()))
-        })
-        .collect();
-    runs.sort();
-    runs.pop().map(|(_, _, path)| path)
 }
