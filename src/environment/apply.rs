@@ -168,9 +168,11 @@ pub fn apply(edits: &[Edit], backups: Option<&Backups>, who: &Writer) -> Result<
         };
         saved.push(backup);
     }
+    let mut journal_dirs = Vec::new();
     let mut staged = Vec::new();
     for (file, real) in files.iter().zip(&real) {
         if let Some(after) = &file.after {
+            journal_dirs.extend(missing_dirs(real));
             let temp = stage(real, after, file.before.is_some()).map_err(|e| {
                 Error::new(
                     Exit::Environment,
@@ -206,6 +208,9 @@ pub fn apply(edits: &[Edit], backups: Option<&Backups>, who: &Writer) -> Result<
             done.push((who.show)(real));
         }
     }
+    journal
+        .entries
+        .extend(journal_dirs.into_iter().map(Entry::Dir));
     for ((file, real), backup) in files.iter().zip(&real).zip(saved) {
         journal.entries.push(Entry::File {
             path: real.clone(),
@@ -229,8 +234,10 @@ pub fn apply(edits: &[Edit], backups: Option<&Backups>, who: &Writer) -> Result<
                 if path.is_dir() {
                     continue;
                 }
+                let mut created = missing_dirs(path);
+                created.push(path.clone());
                 fs_err::create_dir_all(path).map_err(|e| unfinished(e.to_string(), &done))?;
-                journal.entries.push(Entry::Dir(path.clone()));
+                journal.entries.extend(created.into_iter().map(Entry::Dir));
             }
             Edit::Move { from, to } => {
                 move_file(from, to).map_err(|e| unfinished(e.to_string(), &done))?;
@@ -321,6 +328,19 @@ pub fn remove_created_dirs(journal: &Journal) {
             let _ = std::fs::remove_dir(path);
         }
     }
+}
+
+/// The directories above `file` that do not exist yet, outermost first (writing `file`
+/// creates them, and undoing it removes them again).
+fn missing_dirs(file: &Path) -> Vec<PathBuf> {
+    let mut missing: Vec<PathBuf> = file
+        .ancestors()
+        .skip(1)
+        .take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    missing.reverse();
+    missing
 }
 
 fn digest(bytes: &[u8]) -> String {
@@ -475,6 +495,7 @@ mod tests {
         assert_eq!(fs_err::read(&edited).unwrap(), b"a\r\nb");
         assert_eq!(fs_err::read(&deleted).unwrap(), b"gone");
         assert!(!created.exists() && !made.exists());
+        assert!(!home.join("sub").exists() && !home.join("made").exists());
     }
 
     #[test]

@@ -178,7 +178,10 @@ pub fn undo(m: &Snapshot) -> Result<Vec<String>> {
     Journal::mark_undone(&dir)?;
     let mut said: Vec<String> = edits
         .iter()
-        .map(|e| format!("restored {}", e.place(&show)))
+        .map(|e| match e {
+            Edit::File(file) if file.after.is_none() => format!("removed {}", m.show(&file.path)),
+            other => format!("restored {}", other.place(&show)),
+        })
         .collect();
     said.extend(journal.entries.iter().filter_map(|e| match e {
         environment::apply::Entry::Dir(path) if !path.exists() => {

@@ -90,9 +90,14 @@ fn gvx_blocks_and_files_setup_creates_come_back() {
     let machine = Machine::new();
     machine.write("~/.bashrc", "alias ll='ls -l'");
     std::fs::remove_file(machine.path("~/.profile")).unwrap();
+    let _ = std::fs::remove_dir_all(machine.path("~/.local"));
     let fixed = fix_and_undo(&machine, &[], "create ~/.profile");
     fixed.has("updated the gvx block in ~/.bashrc (interactive bash; gvx setup)");
     assert!(!machine.path("~/.profile").exists());
+    assert!(
+        !machine.path("~/.local").exists(),
+        "directories made for new files go with them"
+    );
 }
 
 #[test]
