@@ -4,7 +4,7 @@
 
 use super::model::{Scope, Source};
 use crate::environment::Snapshot;
-use crate::environment::shell_line::names_dir;
+use crate::environment::shell_line::names_on_path;
 use std::path::{Path, PathBuf};
 
 pub use crate::environment::startup::{Assignment, Kind, RcLine};
@@ -33,19 +33,16 @@ impl Assignment {
 pub fn path_mentions(m: &Snapshot, dir: &Path) -> Vec<Source> {
     let wanted = m.unroot(dir).display().to_string();
     let tilde = m.show(dir);
+    let home = tilde.replacen('~', "$HOME", 1);
+    let mut spellings = vec![wanted.as_str()];
+    if tilde.starts_with('~') {
+        spellings.extend([tilde.as_str(), home.as_str()]);
+    }
     let mut found = Vec::new();
     for file in &m.rc.files {
         for (i, line) in file.lines.iter().enumerate() {
-            let trimmed = line.trim();
             let number = i + 1;
-            if trimmed.starts_with('#') || file.in_block(number) {
-                continue;
-            }
-            let names = names_dir(trimmed, &wanted)
-                || (tilde.starts_with('~')
-                    && (names_dir(trimmed, &tilde)
-                        || names_dir(trimmed, &tilde.replacen('~', "$HOME", 1))));
-            if names && trimmed.to_ascii_lowercase().contains("path") {
+            if !file.in_block(number) && names_on_path(line, &spellings) {
                 found.push(Source::File {
                     path: file.path.clone(),
                     line: number,

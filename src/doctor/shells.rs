@@ -6,6 +6,7 @@ use super::model::{Action, Check, Fix, Item, Source};
 use super::path::session_command;
 use super::rc::Kind;
 use crate::environment::Snapshot;
+use crate::environment::shell_line::adds_shims;
 use crate::environment::snapshot::{BlockFile, Blocks};
 use crate::environment::{Site, block};
 use crate::error::Error;
@@ -200,14 +201,7 @@ fn manual_setup(m: &Snapshot) -> Vec<Source> {
     {
         for (i, line) in file.lines.iter().enumerate() {
             let number = i + 1;
-            let text = line.trim();
-            let in_block = file.block.is_some_and(|(a, b)| (a..=b).contains(&number));
-            if in_block || text.starts_with('#') {
-                continue;
-            }
-            let by_hand = text.contains("gvx env")
-                || (text.contains("PATH") && (text.contains(&bin) || text.contains(&tilde)));
-            if by_hand {
+            if !file.in_block(number) && adds_shims(line, &[&bin, &tilde]) {
                 found.push(Source::File {
                     path: file.path.clone(),
                     line: number,

@@ -103,6 +103,25 @@ pub fn names_dir(line: &str, dir: &str) -> bool {
     })
 }
 
+/// True when `line` puts the directory (in any of the `spellings` it may be written in, e.g.
+/// `/home/u/go/bin`, `~/go/bin`, `$HOME/go/bin`) on PATH: a line that mentions PATH and names it
+/// as a whole entry. Comments put nothing anywhere.
+pub fn names_on_path(line: &str, spellings: &[&str]) -> bool {
+    let line = line.trim();
+    !line.starts_with('#')
+        && line.to_ascii_lowercase().contains("path")
+        && spellings.iter().any(|dir| names_dir(line, dir))
+}
+
+/// True when `line` puts gvx's shims on PATH by hand: it runs `gvx env`, or names the shims'
+/// directory (`bin`, in any of its spellings) on a PATH line.
+pub fn adds_shims(line: &str, spellings: &[&str]) -> bool {
+    let line = line.trim();
+    !line.starts_with('#')
+        && (line.contains("gvx env")
+            || (line.contains("PATH") && spellings.iter().any(|dir| line.contains(dir))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +170,20 @@ mod tests {
         let fish = assigned("set -gx PATH /go/bin $PATH", "PATH").unwrap();
         assert_eq!(fish.raw, "/go/bin $PATH");
         assert_eq!(fish.value, "/go/bin $PATH");
+    }
+
+    #[test]
+    fn lines_that_put_a_directory_on_path() {
+        let dirs = ["/h/go/bin", "$HOME/go/bin"];
+        assert!(names_on_path("export PATH=$HOME/go/bin:$PATH", &dirs));
+        assert!(!names_on_path("# export PATH=$HOME/go/bin:$PATH", &dirs));
+        assert!(!names_on_path("cd /h/go/bin", &dirs));
+        assert!(adds_shims("eval \"$(gvx env)\"", &["/h/.gvx/bin"]));
+        assert!(adds_shims(
+            "export PATH=/h/.gvx/bin:$PATH",
+            &["/h/.gvx/bin"]
+        ));
+        assert!(!adds_shims("# eval \"$(gvx env)\"", &["/h/.gvx/bin"]));
     }
 
     #[test]
