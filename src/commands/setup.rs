@@ -4,7 +4,7 @@ use crate::context::Context;
 use crate::environment::Process;
 use crate::error::{Error, Exit, Result};
 use crate::report;
-use crate::setup::{self, Plan, Site};
+use crate::setup::{self, Plan, Site, ci};
 use std::process::ExitCode;
 
 /// Put the gvx shims first on PATH in every shell you use, and install tab completions.
@@ -43,6 +43,7 @@ impl Setup {
             }
         }
         if !self.undo {
+            runner(cx, &site, self.dry_run)?;
             report_conflicts(&site);
         }
         for note in &plan.notes {
@@ -50,6 +51,34 @@ impl Setup {
         }
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// On a CI runner, the lines that make later steps of the job find the shims first.
+fn runner(cx: &Context, site: &Site, dry_run: bool) -> Result<()> {
+    let Some(runner) = ci::Runner::detect(&site.process) else {
+        return Ok(());
+    };
+    let setup = ci::plan(site, &runner)?;
+    let show = |p: &std::path::Path| site.show(p);
+    if dry_run {
+        report::out(&crate::environment::edit::describe(&setup.edits, &show));
+        for line in &setup.stdout {
+            report::out(&format!("print {line}"));
+        }
+        return Ok(());
+    }
+    let writer = crate::environment::Writer {
+        name: "gvx setup",
+        show: &show,
+    };
+    crate::environment::apply(&setup.edits, None, &writer)?;
+    for line in &setup.stdout {
+        report::out(line);
+    }
+    for line in &setup.said {
+        cx.status(line);
+    }
+    Ok(())
 }
 
 fn say_done(

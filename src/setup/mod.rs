@@ -8,6 +8,7 @@
 //! operating system decides which files those are: `unix.rs` (rc files) and `windows.rs` (the
 //! PowerShell profile; the user PATH in the registry) expose the same functions.
 
+pub mod ci;
 mod write;
 
 #[cfg(unix)]

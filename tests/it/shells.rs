@@ -4,6 +4,7 @@
 //! real user's start-up files are never read or touched. A shell that is not installed skips
 //! the tests that need it (`have`).
 
+mod ci;
 mod env;
 mod install;
 mod session;
