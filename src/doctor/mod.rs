@@ -91,12 +91,22 @@ fn selected(m: &Snapshot) -> Option<Selected> {
 
 /// This machine, now: the one place the doctor reads the process.
 fn capture(cx: &Context, options: Options) -> Snapshot {
-    Snapshot::capture(
+    capture_through(cx, options, Box::new(crate::environment::disk::RealDisk))
+}
+
+/// This machine with its files read through `disk` (as a plan would leave them).
+fn capture_through(
+    cx: &Context,
+    options: Options,
+    disk: Box<dyn crate::environment::Disk>,
+) -> Snapshot {
+    Snapshot::capture_through(
         Process::capture(),
         cx,
         options.online,
         options.quick,
         &shells::blocks,
+        disk,
     )
 }
 
@@ -104,13 +114,27 @@ fn capture(cx: &Context, options: Options) -> Snapshot {
 /// and its text.
 pub fn run(cx: &Context, options: Options, format: Format) -> (Report, String) {
     let m = capture(cx, options);
-    let mut report = Report::new(selected(&m), diagnose(&m));
+    let report = Report::new(selected(&m), diagnose(&m));
     if !options.fix {
         let text = render_as(&m, &report, format);
         return (report, text);
     }
+    // A fix can uncover the next problem (a setting removed, the one below it shows): the
+    // checks run again over the machine as the plan so far would leave it, up to three rounds,
+    // so that a second `--fix` finds nothing. All of it is planned before anything is written.
+    let mut planner = fix::Planner::default();
+    let mut planned = report.clone();
+    for _ in 0..3 {
+        let actions = planned.actions();
+        if actions.is_empty() || !planner.round(&m, &actions) {
+            break;
+        }
+        let machine = planner.machine(Box::new(crate::environment::disk::RealDisk));
+        let after = capture_through(cx, options, Box::new(machine));
+        planned = Report::new(selected(&after), diagnose(&after));
+    }
+    let plan = planner.finish();
     if options.dry_run {
-        let plan = fix::plan(&m, &report.actions());
         let text = format!(
             "{}\n{}",
             fix::describe(&m, &plan),
@@ -118,30 +142,9 @@ pub fn run(cx: &Context, options: Options, format: Format) -> (Report, String) {
         );
         return (report, text);
     }
-    // A fix can uncover the next problem (a setting removed, the one below it shows): another
-    // round plans again from what the files say now, so that a second `--fix` finds nothing.
-    // Each round's plan is whole before it writes, and all rounds share one journal, which
-    // `--undo` takes back at once.
-    let mut applied = Vec::new();
-    let mut errors = Vec::new();
-    let mut writing = fix::Run::new(&m);
-    let mut m = m;
-    for _ in 0..3 {
-        let actions = report.actions();
-        if actions.is_empty() {
-            break;
-        }
-        let plan = fix::plan(&m, &actions);
-        let (done, failed) = writing.apply(&m, plan);
-        let progress = !done.is_empty();
-        applied.extend(done);
-        errors.extend(failed);
-        m = capture(cx, options);
-        report = Report::new(selected(&m), diagnose(&m));
-        if !progress {
-            break;
-        }
-    }
+    let (applied, errors) = fix::Run::new(&m).apply(&m, plan);
+    let m = capture(cx, options);
+    let mut report = Report::new(selected(&m), diagnose(&m));
     let mut unique: Vec<String> = Vec::new();
     for error in errors {
         if !unique.contains(&error) {

@@ -16,6 +16,7 @@ pub mod edit;
 #[cfg(test)]
 pub mod fake;
 pub mod lines;
+pub mod planned;
 pub mod process;
 pub mod registry;
 pub mod shell_line;

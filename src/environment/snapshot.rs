@@ -91,7 +91,20 @@ impl Snapshot {
         quick: bool,
         blocks: &dyn Fn(&Site) -> Result<Blocks, Error>,
     ) -> Snapshot {
-        let mut s = Snapshot::gather(process, cx.store.clone(), Box::new(RealDisk));
+        Snapshot::capture_through(process, cx, online, quick, blocks, Box::new(RealDisk))
+    }
+
+    /// [`Snapshot::capture`], reading files through `disk` (the machine as a plan would leave
+    /// it: [`super::planned::Planned`]).
+    pub fn capture_through(
+        process: Process,
+        cx: &Context,
+        online: bool,
+        quick: bool,
+        blocks: &dyn Fn(&Site) -> Result<Blocks, Error>,
+        disk: Box<dyn Disk>,
+    ) -> Snapshot {
+        let mut s = Snapshot::gather(process, cx.store.clone(), disk);
         s.host = cx.host.describe();
         s.online = online;
         s.quick = quick;

@@ -111,21 +111,61 @@ fn rank(action: &Action) -> u8 {
     }
 }
 
-/// The plan for `actions`; reads files, writes nothing.
-pub fn plan(m: &Snapshot, actions: &[(Action, String)]) -> Plan {
-    let mut actions: Vec<&(Action, String)> = actions.iter().collect();
-    actions.sort_by_key(|(a, _)| rank(a));
-    let mut plan = Plan::default();
-    let mut draft = Draft::default();
-    for (action, description) in actions {
-        if let Err(e) = one(m, action, &mut draft, &mut plan) {
-            plan.errors.push(format!("{description}: {}", one_line(&e)));
+/// Plans `--fix` in rounds before anything is written: each round adds the fixes for what the
+/// checks find on the machine as the earlier rounds would leave it ([`Planner::machine`]).
+#[derive(Default)]
+pub struct Planner {
+    draft: Draft,
+    plan: Plan,
+}
+
+impl Planner {
+    /// Adds the fixes for `actions`; false when they add nothing new.
+    pub fn round(&mut self, m: &Snapshot, actions: &[(Action, String)]) -> bool {
+        let mut actions: Vec<&(Action, String)> = actions.iter().collect();
+        actions.sort_by_key(|(a, _)| rank(a));
+        let before = self.plan.said.len() + self.plan.steps.len() + self.plan.edits.len();
+        for (action, description) in actions {
+            if let Err(e) = one(m, action, &mut self.draft, &mut self.plan) {
+                let error = format!("{description}: {}", one_line(&e));
+                if !self.plan.errors.contains(&error) {
+                    self.plan.errors.push(error);
+                }
+            }
+        }
+        self.plan.said.len() + self.plan.steps.len() + self.plan.edits.len() > before
+    }
+
+    /// The machine's files and directories as the plan so far would leave them.
+    pub fn machine(&self, base: Box<dyn environment::Disk>) -> environment::planned::Planned {
+        environment::planned::Planned {
+            base,
+            files: self
+                .draft
+                .files
+                .iter()
+                .map(|f| (f.path.clone(), f.now.clone()))
+                .collect(),
+            dirs: self
+                .plan
+                .edits
+                .iter()
+                .filter_map(|e| match e {
+                    Edit::Dir(path) => Some(path.clone()),
+                    _ => None,
+                })
+                .collect(),
         }
     }
-    let mut edits = draft.edits();
-    edits.append(&mut plan.edits);
-    plan.edits = edits;
-    plan
+
+    /// The whole plan: one edit per file, then the others.
+    pub fn finish(self) -> Plan {
+        let mut plan = self.plan;
+        let mut edits = self.draft.edits();
+        edits.append(&mut plan.edits);
+        plan.edits = edits;
+        plan
+    }
 }
 
 pub(super) fn failure(message: impl Into<String>) -> Error {
@@ -153,13 +193,15 @@ fn one(m: &Snapshot, action: &Action, draft: &mut Draft, plan: &mut Plan) -> Res
         Action::Setup => setup_blocks(m, draft, plan)?,
         Action::AppendPath { dir } => append_path(m, dir, draft, plan)?,
         Action::CreateDir { path } => {
-            if !path.is_dir() {
+            if !path.is_dir() && !plan.edits.contains(&Edit::Dir(path.clone())) {
                 plan.edits.push(Edit::Dir(path.clone()));
                 plan.said.push((format!("created {}", m.show(path)), None));
             }
         }
         Action::Reshim => {
-            plan.steps.push(Step::Reshim);
+            if !plan.steps.iter().any(|s| matches!(s, Step::Reshim)) {
+                plan.steps.push(Step::Reshim);
+            }
         }
         Action::ReinstallTool {
             tool,
@@ -167,7 +209,11 @@ fn one(m: &Snapshot, action: &Action, draft: &mut Draft, plan: &mut Plan) -> Res
             version,
             gobin,
         } => {
-            if tool.exists() {
+            let planned = plan
+                .steps
+                .iter()
+                .any(|s| matches!(s, Step::Reinstall { tool: t, .. } if t == tool));
+            if tool.exists() && !planned {
                 plan.steps.push(Step::Reinstall {
                     tool: tool.clone(),
                     spec: format!("{package}@{version}"),
@@ -344,6 +390,9 @@ fn registry_value(key: &str, name: &str, value: Option<&str>, plan: &mut Plan) -
         r"HKCU\Volatile Environment" => "Volatile Environment",
         other => return Err(failure(format!("{other} is not a user-scope key"))),
     };
+    if planned_value(plan, sub, name).is_some() {
+        return Ok(());
+    }
     let before = environment::registry::user_value(sub, name)?;
     let after = value.map(|v| RegData::ExpandSz(v.to_owned()));
     if before == after {
@@ -372,8 +421,19 @@ fn user_path_edit(
     back: Option<&Path>,
     plan: &mut Plan,
 ) -> Result<()> {
-    let now =
+    let mut now =
         user_path::read().map_err(|e| failure(format!("cannot read {}: {e}", user_path::PLACE)))?;
+    // An earlier fix in this plan already edits it: start from what that leaves.
+    let planned = planned_value(plan, "Environment", "Path").map(|e| e.after.clone());
+    if let Some(Some(after)) = &planned {
+        now.value = Some(crate::platform::windows_env::RawValue {
+            kind: match after {
+                RegData::Sz(_) => crate::platform::windows_env::Kind::Sz,
+                _ => crate::platform::windows_env::Kind::ExpandSz,
+            },
+            text: after.text().unwrap_or_default().to_owned(),
+        });
+    }
     if let Some(kind) = now.not_a_string() {
         return Err(failure(format!(
             "{} is a {} value, not a string; not modifying it",
@@ -401,12 +461,29 @@ fn user_path_edit(
         back.as_deref()
             .map(|b| (b, &is_back as &dyn Fn(&str) -> bool)),
     );
-    if let Some(change) = change {
-        plan.edits
-            .extend(change.edits.into_iter().map(Edit::Registry));
-        plan.said.extend(change.said.into_iter().map(|s| (s, None)));
+    let Some(change) = change else {
+        return Ok(());
+    };
+    plan.said.extend(change.said.into_iter().map(|s| (s, None)));
+    for edit in change.edits {
+        match planned_value(plan, &edit.key, &edit.name) {
+            Some(earlier) => earlier.after = edit.after,
+            None => plan.edits.push(Edit::Registry(edit)),
+        }
     }
     Ok(())
+}
+
+/// The edit of `HKCU\<key>\<name>` the plan already holds.
+fn planned_value<'a>(plan: &'a mut Plan, key: &str, name: &str) -> Option<&'a mut RegistryEdit> {
+    plan.edits.iter_mut().find_map(|e| match e {
+        Edit::Registry(value)
+            if value.key.eq_ignore_ascii_case(key) && value.name.eq_ignore_ascii_case(name) =>
+        {
+            Some(value)
+        }
+        _ => None,
+    })
 }
 
 /// The plan as `--dry-run` prints it.
