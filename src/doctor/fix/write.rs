@@ -1,6 +1,6 @@
-//! Carrying out a `--fix` plan through the environment layer's writer, in rounds that share
-//! one backups directory and one journal, the steps that are not edits (shims, tool
-//! reinstalls), and `--undo`, which takes the newest journal back.
+//! Carrying out a `--fix` plan through the environment layer's writer, with one backups
+//! directory and one journal per run, the steps that are not edits (shims, tool reinstalls),
+//! and `--undo`, which takes the newest journal back.
 
 use super::{Plan, Step, failure, one_line};
 use crate::doctor::model::Applied;
@@ -25,7 +25,7 @@ fn backup_dir(m: &Snapshot) -> PathBuf {
     dir
 }
 
-/// One run's writing: the backups directory and the journal, shared by every round of fixes.
+/// One run's writing: the backups directory and the journal.
 pub struct Run {
     dir: PathBuf,
     journal: Journal,
