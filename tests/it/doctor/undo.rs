@@ -167,3 +167,35 @@ fn set_executable(path: &std::path::Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// Two start-up files set the same bad GOPATH: the second setter shows only once the first is
+/// commented out. Both are in the one plan `--dry-run` prints, and written in one run.
+#[test]
+fn what_a_fix_uncovers_is_planned_before_anything_is_written() {
+    let machine = Machine::new();
+    let inside = machine.home.gvx_home().join("gopath");
+    let line = format!("export GOPATH={}\n", inside.display());
+    let (bashrc, profile) = (
+        next_line(&machine, "~/.bashrc"),
+        next_line(&machine, "~/.profile"),
+    );
+    machine.append("~/.bashrc", &line);
+    machine.append("~/.profile", &line);
+    machine.set_env("GOPATH", &inside.display().to_string());
+    let dry = machine.doctor(&["--fix", "--dry-run"]);
+    dry.has(&format!("commented out line {bashrc} of ~/.bashrc"))
+        .has(&format!("commented out line {profile} of ~/.profile"));
+    machine.fix_twice(&[]);
+    let runs: Vec<_> = std::fs::read_dir(machine.home.gvx_home().join("backups"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("doctor-"))
+        .collect();
+    assert_eq!(runs.len(), 1, "one --fix run wrote once");
+    for file in [".bashrc", ".profile"] {
+        assert!(
+            runs[0].path().join(file).is_file(),
+            "{file} backed up in the one run"
+        );
+    }
+}
