@@ -23,6 +23,11 @@ pub struct Doctor {
     /// With --fix: print the exact edits (files and registry values) and write nothing.
     #[arg(long, requires = "fix")]
     pub dry_run: bool,
+    /// The pre-check for a CI job, as JSON: `go version` runs through the gvx shim, GOROOT is
+    /// left to the shim, GOPATH/GOBIN/the caches are writable and clear of every SDK. Exits 1
+    /// when one fails.
+    #[arg(long, conflicts_with_all = ["fix", "undo"])]
+    pub ci: bool,
     /// Take back the last `gvx doctor --fix`: every file and registry value it changed is put
     /// back as it was (refused for a file changed since).
     #[arg(long, conflicts_with_all = ["fix", "json", "online"])]
@@ -50,7 +55,7 @@ impl Doctor {
             }
             return Ok(ExitCode::SUCCESS);
         }
-        let format = if self.json {
+        let format = if self.json || self.ci {
             Format::Json
         } else if cx.quiet {
             Format::Quiet
@@ -60,6 +65,7 @@ impl Doctor {
         let options = Options {
             fix: self.fix,
             dry_run: self.dry_run,
+            ci: self.ci,
             online: self.online,
             quick: format == Format::Quiet,
         };

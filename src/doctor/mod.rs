@@ -10,6 +10,7 @@
 //! snapshot's `Disk`; [`fix`] applies the automatic fixes; [`render`] prints. Nothing here reads
 //! the process or the disk itself, and nothing uses the network unless asked (`--online`).
 
+mod ci;
 mod fix;
 mod gobin;
 mod gopath;
@@ -45,6 +46,8 @@ pub struct Options {
     pub online: bool,
     /// Skip what only adds detail (for `--quiet` at shell start-up).
     pub quick: bool,
+    /// Only the pre-check a CI job needs (`--ci`).
+    pub ci: bool,
 }
 
 /// How to print the report.
@@ -114,6 +117,11 @@ fn capture_through(
 /// and its text.
 pub fn run(cx: &Context, options: Options, format: Format) -> (Report, String) {
     let m = capture(cx, options);
+    if options.ci {
+        let report = Report::new(selected(&m), ci::checks(&m));
+        let text = render_as(&m, &report, format);
+        return (report, text);
+    }
     let report = Report::new(selected(&m), diagnose(&m));
     if !options.fix {
         let text = render_as(&m, &report, format);

@@ -3,6 +3,7 @@
 //! broken setup, asserts the diagnosis and exit code, runs `--fix`, asserts the repaired state
 //! and that a second `--fix` changes nothing.
 
+mod ci;
 mod gopath;
 mod goroot;
 mod path;

@@ -2,6 +2,7 @@
 //! [`FakeDisk`]; its [`Snapshot`] is what a check reads. Nothing here touches the real machine
 //! (paths under `/home/u` and `/usr/local/go` need not exist).
 
+mod ci;
 mod gobin;
 mod gopath;
 mod goroot;
