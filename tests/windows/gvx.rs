@@ -570,6 +570,44 @@ fn doctor_fix_edits_the_user_environment_and_undo_puts_it_back() {
 }
 
 #[test]
+fn setup_on_github_actions_appends_the_shims_to_github_path_once() {
+    let Some(w) = world() else {
+        return;
+    };
+    let _lock = registry();
+    let mut restore = Restore::new(w);
+    restore.value(USER_ENV, "Path");
+    let runner = w.scratch("github-runner");
+    fs::create_dir_all(&runner).unwrap();
+    let path_file = runner.join("path.txt");
+    fs::write(&path_file, "C:\\tools\\bin\n").unwrap();
+    let setup = || {
+        built_gvx(w)
+            .arg("setup")
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_PATH", w.win(&path_file))
+            .run()
+    };
+    let out = setup();
+    out.success();
+    assert!(
+        out.stderr
+            .contains("GitHub Actions: later steps of this job find"),
+        "{out}"
+    );
+    let bin = w.win(&w.home().join("bin"));
+    let expected = format!("C:\\tools\\bin\n{bin}\n");
+    assert_eq!(fs::read_to_string(&path_file).unwrap(), expected);
+    setup().success();
+    assert_eq!(
+        fs::read_to_string(&path_file).unwrap(),
+        expected,
+        "twice is once"
+    );
+    built_gvx(w).args(["setup", "--undo"]).run().success();
+}
+
+#[test]
 fn reshim_replaces_a_running_shim() {
     let Some(w) = world() else {
         return;
