@@ -2,26 +2,12 @@
 //! binary, against a loopback server and a temporary GVX_HOME.
 
 use crate::hardening::{assert_no_leftovers, noise, text};
+use crate::install::setup;
 use crate::support::goproxy::{GoProxy, Sumdb, ToolchainZip};
-use crate::support::{FakeSdk, Fault, TestHome, TestServer, host_os_arch, publish};
+use crate::support::{FakeSdk, Fault, TestHome, host_os_arch};
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::fs;
-
-/// A server publishing fake SDKs 1.22.10, 1.22.3 and 1.21.13, and a home using it.
-fn setup() -> (TestServer, TestHome) {
-    let server = TestServer::start();
-    publish(
-        &server,
-        &[
-            FakeSdk::new("1.22.10"),
-            FakeSdk::new("1.22.3"),
-            FakeSdk::new("1.21.13"),
-        ],
-    );
-    let home = TestHome::new().with_server(&server);
-    (server, home)
-}
 
 /// `gvx args…` as `sh` runs it after `script` (run in the work directory; `$GVX` is gvx).
 fn after(home: &TestHome, script: &str, args: &[&str]) -> Command {

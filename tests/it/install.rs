@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 /// A server publishing fake SDKs 1.22.10, 1.22.3 and 1.21.13, and a home using it.
-fn setup() -> (TestServer, TestHome) {
+pub fn setup() -> (TestServer, TestHome) {
     let server = TestServer::start();
     publish(
         &server,
