@@ -28,10 +28,6 @@ impl Backups {
         Backups { dir, home, replace }
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     fn save(&self, path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
         let relative: PathBuf = match path.strip_prefix(&self.home) {
             Ok(rest) => rest.to_owned(),
