@@ -12,6 +12,7 @@ mod hardening;
 mod install;
 mod proxy;
 mod real_sdk;
+mod shared_stores;
 mod shells;
 mod shim;
 mod support;
