@@ -706,3 +706,95 @@ fn exec_keeps_all_32_bits_of_the_exit_code() {
         "{out}"
     );
 }
+
+/// A shared store under `C:\ProgramData`, prepared with `gvx install --store`, serves a user
+/// whose own store is empty: the shim runs its real go.exe, `gvx list` names the store, a
+/// version in it is not downloaded again, and a missing entry in the list is skipped with a
+/// warning. Nothing is written into the shared store.
+#[test]
+fn a_shared_store_under_programdata_serves_a_users_shims() {
+    let Some(w) = world() else {
+        return;
+    };
+    let shared = w.drive_c().join("ProgramData").join("gvx");
+    let _ = fs::remove_dir_all(&shared);
+    let admin = new_store(w, "shared-admin");
+    let out = gvx(w, &admin)
+        .args(["install", "--store", r"C:\ProgramData\gvx", "1.22"])
+        .run();
+    out.success();
+    assert!(
+        out.stderr
+            .contains(r"others use it with GVX_SHARED_STORES=C:\ProgramData\gvx"),
+        "{out}"
+    );
+    assert!(shared.join("sdk/go1.22.10/bin/go.exe").is_file());
+    assert!(!shared.join("bin").exists(), "no shims in a shared store");
+    let before = tree(&shared);
+
+    let user = new_store(w, "shared-user");
+    let stores = r"C:\ProgramData\gvx;C:\no such store";
+    let out = gvx(w, &user)
+        .arg("reshim")
+        .env("GVX_SHARED_STORES", stores)
+        .run();
+    out.success();
+    assert!(
+        out.stderr.contains(
+            r"the shared store C:\no such store (GVX_SHARED_STORES) is skipped: it does not exist"
+        ),
+        "{out}"
+    );
+    let scratch = w.scratch("shared-project");
+    fs::write(scratch.join(".go-version"), "1.22.10\n").unwrap();
+    let out = w
+        .wine(&w.win(&user.join("bin/go.exe")))
+        .args(["env", "GOROOT"])
+        .env("GVX_HOME", w.win(&user))
+        .env("GVX_SHARED_STORES", stores)
+        .env("GVX_AUTO_INSTALL", "0")
+        .cwd(&scratch)
+        .run();
+    assert_eq!(
+        out.success().trim(),
+        r"C:\ProgramData\gvx\sdk\go1.22.10",
+        "{out}"
+    );
+    let out = w
+        .wine(&w.win(&user.join("bin/go.exe")))
+        .arg("version")
+        .env("GVX_HOME", w.win(&user))
+        .env("GVX_SHARED_STORES", stores)
+        .env("GVX_AUTO_INSTALL", "0")
+        .cwd(&scratch)
+        .run();
+    assert_eq!(out.success(), go_version_line("1.22.10"), "{out}");
+    let out = gvx(w, &user)
+        .arg("list")
+        .env("GVX_SHARED_STORES", stores)
+        .run();
+    assert!(
+        out.success()
+            .contains(r"1.22.10  [shared store C:\ProgramData\gvx]"),
+        "{out}"
+    );
+    let out = gvx(w, &user)
+        .args(["install", "1.22.10"])
+        .env("GVX_SHARED_STORES", stores)
+        .env("GVX_GO_MIRROR", "http://127.0.0.1:9/nothing-here")
+        .run();
+    assert!(
+        out.success().is_empty()
+            && out
+                .stderr
+                .contains(r"already installed in the shared store C:\ProgramData\gvx"),
+        "{out}"
+    );
+    let out = gvx(w, &user)
+        .args(["uninstall", "1.22.10"])
+        .env("GVX_SHARED_STORES", stores)
+        .run();
+    assert_eq!(out.code(), Some(6), "{out}");
+    assert_eq!(tree(&shared), before, "the shared store is untouched");
+    assert!(!user.join("sdk/go1.22.10").exists());
+}
