@@ -798,3 +798,57 @@ fn a_shared_store_under_programdata_serves_a_users_shims() {
     assert_eq!(tree(&shared), before, "the shared store is untouched");
     assert!(!user.join("sdk/go1.22.10").exists());
 }
+
+/// An Azure Pipelines agent on Windows: `gvx setup` prints the `##vso` line that puts the
+/// shims first for later steps (and the user Path edit, undone after), and `gvx doctor --ci`
+/// passes once they are first, and fails on a GOROOT set to another Go.
+#[test]
+fn azure_setup_and_the_doctor_ci_gate_on_a_windows_agent() {
+    let Some(w) = world() else {
+        return;
+    };
+    let _lock = registry();
+    let mut restore = Restore::new(w);
+    restore.value(USER_ENV, "Path");
+    let bin = w.win(&w.home().join("bin"));
+    let out = built_gvx(w).arg("setup").env("TF_BUILD", "True").run();
+    out.success();
+    assert!(
+        out.stdout
+            .contains(&format!("##vso[task.prependpath]{bin}")),
+        "{out}"
+    );
+    built_gvx(w).args(["setup", "--undo"]).run().success();
+
+    let dir = w.scratch("azure-agent");
+    let gate = |extra: &str| {
+        w.batch(
+            &dir,
+            &[
+                "@echo off".into(),
+                format!("set PATH={bin};%PATH%"),
+                extra.into(),
+                format!("\"{}\" doctor --ci", w.win(&windows_bin("gvx.exe"))),
+            ],
+        )
+        .run()
+    };
+    let failed = |out: &crate::support::Output| -> Vec<String> {
+        let report: serde_json::Value =
+            serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("no JSON ({e}): {out}"));
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "fail")
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let out = gate("");
+    assert_eq!(failed(&out), Vec::<String>::new(), "{out}");
+    assert_eq!(out.code(), Some(0), "{out}");
+
+    let out = gate(r"set GOROOT=C:\Program Files\Go");
+    assert_eq!(failed(&out), ["goroot"], "{out}");
+    assert_eq!(out.code(), Some(1), "{out}");
+}
