@@ -25,3 +25,4 @@ pub mod shimfarm;
 pub mod source;
 pub mod storefs;
 pub mod sumdb;
+pub mod uninstall;
