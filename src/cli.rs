@@ -29,6 +29,8 @@ pub struct Cli {
 pub enum Command {
     Install(commands::install::Install),
     Uninstall(commands::uninstall::Uninstall),
+    Upgrade(commands::upgrade::Upgrade),
+    Prune(commands::prune::Prune),
     List(commands::list::List),
     Use(commands::use_::Use),
     Current(commands::current::Current),
@@ -81,6 +83,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Install(c) => c.run(&cx),
         Command::Uninstall(c) => c.run(&cx),
+        Command::Upgrade(c) => c.run(&cx),
+        Command::Prune(c) => c.run(&cx),
         Command::List(c) => c.run(&cx),
         Command::Use(c) => c.run(&cx),
         Command::Current(c) => c.run(&cx),
