@@ -17,3 +17,4 @@ mod shells;
 mod shim;
 mod support;
 mod support_selftest;
+mod upgrade;
