@@ -213,7 +213,7 @@ fn upgrade_prune_moves_the_default_first_and_leaves_a_shared_store_alone() {
         text(&out)
     );
     assert!(
-        stdout(&out).contains(&format!("1.21.0  not on a line being upgraded")),
+        stdout(&out).contains("1.21.0  not on a line being upgraded"),
         "{}",
         text(&out)
     );
