@@ -21,6 +21,12 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// Say what gvx decides and why, on stderr: the selection, cache hits, every URL with its
+    /// status and time, each verification step (`-vv`: more detail). GVX_VERBOSE=1 does the
+    /// same for scripts, and makes the shim say which SDK it runs.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -62,6 +68,8 @@ pub fn completion_script(shell: clap_complete::Shell) -> String {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let from_env = gvx_shims::shim::verbosity(crate::env::var(crate::env::GVX_VERBOSE).as_deref());
+    crate::report::verbose(cli.verbose.max(from_env));
     let store = Store::from_env().map_err(|e| {
         Error::new(Exit::Environment, e.to_string())
             .hint("set GVX_HOME to the directory gvx should use")

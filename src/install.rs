@@ -178,6 +178,7 @@ fn put_in_place(
     let staging = crate::storefs::temp_dir_in(&store.staging_dir(), "install-")
         .map_err(|e| crate::storefs::write_error(e, "installing"))?;
     let sdk = staging.path().join("go");
+    log::info!("staging {} in {}", version.name(), staging.path().display());
     fs_err::create_dir(&sdk).map_err(|e| crate::storefs::write_error(e, "installing"))?;
     let Fetched {
         provenance,
@@ -217,6 +218,7 @@ fn put_in_place(
         let _ = platform::rename(&replaced, &target);
         return Err(storing(e));
     }
+    log::info!("renamed the verified tree into {}", target.display());
     manifest.commit().map_err(storing)?;
     provenance_file.commit().map_err(storing)?;
     if let Some(shims) = shims {

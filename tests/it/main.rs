@@ -18,3 +18,4 @@ mod shim;
 mod support;
 mod support_selftest;
 mod upgrade;
+mod verbose;

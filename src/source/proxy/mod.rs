@@ -172,6 +172,14 @@ pub fn fetch(
         )
         .hint(format!("nothing was installed; {proxy} served other bytes than the checksum database proves. Report it to whoever runs that proxy")));
     }
+    match &proof {
+        Some((_, proof)) => {
+            log::info!("{module}: the zip hashes as {h1}, as {} proves", proof.name)
+        }
+        None => log::info!(
+            "{module}: the zip hashes as {h1} (no checksum database: GOSUMDB=off for a file:// GOPROXY)"
+        ),
+    }
     let extracted = archive::extract_module_zip(&zip, sdk, &module, &Limits::default())
         .map_err(|e| Error::new(e.kind(), e.to_string()).hint(e.hint().unwrap_or_default()))?;
     restore_go_mod_files(sdk).map_err(|e| crate::storefs::write_error(e, "installing"))?;
