@@ -28,6 +28,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Install(commands::install::Install),
+    Adopt(commands::adopt::Adopt),
     Uninstall(commands::uninstall::Uninstall),
     List(commands::list::List),
     Use(commands::use_::Use),
@@ -69,6 +70,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let cx = Context::new(store, cli.quiet, refresh, completion_script);
     match cli.command {
         Command::Install(c) => c.run(&cx),
+        Command::Adopt(c) => c.run(&cx),
         Command::Uninstall(c) => c.run(&cx),
         Command::List(c) => c.run(&cx),
         Command::Use(c) => c.run(&cx),

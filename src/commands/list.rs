@@ -78,9 +78,9 @@ impl List {
                 _ => format!("  {version}"),
             };
             text.push_str(&mark);
-            // The official archive is the norm; a module-proxy install says so.
-            if let Some(p @ Provenance::Proxy { .. }) = provenance::read(&cx.store, version) {
-                text.push_str(&format!("  [from proxy {}]", p.source_url()));
+            // The official archive is the norm; a module-proxy install or an adopted SDK says so.
+            if let Some(note) = provenance::read(&cx.store, version).and_then(|p| p.note()) {
+                text.push_str(&format!("  [{note}]"));
             }
             text.push('\n');
         }
