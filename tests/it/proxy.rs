@@ -54,7 +54,7 @@ fn install_json(home: &TestHome, args: &[&str]) -> Value {
 }
 
 /// No SDK, no partial tree, no manifest: the store as a failed install must leave it.
-fn assert_nothing_installed(home: &TestHome) {
+pub fn assert_nothing_installed(home: &TestHome) {
     let sdk = home.gvx_home().join("sdk");
     let left: Vec<String> = fs::read_dir(&sdk)
         .map(|d| {
