@@ -331,3 +331,25 @@ fn what_is_not_an_sdk_is_said() {
     assert!(stderr_of(&assert).contains("has no bin/go"));
     assert_nothing_installed(&f.home);
 }
+
+/// A real SDK (go1.22.10 for linux/amd64, unpacked from its archive), proven against a
+/// database that signed distpack's module form of it: every real file lands where the module
+/// puts it, and the adopted `go` runs.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+#[test]
+fn adopts_a_real_sdk() {
+    let Some(goroot) = crate::support::goproxy::real_goroot("1.22.10") else {
+        return;
+    };
+    let f = Fixture::new(&[&goroot]);
+    f.adopt(&[&goroot.display().to_string()])
+        .success()
+        .stderr(predicate::str::contains("adopted, proven by sumdb.test"));
+    f.home
+        .cmd_path(f.home.gvx_home().join("bin/go"))
+        .args(["env", "GOROOT", "GOVERSION"])
+        .assert()
+        .success()
+        .stdout(format!("{}\ngo1.22.10\n", f.store_sdk("1.22.10").display()));
+    f.home.gvx().arg("verify").assert().success();
+}
