@@ -5,41 +5,36 @@
 //! built independently of gvx), so gvx's mapping of the tree to the module is what is tested.
 
 use crate::proxy::assert_nothing_installed;
-use crate::support::goproxy::{GoProxy, Sumdb, ToolchainZip, distpack_mode};
+use crate::support::goproxy::{ToolchainZip, distpack_mode};
 use crate::support::{TestHome, host_os_arch};
 use predicates::prelude::*;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-const DB: &str = "sumdb.test";
-
-/// A home whose GOPROXY serves only a checksum database (no toolchain to download) that
-/// holds a record for each of `sdks`, and the SDK trees themselves in `<root>/sdks/`.
+/// A home whose GOPROXY carries a checksum database with a record for each of `proven`
+/// (distpack's module form of the tree, as `support::goproxy` builds it) and no toolchain zip:
+/// adopting downloads nothing.
 struct Fixture {
     home: TestHome,
 }
 
 impl Fixture {
     fn new(proven: &[&Path]) -> Fixture {
-        let home = TestHome::new();
-        let proxy = GoProxy::new(&home.root().join("proxy"));
-        let mut db = Sumdb::new(DB, 11);
-        db.add_fillers(40);
         let (os, arch) = host_os_arch();
-        for dir in proven {
-            let version = fs::read_to_string(dir.join("VERSION")).unwrap();
-            let version = version.lines().next().unwrap().to_owned();
-            db.add_toolchain(&ToolchainZip::from_sdk_tree(dir, &version, os, arch));
+        let zips: Vec<ToolchainZip> = proven
+            .iter()
+            .map(|dir| {
+                let version = fs::read_to_string(dir.join("VERSION")).unwrap();
+                let version = version.lines().next().unwrap().to_owned();
+                ToolchainZip::from_sdk_tree(dir, &version, os, arch)
+            })
+            .collect();
+        let f = crate::proxy::fixture(&zips, 40);
+        for zip in &zips {
+            fs::remove_file(f.proxy.zip_path(&zip.module_version())).unwrap();
         }
-        proxy.publish_sumdb(&db);
-        let home = home
-            .env("GOPROXY", &proxy.url())
-            .env("GOSUMDB", &db.vkey())
-            // Nothing is downloaded: an adoption must not need the index or a mirror.
-            .env("GVX_GO_INDEX", "http://127.0.0.1:9/unreachable-index.json")
-            .env("GVX_GO_MIRROR", "http://127.0.0.1:9/unreachable");
-        Fixture { home }
+        Fixture { home: f.home }
     }
 
     fn adopt(&self, args: &[&str]) -> assert_cmd::assert::Assert {
@@ -85,6 +80,14 @@ fn sdk_tree(dir: &Path, version: &str) -> PathBuf {
         write(dir, &rel, &data);
     }
     dir.to_owned()
+}
+
+/// `<scratch>/go`, a go1.22.10 tree the fixture's database proves.
+fn proven_go() -> (tempfile::TempDir, PathBuf, Fixture) {
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = sdk_tree(&scratch.path().join("go"), "1.22.10");
+    let f = Fixture::new(&[&dir]);
+    (scratch, dir, f)
 }
 
 fn write(dir: &Path, rel: &str, data: &[u8]) {
@@ -178,13 +181,17 @@ fn adopts_a_tree_the_checksum_database_proves_and_leaves_the_original() {
                 "from {shown}: adopted, proven by sumdb.test: h1:"
             ))),
         );
-    // The shims run it like any installed SDK.
-    f.home
+    // The shims run the store's copy, not the original.
+    let goroot = f
+        .home
         .cmd_path(f.home.gvx_home().join("bin/go"))
-        .arg("version")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("go1.22.10"));
+        .args(["env", "GOROOT"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&goroot.stdout).trim(),
+        sdk.display().to_string()
+    );
 
     // Adopting it again does nothing.
     f.adopt(&[&shown])
@@ -192,20 +199,19 @@ fn adopts_a_tree_the_checksum_database_proves_and_leaves_the_original() {
         .stderr(predicate::str::contains("go1.22.10 is already installed"));
 
     // `gvx verify` re-checks the adopted tree.
-    fs::write(sdk.join("src/cmd/go/main.go"), "package main // changed\n").unwrap();
-    f.home
-        .gvx()
-        .arg("verify")
-        .assert()
-        .code(5)
-        .stdout(predicate::str::contains("go1.22.10: FAILED"));
+    fs::remove_file(sdk.join("bin/gofmt")).unwrap();
+    let out = f.home.gvx().arg("verify").output().unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("go1.22.10: FAILED: files 1 missing (bin/gofmt)"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn refuses_a_tree_with_one_changed_file() {
-    let scratch = tempfile::tempdir().unwrap();
-    let dir = sdk_tree(&scratch.path().join("go"), "1.22.10");
-    let f = Fixture::new(&[&dir]);
+    let (_scratch, dir, f) = proven_go();
     write(&dir, "src/cmd/go/main.go", b"package main // changed\n");
     let assert = f.adopt(&[&dir.display().to_string()]).code(5);
     let stderr = stderr_of(&assert);
@@ -220,9 +226,7 @@ fn refuses_a_tree_with_one_changed_file() {
 
 #[test]
 fn refuses_a_tool_added_to_bin_naming_it_and_unverified_takes_it_as_found() {
-    let scratch = tempfile::tempdir().unwrap();
-    let dir = sdk_tree(&scratch.path().join("go"), "1.22.10");
-    let f = Fixture::new(&[&dir]);
+    let (_scratch, dir, f) = proven_go();
     write(&dir, "bin/gopls", b"#!/bin/sh\necho gopls\n");
     let shown = dir.display().to_string();
     let assert = f.adopt(&[&shown]).code(5);
