@@ -283,7 +283,20 @@ fn replace_with_link(cx: &Context, original: &Path, target: &Path) -> Result<()>
         ))
     };
     crate::platform::rename(original, &aside).map_err(|e| kept(e, "move it aside"))?;
-    if let Err(e) = crate::platform::link_dir(target, original) {
+    // A link is only as good as what can be read through it (wine, for one, makes empty
+    // junctions).
+    let linked = crate::platform::link_dir(target, original).and_then(|()| {
+        let through = fs_err::read(original.join("VERSION"))?;
+        if through == fs_err::read(target.join("VERSION"))? {
+            Ok(())
+        } else {
+            Err(std::io::Error::other(
+                "the link was made but does not lead into the store",
+            ))
+        }
+    });
+    if let Err(e) = linked {
+        let _ = crate::platform::remove_link(original);
         let _ = crate::platform::rename(&aside, original);
         return Err(kept(e, "make a link in its place"));
     }

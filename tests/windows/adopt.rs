@@ -100,4 +100,33 @@ fn adopts_the_msi_layout_proven_by_a_checksum_database() {
     assert_eq!(kept(), before);
     let staging = other.join("sdk/.staging");
     assert!(!staging.exists() || fs::read_dir(&staging).unwrap().next().is_none());
+
+    // --move (golang.org/dl's layout): the original path leads into the store afterwards,
+    // through a junction or, where wine cannot make one, a directory symlink; if neither can
+    // be made the original is put back, whole, and gvx says so (exit 7).
+    fs::remove_file(msi.join("bin/gopls.exe")).unwrap();
+    let dl = w.scratch("adopt-move").join("sdk/go1.22.10");
+    fs::create_dir_all(dl.parent().unwrap()).unwrap();
+    let cp = Command::new("cp")
+        .arg("-al")
+        .arg(&msi)
+        .arg(&dl)
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    let moved = new_store(w, "adopt-moved");
+    let out = run(&moved, &["--move", &w.win(&dl)]);
+    match out.code() {
+        Some(0) => {
+            assert!(out.stderr.contains("is now a link to"), "{out}");
+            let go = w.wine(&w.win(&dl.join("bin/go.exe"))).arg("version").run();
+            assert_eq!(go.success(), go_version_line(DEFAULT), "{go}");
+        }
+        Some(7) => {
+            assert!(out.stderr.contains("was not moved"), "{out}");
+            assert_eq!(tree(&dl), tree(&msi), "the original is back as it was");
+        }
+        _ => panic!("{out}"),
+    }
+    assert!(moved.join("sdk/go1.22.10/bin/go.exe").is_file());
 }
