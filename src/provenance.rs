@@ -86,13 +86,11 @@ impl Provenance {
         }
     }
 
-    /// `from <source>: <verification>`, or for an adopted SDK where it was adopted from and
-    /// what proved it, for `gvx verify` and the install's last line.
+    /// `from <source>: <verification>` (for an adopted SDK, the directory it came from), for
+    /// `gvx verify` and the install's last line.
     pub fn describe(&self) -> String {
         match self {
-            Provenance::Adopted { from, .. } => {
-                format!("adopted from {from}: {}", self.verification())
-            }
+            Provenance::Adopted { from, .. } => format!("from {from}: {}", self.verification()),
             _ => format!("from {}: {}", self.source(), self.verification()),
         }
     }

@@ -112,7 +112,7 @@ impl Sdk {
 /// `pkg/tool/<goos>_<goarch>` (the one for `host` when there are several), without running
 /// anything in it. `host` is `(goos, goarch)`.
 pub fn inspect(dir: &Path, host: (&str, &str)) -> Result<Sdk> {
-    let root = fs_err::canonicalize(dir).map_err(|e| {
+    let root = std::fs::canonicalize(dir).map_err(|e| {
         let kind = if e.kind() == std::io::ErrorKind::NotFound {
             Exit::NotFound
         } else {
