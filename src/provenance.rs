@@ -178,3 +178,53 @@ pub fn read(store: &Store, version: &GoVersion) -> Option<Provenance> {
     let text = fs_err::read_to_string(path(store, version)).ok()?;
     serde_json::from_str(&text).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn adopted(sumdb: Option<SumdbProof>) -> Provenance {
+        let proven = sumdb.is_some();
+        Provenance::Adopted {
+            from: "/usr/local/go".into(),
+            module: proven.then(|| "golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64".into()),
+            h1: proven.then(|| "h1:abc=".into()),
+            sumdb,
+        }
+    }
+
+    #[test]
+    fn an_adopted_sdk_says_what_proved_it() {
+        let proof = SumdbProof {
+            name: "sum.golang.org".into(),
+            record_id: 7,
+            tree_size: 9,
+            tree_hash: "x".into(),
+        };
+        let proven = adopted(Some(proof));
+        assert_eq!(proven.source(), "adopted");
+        assert_eq!(proven.note().unwrap(), "adopted, proven by sum.golang.org");
+        assert_eq!(
+            proven.describe(),
+            "from /usr/local/go: adopted, proven by sum.golang.org: h1:abc= (record 7 in a tree of 9)"
+        );
+        assert_eq!(
+            proven.proven_module(),
+            Some((
+                "golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64",
+                "h1:abc="
+            ))
+        );
+        let unverified = adopted(None);
+        assert_eq!(unverified.note().unwrap(), "adopted, unverified");
+        assert!(unverified.describe().contains("adopted, unverified"));
+        assert_eq!(unverified.proven_module(), None);
+        // Recorded as JSON and read back.
+        let json = serde_json::to_string(&unverified).unwrap();
+        assert!(json.contains(r#""source":"adopted""#), "{json}");
+        assert_eq!(
+            serde_json::from_str::<Provenance>(&json).unwrap(),
+            unverified
+        );
+    }
+}
