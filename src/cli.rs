@@ -34,6 +34,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Install(commands::install::Install),
+    Adopt(commands::adopt::Adopt),
     Uninstall(commands::uninstall::Uninstall),
     Upgrade(commands::upgrade::Upgrade),
     Prune(commands::prune::Prune),
@@ -90,6 +91,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let cx = Context::new(store, cli.quiet, refresh, completion_script);
     match cli.command {
         Command::Install(c) => c.run(&cx),
+        Command::Adopt(c) => c.run(&cx),
         Command::Uninstall(c) => c.run(&cx),
         Command::Upgrade(c) => c.run(&cx),
         Command::Prune(c) => c.run(&cx),

@@ -128,6 +128,11 @@ pub fn install_file(
     source::file::install(cx, path, sha256, &Portal { cx, options })
 }
 
+/// The pipeline for a source that drives it from outside this module (`gvx adopt`).
+pub fn pipeline(cx: &Context, options: Options) -> impl Pipeline<Installed = Installed> + '_ {
+    Portal { cx, options }
+}
+
 /// [`put_in_place`] for the sources that drive it.
 struct Portal<'a> {
     cx: &'a Context,
@@ -229,13 +234,16 @@ fn put_in_place(
         default.commit(store)?;
     }
     drop(staging);
+    let verb = match provenance {
+        crate::provenance::Provenance::Adopted { .. } => "adopted",
+        _ => "installed",
+    };
     cx.status(&format!(
-        "installed {} in {:.1}s ({})\n  from {}: {}",
+        "{verb} {} in {:.1}s ({})\n  {}",
         version.name(),
         started.elapsed().as_secs_f64(),
         target.display(),
-        provenance.source(),
-        provenance.verification()
+        provenance.describe()
     ));
     if options.into_shared {
         cx.status(&format!(

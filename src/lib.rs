@@ -2,6 +2,7 @@
 //! project through `go`/`gofmt` shims. The selection itself lives in the `gvx-shims` crate so
 //! that the shim and the CLI share one implementation.
 
+pub mod adopt;
 pub mod archive;
 pub mod cli;
 pub mod commands;

@@ -129,7 +129,10 @@ pub fn plan_here(cx: &Context, lines: Option<&[(u64, u64)]>, assumed: &Assumed) 
         Outcome::Install(_) => None,
     });
     let adopted = |sdk: &Sdk| {
-        provenance::read(&sdk.store(), &sdk.version).is_some_and(|p| p.source() == "adopted")
+        matches!(
+            provenance::read(&sdk.store(), &sdk.version),
+            Some(provenance::Provenance::Adopted { .. })
+        )
     };
     Ok(plan(
         &sdks,

@@ -1,5 +1,6 @@
 //! One file per subcommand; each is a clap `Args` struct with a small `run`.
 
+pub mod adopt;
 pub mod completions;
 pub mod current;
 pub mod doctor;

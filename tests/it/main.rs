@@ -5,6 +5,7 @@
 
 #![cfg(unix)]
 
+mod adopt;
 mod doctor;
 mod exec;
 mod exit_codes;

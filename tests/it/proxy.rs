@@ -15,10 +15,10 @@ const DB: &str = "sumdb.test";
 
 /// A proxy in the home's temp dir serving `zips`, with a database of `fillers` made-up
 /// records plus one record per zip; `GOPROXY`/`GOSUMDB` point at them.
-struct Fixture {
-    home: TestHome,
-    proxy: GoProxy,
-    db: Sumdb,
+pub struct Fixture {
+    pub home: TestHome,
+    pub proxy: GoProxy,
+    pub db: Sumdb,
 }
 
 fn host_zip(version: &str) -> ToolchainZip {
@@ -26,7 +26,7 @@ fn host_zip(version: &str) -> ToolchainZip {
     ToolchainZip::fake(version, os, arch)
 }
 
-fn fixture(zips: &[ToolchainZip], fillers: usize) -> Fixture {
+pub fn fixture(zips: &[ToolchainZip], fillers: usize) -> Fixture {
     let home = TestHome::new();
     let proxy = GoProxy::new(&home.root().join("proxy"));
     let mut db = Sumdb::new(DB, 7);
@@ -54,7 +54,7 @@ fn install_json(home: &TestHome, args: &[&str]) -> Value {
 }
 
 /// No SDK, no partial tree, no manifest: the store as a failed install must leave it.
-fn assert_nothing_installed(home: &TestHome) {
+pub fn assert_nothing_installed(home: &TestHome) {
     let sdk = home.gvx_home().join("sdk");
     let left: Vec<String> = fs::read_dir(&sdk)
         .map(|d| {

@@ -22,7 +22,7 @@ const RECORD: &str = r"HKCU\Software\gvx";
 const SEEDED: &str = r"%USERPROFILE%\tools;C:\foo";
 const DEFAULT_ENTRY: &str = r"%USERPROFILE%\.gvx\bin";
 
-fn registry() -> MutexGuard<'static, ()> {
+pub(crate) fn registry() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -102,7 +102,7 @@ fn mirror(w: &World) -> &'static Mirror {
 }
 
 /// A new store, `C:\t\<name>\gvx home`, with gvx.exe and gvx-shim.exe in its `bin`.
-fn new_store(w: &World, name: &str) -> PathBuf {
+pub(crate) fn new_store(w: &World, name: &str) -> PathBuf {
     let store = w.scratch(name).join("gvx home");
     fs::create_dir_all(store.join("bin")).unwrap();
     for exe in ["gvx.exe", "gvx-shim.exe"] {
@@ -112,7 +112,7 @@ fn new_store(w: &World, name: &str) -> PathBuf {
 }
 
 /// `gvx.exe` of `store`, with `GVX_HOME` and the loopback mirror.
-fn gvx(w: &World, store: &Path) -> crate::support::Wine {
+pub(crate) fn gvx(w: &World, store: &Path) -> crate::support::Wine {
     let m = mirror(w);
     w.wine(&w.win(&store.join("bin/gvx.exe")))
         .env("GVX_HOME", w.win(store))
@@ -126,7 +126,7 @@ fn built_gvx(w: &World) -> crate::support::Wine {
 }
 
 /// Every file under `dir` with its size, sorted.
-fn tree(dir: &Path) -> Vec<(String, u64)> {
+pub(crate) fn tree(dir: &Path) -> Vec<(String, u64)> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_owned()];
     while let Some(next) = pending.pop() {
@@ -151,7 +151,7 @@ fn tree(dir: &Path) -> Vec<(String, u64)> {
     found
 }
 
-fn go_version_line(version: &str) -> String {
+pub(crate) fn go_version_line(version: &str) -> String {
     format!("go version go{version} windows/amd64\n")
 }
 
