@@ -4,8 +4,9 @@
 #
 #   Debian packages: wine wine64 gcc-mingw-w64-x86-64 shellcheck bash dash zsh
 #                    fish busybox hyperfine openssl util-linux (runuser)
+#                    gcc-aarch64-linux-gnu qemu-user (the arm64 lane)
 #                    (+ python3 / python3-pip if missing)
-#   rustup target:   x86_64-pc-windows-gnu
+#   rustup targets:  x86_64-pc-windows-gnu aarch64-unknown-linux-gnu
 #
 # As root, missing packages are installed with
 # `apt-get update && apt-get install -y --no-install-recommends ...` (only when
@@ -51,6 +52,8 @@ need busybox busybox
 need hyperfine hyperfine
 need openssl openssl
 need util-linux runuser /usr/sbin/runuser /sbin/runuser
+need gcc-aarch64-linux-gnu aarch64-linux-gnu-gcc
+need qemu-user qemu-aarch64 /usr/bin/qemu-aarch64
 need python3 python3
 if ! python3 -c 'import pip' >/dev/null 2>&1; then
     missing+=(python3-pip)
@@ -79,13 +82,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
     done
 fi
 
-# Rust cross target for the Windows lane (for the toolchain that
+# Rust cross targets for the Windows and arm64 lanes (for the toolchain that
 # rust-toolchain.toml selects, hence the cd to the repo root above).
 if ! command -v rustup >/dev/null 2>&1; then
-    log "rustup not found; it is needed for the x86_64-pc-windows-gnu target"
+    log "rustup not found; it is needed for the x86_64-pc-windows-gnu and aarch64-unknown-linux-gnu targets"
     exit 1
 fi
-if ! rustup target list --installed 2>/dev/null | grep -qx 'x86_64-pc-windows-gnu'; then
-    log "adding rust target x86_64-pc-windows-gnu"
-    rustup target add x86_64-pc-windows-gnu >&2
-fi
+installed_targets=$(rustup target list --installed 2>/dev/null || true)
+for target in x86_64-pc-windows-gnu aarch64-unknown-linux-gnu; do
+    if ! grep -qx "$target" <<<"$installed_targets"; then
+        log "adding rust target $target"
+        rustup target add "$target" >&2
+    fi
+done

@@ -10,6 +10,8 @@
 #   GVX_TEST_SDKS         real Go SDK archives + index.json  (scripts/real-sdks.sh)
 #   GVX_WINEPREFIX        prepared wine prefix                (scripts/wine-prefix.sh)
 #   GVX_TEST_WINDOWS_BIN  <target dir>/x86_64-pc-windows-gnu/release (gvx.exe, gvx-shim.exe)
+#   GVX_TEST_ARM64_BIN    <target dir>/aarch64-unknown-linux-gnu/release (scripts/arm64.sh,
+#                         which also registers qemu-aarch64 with binfmt_misc)
 #
 # The host binaries (gvx, gvx-shim) are built too, before `cargo test`.
 #
@@ -66,8 +68,11 @@ export GVX_TEST_WINDOWS_BIN
     exit 1
 }
 
-printf '\nGVX_TEST_SDKS=%s\nGVX_WINEPREFIX=%s\nGVX_TEST_WINDOWS_BIN=%s\n' \
-    "$GVX_TEST_SDKS" "$GVX_WINEPREFIX" "$GVX_TEST_WINDOWS_BIN" >&2
+step "arm64 binaries" fixture_dir GVX_TEST_ARM64_BIN scripts/arm64.sh
+export GVX_TEST_ARM64_BIN
+
+printf '\nGVX_TEST_SDKS=%s\nGVX_WINEPREFIX=%s\nGVX_TEST_WINDOWS_BIN=%s\nGVX_TEST_ARM64_BIN=%s\n' \
+    "$GVX_TEST_SDKS" "$GVX_WINEPREFIX" "$GVX_TEST_WINDOWS_BIN" "$GVX_TEST_ARM64_BIN" >&2
 
 # The integration tests run target/release/gvx, which expects gvx-shim (another
 # package's binary, which `cargo test` alone does not build) beside it.

@@ -9,5 +9,7 @@ mod goproxy;
 mod gvx;
 #[path = "../it/support/lanes.rs"]
 mod lanes;
+#[path = "../common/serve.rs"]
+mod serve;
 mod shim;
 mod support;
