@@ -7,10 +7,12 @@ the figures.
   bench/run.py                 # everything (~6 minutes on 2 cores; results: bench/README.md)
   bench/run.py shim            # go version / go env GOROOT / go list -m / go build, 100 in a row
   bench/run.py install         # gvx install vs curl | tee >(sha256sum) | tar xz vs mise install
+  bench/run.py toolchain       # gvx install --source proxy vs Go's own GOTOOLCHAIN switch (same proxy)
   bench/run.py cli             # gvx list --remote, gvx current, eval "$(gvx env)" (and mise's)
 
 Environment: BENCH_SHIM_RUNS (default 40), BENCH_LOOP_RUNS (5), BENCH_RUNS (installs, 5),
-BENCH_CLI_RUNS (30); GVX_TEST_SDKS (the real SDK archives, else scripts/real-sdks.sh prepares
+BENCH_CLI_RUNS (30), BENCH_TOOLCHAIN_RUNS (BENCH_RUNS), BENCH_OLD_GO (the go that switches,
+1.21.13); GVX_TEST_SDKS (the real SDK archives, else scripts/real-sdks.sh prepares
 them); MISE_BIN (a mise binary; else `mise` on PATH, else npm installs @jdxcode/mise-linux-x64
 into ~/.cache/gvx-bench/mise); BENCH_NO_MISE=1 leaves mise out.
 
@@ -415,6 +417,123 @@ def bench_install(release, url, sdks, mise_bin, why_not):
         print(f"\n(mise left out: {why_not})")
 
 
+def toolchain_fixture(out, old):
+    """The module proxy + checksum database of bench/toolchain_proxy.rs (the integration tests'
+    fixtures: the real SDK in module form, a sumdb signed with a test key) written to `out`;
+    returns its `key value` lines as a dict (`goroot <v>` and `h1 <v>` keyed by version)."""
+    result = subprocess.run(["cargo", "test", "--release", "--quiet", "--bench", "toolchain_proxy", "--",
+                             out, VERSION, "--goroot", old], cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"bench/toolchain_proxy.rs failed:\n{result.stderr[-2000:]}")
+    info = {}
+    for line in result.stdout.splitlines():
+        key, _, value = line.partition(" ")
+        if key in ("goroot", "h1"):
+            version, _, value = value.partition(" ")
+            key = f"{key} {version}"
+        info[key] = value
+    return info
+
+
+def make_writable(path):
+    """Go's module cache is read-only; `rm -rf` needs the directories writable."""
+    subprocess.run(["chmod", "-R", "u+w", path], check=False, stderr=subprocess.DEVNULL)
+
+
+def bench_toolchain(release, url):
+    """gvx install --source proxy against Go's own GOTOOLCHAIN switch, through the same loopback
+    module proxy and checksum database."""
+    runs = int(os.environ.get("BENCH_TOOLCHAIN_RUNS", os.environ.get("BENCH_RUNS", "5")))
+    old = os.environ.get("BENCH_OLD_GO", "1.21.13")
+    gvx = release["gvx"]
+    fixture_dir = tempfile.mkdtemp(prefix="gvx-bench-toolchain-proxy-")
+    try:
+        started = time.time()
+        info = toolchain_fixture(fixture_dir, old)
+        proxy_url = serve(info["proxy"])
+        name = info["sumdb"]
+        gosumdb = f"{info['vkey']} {proxy_url}/sumdb/{name}"
+        old_go = os.path.join(info[f"goroot {old}"], "bin", "go")
+        print(f"  toolchain proxy: go{VERSION} in module form ({info[f'h1 {VERSION}']}), sumdb {name}, "
+              f"served at {proxy_url} (prepared in {time.time() - started:.0f} s); old go: {old_go}")
+        base = {k: v for k, v in os.environ.items()
+                if not k.startswith(("GO", "GVX_", "CGO_")) and k != "PATH"}
+        # PATH without gvx's bin/: GOTOOLCHAIN=go1.X.Y runs a `go1.X.Y` found on PATH instead.
+        base.update(PATH="/usr/bin:/bin", GOPROXY=proxy_url, GOSUMDB=gosumdb, GOFLAGS="", GOENV="off")
+
+        table = Table(f"go{VERSION} from the loopback module proxy + checksum database, cold: medians of {runs}",
+                      ["filesystem", f"GOTOOLCHAIN=go{VERSION} go version (go{old})",
+                       "gvx install --source proxy", "gvx / go", "target"])
+        rss = Table("Toolchain download peak RSS (GNU time)",
+                    ["filesystem", f"go{old} switching", "gvx install --source proxy"])
+        for label, fs_base in (("tmpfs (/dev/shm)", "/dev/shm"), ("disk (" + tempfile.gettempdir() + ")", tempfile.gettempdir())):
+            if not os.path.isdir(fs_base):
+                continue
+            work = tempfile.mkdtemp(prefix="gvx-bench-toolchain-", dir=fs_base)
+            try:
+                counter = iter(range(10**6))
+                cwd = os.path.join(work, "cwd")  # no go.mod
+                os.makedirs(cwd)
+
+                def gvx_env(d):
+                    return dict(base, HOME=os.path.join(d, "home"), GVX_HOME=os.path.join(d, "gvx"),
+                                GVX_GO_INDEX=f"{url}/index.json", GVX_GO_MIRROR=url)
+
+                def go_env(d):
+                    return dict(base, HOME=os.path.join(d, "home"), GOPATH=os.path.join(d, "gopath"),
+                                GOMODCACHE=os.path.join(d, "modcache"), GOCACHE=os.path.join(d, "gocache"),
+                                GOTOOLCHAIN=f"go{VERSION}")
+
+                gvx_argv = [gvx, "install", "--quiet", "--source", "proxy", VERSION]
+                go_argv = [old_go, "version"]
+
+                def a():
+                    d = os.path.join(work, f"a{next(counter)}")
+                    os.sync()
+                    t = run_once(gvx_argv, gvx_env(d), cwd)
+                    shutil.rmtree(d)
+                    return t
+
+                def b():
+                    d = os.path.join(work, f"b{next(counter)}")
+                    os.sync()
+                    t = run_once(go_argv, go_env(d), cwd)
+                    make_writable(d)
+                    shutil.rmtree(d)
+                    return t
+
+                # Once untimed: both must land on go{VERSION} through the loopback servers.
+                d = os.path.join(work, "check")
+                out = sh([old_go, "env", "GOROOT", "GOVERSION"], env=go_env(d), cwd=cwd).split()
+                if out[1] != f"go{VERSION}" or not out[0].startswith(os.path.join(d, "modcache")):
+                    raise SystemExit(f"go{old} with GOTOOLCHAIN=go{VERSION} ran {out}")
+                sh(gvx_argv, env=gvx_env(d), cwd=cwd)
+                ours = sh([os.path.join(d, "gvx", "sdk", f"go{VERSION}", "bin", "go"), "version"], env=base)
+                if f"go{VERSION} " not in ours:
+                    raise SystemExit(f"gvx installed {ours}")
+                make_writable(d)
+                shutil.rmtree(d)
+
+                med = rounds(runs, {"go": b, "gvx": a})
+                table.add(label, f"{med['go']:.2f} s", f"{med['gvx']:.2f} s", ratio(med["gvx"], med["go"]), "<= 0.50x")
+                d = os.path.join(work, "rss")
+                rg = peak_rss_mib(gvx_argv, gvx_env(d), cwd)
+                rb = peak_rss_mib(go_argv, go_env(d), cwd)
+                rss.add(label, f"{rb:.1f} MiB", f"{rg:.1f} MiB")
+            finally:
+                make_writable(work)
+                shutil.rmtree(work, ignore_errors=True)
+        table.print()
+        rss.print()
+        print(f"\n(GOPROXY=http://127.0.0.1:…, GOSUMDB=\"{name}+… http://127.0.0.1:…/sumdb/{name}\", GOFLAGS=, "
+              "GOENV=off, PATH=/usr/bin:/bin for both; a fresh GVX_HOME, GOPATH and GOMODCACHE each run; `sync` "
+              "before each. Go downloads the zip into its module cache, checks it against the sumdb, unpacks it, "
+              f"then execs go{VERSION}'s `go version`; gvx looks the module up in the sumdb, downloads the zip into "
+              "its staging directory, checks its structure and h1:, unpacks it and hashes every file for its manifest)")
+    finally:
+        shutil.rmtree(fixture_dir, ignore_errors=True)
+
+
 def bench_cli(release, url, sdks, mise_bin, why_not):
     runs = int(os.environ.get("BENCH_CLI_RUNS", "30"))
     work = tempfile.mkdtemp(prefix="gvx-bench-cli-")
@@ -458,7 +577,7 @@ def bench_cli(release, url, sdks, mise_bin, why_not):
 
 
 def main():
-    cases = sys.argv[1:] or ["shim", "install", "cli"]
+    cases = sys.argv[1:] or ["shim", "install", "toolchain", "cli"]
     release = build()
     sdks = sdks_dir()
     url = serve(sdks)
@@ -474,11 +593,14 @@ def main():
         bench_shim(release, url, sdks, mise_bin, why_not)
     if "install" in cases:
         bench_install(release, url, sdks, mise_bin, why_not)
+    if "toolchain" in cases:
+        bench_toolchain(release, url)
     if "cli" in cases:
         bench_cli(release, url, sdks, mise_bin, why_not)
     print(f"\nend: {load()}; took {time.time() - started:.0f} s")
     print("targets: shim <= 0.5 ms added per call, <= 1.25x direct on go version, <= 1.01x on go build,"
-          " >= 20x less added time than mise's shim; install <= 0.70x the pipeline; shim RSS a few MiB")
+          " >= 20x less added time than mise's shim; install <= 0.70x the pipeline; shim RSS a few MiB;"
+          " gvx install --source proxy <= 0.5x Go's own GOTOOLCHAIN switch")
 
 
 if __name__ == "__main__":
