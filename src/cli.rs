@@ -66,6 +66,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
     })?;
     let refresh = matches!(&cli.command, Command::Install(i) if i.refresh)
         || matches!(&cli.command, Command::List(l) if l.refresh);
+    // The commands that read SDKs say once which shared store they skip (doctor reports it as
+    // a finding; the shell start-up commands stay silent).
+    let reads_sdks = !matches!(
+        &cli.command,
+        Command::Doctor(_) | Command::Completions(_) | Command::Env(_) | Command::Setup(_)
+    );
+    if reads_sdks {
+        for skipped in store.skipped_shared() {
+            crate::report::warn(&skipped.to_string());
+        }
+    }
     let cx = Context::new(store, cli.quiet, refresh, completion_script);
     match cli.command {
         Command::Install(c) => c.run(&cx),

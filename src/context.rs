@@ -6,8 +6,9 @@ use crate::error::{Error, Exit, Result};
 use crate::http::Http;
 use crate::index::{self, Index};
 use crate::platform::Host;
-use gvx_shims::Store;
 use gvx_shims::select::{self, Inputs, Selection};
+use gvx_shims::store::Sdk;
+use gvx_shims::{GoVersion, Store};
 use std::cell::OnceCell;
 
 pub struct Context {
@@ -34,6 +35,20 @@ impl Context {
             http: OnceCell::new(),
             index: OnceCell::new(),
         }
+    }
+
+    /// The same run working on a shared store (`--store DIR`): only `dir`, no other store.
+    pub fn for_shared_store(&self, dir: &std::path::Path) -> Result<Context> {
+        let dir = std::path::absolute(dir).map_err(|e| {
+            Error::io(Exit::Usage, "finding the store", dir, e)
+                .hint("name the shared store's directory, e.g. /opt/gvx")
+        })?;
+        Ok(Context::new(
+            Store::new(dir),
+            self.quiet,
+            self.refresh,
+            self.completions,
+        ))
     }
 
     pub fn http(&self) -> Result<&Http> {
@@ -67,6 +82,17 @@ impl Context {
         let inputs = Inputs::from_env(cwd, &gvx_shims::goenv::GoEnv::load());
         select::select(&inputs, &self.store)
             .map_err(|e| crate::error::selection_error(e, &self.store))
+    }
+
+    /// Where an installed SDK is: the user's store or a shared one.
+    pub fn sdk(&self, version: &GoVersion) -> Result<Sdk> {
+        self.store.find(version).ok_or_else(|| {
+            Error::new(
+                Exit::NotFound,
+                format!("{} is not installed", version.name()),
+            )
+            .hint(format!("run `gvx install {version}`"))
+        })
     }
 
     /// Prints a status line unless quiet.

@@ -49,7 +49,10 @@ impl Pending {
 
 /// Points `current` at `version`'s SDK; a link that cannot be made is a warning.
 pub fn link_current(store: &Store, version: &GoVersion) {
-    if let Err(e) = crate::platform::link_dir(&store.sdk(version), &store.current_link()) {
+    let root = store
+        .find(version)
+        .map_or_else(|| store.sdk(version), |sdk| sdk.root);
+    if let Err(e) = crate::platform::link_dir(&root, &store.current_link()) {
         crate::report::warn(&format!(
             "could not point {} at the default SDK ({e}); IDEs can use `gvx which --goroot` instead",
             store.current_link().display()

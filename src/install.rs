@@ -24,6 +24,9 @@ pub struct Options {
     /// Reinstall even when installed.
     pub force: bool,
     pub source: Source,
+    /// Installing into a shared store (`--store`): only the SDK and its records, no shims and
+    /// no default, which belong to each user's own store.
+    pub into_shared: bool,
 }
 
 /// What an install did.
@@ -47,7 +50,9 @@ pub fn install(cx: &Context, request: &VersionRequest, options: Options) -> Resu
         && cx.store.is_installed(version)
         && !options.force
     {
-        repair(cx, *version)?;
+        if !options.into_shared {
+            repair(cx, *version)?;
+        }
         return Ok(Installed::Already(*version));
     }
     match options.source {
@@ -156,12 +161,14 @@ fn put_in_place(
     check_store_location(&cx.store)?;
     let store = &cx.store;
     if store.is_installed(&version) && !options.force {
-        repair(cx, version)?;
+        if !options.into_shared {
+            repair(cx, version)?;
+        }
         return Ok(Installed::Already(version));
     }
     let _lock = lock::lock(store)?;
     if store.is_installed(&version) && !options.force {
-        if needs_repair(store, &version)? {
+        if !options.into_shared && needs_repair(store, &version)? {
             finish(cx, version)?;
         }
         return Ok(Installed::Already(version));
@@ -188,10 +195,15 @@ fn put_in_place(
     if !versions.contains(&version) {
         versions.push(version);
     }
-    let shims = shimfarm::prepare(store, &versions)?;
+    let shims = match options.into_shared {
+        false => Some(shimfarm::prepare(store, &versions)?),
+        true => None,
+    };
     let default = match crate::default::read(store)? {
-        None => Some(crate::default::stage(store, &version, Some(scratch))?),
-        Some(_) => None,
+        None if !options.into_shared => {
+            Some(crate::default::stage(store, &version, Some(scratch))?)
+        }
+        _ => None,
     };
     // Only renames from here on.
     let target = store.sdk(&version);
@@ -207,7 +219,9 @@ fn put_in_place(
     }
     manifest.commit().map_err(storing)?;
     provenance_file.commit().map_err(storing)?;
-    shims.commit()?;
+    if let Some(shims) = shims {
+        shims.commit()?;
+    }
     let first = default.is_some();
     if let Some(default) = default {
         default.commit(store)?;
@@ -221,7 +235,13 @@ fn put_in_place(
         provenance.source(),
         provenance.verification()
     ));
-    if first {
+    if options.into_shared {
+        cx.status(&format!(
+            "others use it with {}={}",
+            gvx_shims::store::GVX_SHARED_STORES,
+            store.home().display()
+        ));
+    } else if first {
         cx.status(&format!(
             "{} is now the global default (`gvx use <version>` changes it)",
             version.name()

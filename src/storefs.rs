@@ -185,6 +185,11 @@ pub fn installed(store: &Store) -> Result<Vec<GoVersion>> {
         .map_err(|e| read_error(&store.sdk_dir(), e))
 }
 
+/// Installed SDKs with the store each is taken from, oldest first.
+pub fn sdks(store: &Store) -> Result<Vec<gvx_shims::store::Sdk>> {
+    store.sdks().map_err(|e| read_error(&store.sdk_dir(), e))
+}
+
 /// The global default, if any; an unreadable `default` is an error naming it.
 pub fn read_default(store: &Store) -> Result<Option<String>> {
     store

@@ -105,12 +105,15 @@ fn run(args: &[OsString]) -> ShimError {
             Err(e) => return e,
         },
     };
-    let sdk = store.sdk(&version);
+    let Some(found) = store.find(&version) else {
+        return just_uninstalled(version);
+    };
+    let sdk = found.root.clone();
     if let Err(overlap) = guard::check(&guard::go_dirs(&goenv), store.home(), &sdk) {
         let fix = overlap.fix();
         return ShimError::new(format!("refusing to run go: {overlap}"), Some(fix));
     }
-    let program = store.tool(&version, tool.name());
+    let program = found.tool(tool.name());
     let depth = (depth + 1).to_string();
     let pid = std::process::id().to_string();
     let mut child_env: Vec<(&str, &OsStr)> = vec![
@@ -123,17 +126,28 @@ fn run(args: &[OsString]) -> ShimError {
     }
     let error = launch::launch(&program, &args[1..], &child_env);
     if !sdk.is_dir() {
-        return ShimError::new(
-            format!(
-                "{} was just uninstalled, as go was about to run it",
-                version.name()
-            ),
-            Some("run the command again: gvx selects anew".into()),
-        );
+        return just_uninstalled(version);
     }
+    let hint = match &found.shared {
+        None => format!("reinstall it with `gvx install --force {version}`"),
+        Some(shared) => format!(
+            "it is in the shared store {}, which gvx only reads: ask its owner to repair it, or install your own copy with `gvx install --force {version}`",
+            shared.display()
+        ),
+    };
     ShimError::new(
         format!("cannot run {}: {error}", program.display()),
-        Some(format!("reinstall it with `gvx install --force {version}`")),
+        Some(hint),
+    )
+}
+
+fn just_uninstalled(version: GoVersion) -> ShimError {
+    ShimError::new(
+        format!(
+            "{} was just uninstalled, as go was about to run it",
+            version.name()
+        ),
+        Some("run the command again: gvx selects anew".into()),
     )
 }
 
@@ -180,7 +194,7 @@ fn store_for_shim(exe: Option<&Path>) -> Result<Store, crate::store::StoreLocati
         Some(Store::new(bin.parent()?))
     });
     match from_exe {
-        Some(store) if store.sdk_dir().is_dir() => Ok(store),
+        Some(store) if store.sdk_dir().is_dir() => Ok(store.with_shared_from_env()),
         _ => Store::from_env(),
     }
 }
@@ -257,6 +271,9 @@ fn install(store: &Store, request: VersionRequest, reason: &str) -> Result<(), S
     });
     let spec = request.to_string();
     if off {
+        for skipped in store.skipped_shared() {
+            let _ = writeln!(std::io::stderr(), "gvx: warning: {skipped}");
+        }
         return Err(ShimError::new(
             format!("{reason}, but no matching SDK is installed"),
             Some(format!(

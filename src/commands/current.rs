@@ -26,12 +26,14 @@ impl Current {
             Outcome::Run(v) => (v.to_string(), true),
             Outcome::Install(request) => (request.to_string(), false),
         };
-        let goroot = match selection.outcome {
-            Outcome::Run(v) => Some(cx.store.sdk(&v)),
+        let sdk = match selection.outcome {
+            Outcome::Run(v) => cx.store.find(&v),
             Outcome::Install(_) => None,
         };
+        let goroot = sdk.as_ref().map(|s| s.root.clone());
+        let shared = sdk.and_then(|s| s.shared);
         if self.json {
-            let value = json!({ "version": version, "installed": installed, "source": reason, "raised_by": raised, "goroot": goroot, "gotoolchain": gotoolchain });
+            let value = json!({ "version": version, "installed": installed, "source": reason, "raised_by": raised, "goroot": goroot, "shared_store": shared, "gotoolchain": gotoolchain });
             report::out(&serde_json::to_string_pretty(&value).unwrap_or_default());
         } else if self.short {
             report::out(&version);
@@ -46,6 +48,12 @@ impl Current {
             if let Some(value) = gotoolchain {
                 text.push_str(&format!(
                     "  GOTOOLCHAIN: {value} for go (already met: nothing left to switch to)\n"
+                ));
+            }
+            if let Some(shared) = shared {
+                text.push_str(&format!(
+                    "  from:   the shared store {}\n",
+                    shared.display()
                 ));
             }
             match goroot {

@@ -22,7 +22,7 @@ impl Exec {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
         let request = super::parse_request(&self.spec)?;
         let version = super::installed_or_install(cx, &request)?;
-        let sdk = cx.store.sdk(&version);
+        let sdk = cx.sdk(&version)?.root;
         let mut path = vec![sdk.join("bin")];
         path.extend(
             std::env::var_os("PATH")

@@ -36,6 +36,10 @@ pub struct Install {
     /// with --archive.
     #[arg(long, value_enum, env = "GVX_GO_SOURCE", default_value_t)]
     pub source: Source,
+    /// Install into this shared store instead of yours (run as its owner): the SDK and its
+    /// records only, for others to read through GVX_SHARED_STORES.
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
     /// Print what was installed, from where and how it was verified, as JSON.
     #[arg(long)]
     pub json: bool,
@@ -43,9 +47,18 @@ pub struct Install {
 
 impl Install {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
+        let shared;
+        let cx = match &self.store {
+            Some(dir) => {
+                shared = cx.for_shared_store(dir)?;
+                &shared
+            }
+            None => cx,
+        };
         let options = Options {
             force: self.force,
             source: self.source,
+            into_shared: self.store.is_some(),
         };
         if let Some(hex) = &self.sha256
             && !(hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -93,10 +106,18 @@ impl Install {
         } else {
             for installed in done {
                 if let Installed::Already(version) = installed {
-                    cx.status(&format!(
-                        "{} is already installed (--force reinstalls it)",
-                        version.name()
-                    ));
+                    let shared = cx.store.find(&version).and_then(|s| s.shared);
+                    cx.status(&match shared {
+                        None => format!(
+                            "{} is already installed (--force reinstalls it)",
+                            version.name()
+                        ),
+                        Some(shared) => format!(
+                            "{} is already installed in the shared store {} (--force installs your own copy)",
+                            version.name(),
+                            shared.display()
+                        ),
+                    });
                 }
             }
         }
@@ -107,10 +128,14 @@ impl Install {
 /// An install's result for `--json`: the version, whether it was new, and its provenance.
 fn describe(cx: &Context, installed: Installed) -> serde_json::Value {
     let version = installed.version();
-    let provenance = provenance::read(&cx.store, &version);
+    let sdk = cx.store.find(&version);
+    let provenance = sdk
+        .as_ref()
+        .and_then(|s| provenance::read(&s.store(), &version));
     json!({
         "version": version.to_string(),
-        "path": cx.store.sdk(&version),
+        "path": sdk.as_ref().map(|s| &s.root),
+        "shared_store": sdk.as_ref().and_then(|s| s.shared.as_ref()),
         "new": matches!(installed, Installed::New(_)),
         "source": provenance.as_ref().map(Provenance::source),
         "verification": provenance.as_ref().map(Provenance::verification),

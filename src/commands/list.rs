@@ -34,7 +34,7 @@ impl List {
         if self.remote {
             return self.remote(cx);
         }
-        let installed = crate::storefs::installed(&cx.store)?;
+        let installed = crate::storefs::sdks(&cx.store)?;
         let default = crate::default::read(&cx.store)?;
         // A broken pin must not hide the list: the active marker is simply left out.
         let active = cx.selection().ok().and_then(|s| match s.outcome {
@@ -49,11 +49,13 @@ impl List {
             let items: Vec<_> = installed
                 .iter()
                 .rev()
-                .map(|v| {
-                    let provenance = provenance::read(&cx.store, v);
+                .map(|sdk| {
+                    let v = &sdk.version;
+                    let provenance = provenance::read(&sdk.store(), v);
                     json!({
                         "version": v.to_string(),
-                        "path": cx.store.sdk(v),
+                        "path": sdk.root,
+                        "shared_store": sdk.shared,
                         "default": default.as_deref() == Some(v.to_string().as_str()),
                         "active": active.as_ref().is_some_and(|(a, _)| a == v),
                         "source": provenance.as_ref().map(Provenance::source),
@@ -69,7 +71,8 @@ impl List {
             return Ok(ExitCode::SUCCESS);
         }
         let mut text = String::new();
-        for version in installed.iter().rev() {
+        for sdk in installed.iter().rev() {
+            let version = &sdk.version;
             let mark = match &active {
                 Some((a, why)) if a == version => format!("* {version}  ({why})"),
                 _ if default.as_deref() == Some(version.to_string().as_str()) => {
@@ -79,8 +82,11 @@ impl List {
             };
             text.push_str(&mark);
             // The official archive is the norm; a module-proxy install says so.
-            if let Some(p @ Provenance::Proxy { .. }) = provenance::read(&cx.store, version) {
+            if let Some(p @ Provenance::Proxy { .. }) = provenance::read(&sdk.store(), version) {
                 text.push_str(&format!("  [from proxy {}]", p.source_url()));
+            }
+            if let Some(shared) = &sdk.shared {
+                text.push_str(&format!("  [shared store {}]", shared.display()));
             }
             text.push('\n');
         }

@@ -15,6 +15,9 @@ pub struct Uninstall {
     /// `1.22.10` (or `1.22` when exactly one 1.22.x is installed).
     #[arg(value_name = "VERSION", required = true)]
     pub versions: Vec<String>,
+    /// Remove from this shared store instead of yours (run as its owner).
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<std::path::PathBuf>,
     /// Print what was removed and what became of the global default, as JSON.
     #[arg(long)]
     pub json: bool,
@@ -29,6 +32,14 @@ struct Removed {
 
 impl Uninstall {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
+        let shared;
+        let cx = match &self.store {
+            Some(dir) => {
+                shared = cx.for_shared_store(dir)?;
+                &shared
+            }
+            None => cx,
+        };
         let store = &cx.store;
         let _lock = lock::lock(store)?;
         // What killed installs and uninstalls left: staging trees, records of removed SDKs.
@@ -37,14 +48,16 @@ impl Uninstall {
         let mut versions: Vec<GoVersion> = Vec::new();
         for text in &self.versions {
             let version = resolve(text, &installed)?;
+            refuse_shared(cx, version)?;
             if !versions.contains(&version) {
                 versions.push(version);
             }
         }
         let here_before = cx.selection().ok();
+        // A version a shared store also has stays available (and keeps its shim).
         let mut remaining: Vec<GoVersion> = installed
             .iter()
-            .filter(|v| !versions.contains(v))
+            .filter(|v| !versions.contains(v) || store.find_shared(v).is_some())
             .copied()
             .collect();
         remaining.sort();
@@ -68,6 +81,26 @@ impl Uninstall {
         }
         say_what_runs_here(cx, here_before.as_ref(), &versions);
         Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// gvx never removes an SDK from a shared store it only reads.
+fn refuse_shared(cx: &Context, version: GoVersion) -> Result<()> {
+    match cx.store.find(&version).and_then(|s| s.shared) {
+        Some(shared) => Err(Error::new(
+            Exit::Store,
+            format!(
+                "{} is in the shared store {}, which gvx only reads",
+                version.name(),
+                shared.display()
+            ),
+        )
+        .hint(format!(
+            "its owner removes it with `gvx uninstall --store {} {version}`; to stop using the store, take it out of {}",
+            shared.display(),
+            gvx_shims::store::GVX_SHARED_STORES
+        ))),
+        _ => Ok(()),
     }
 }
 

@@ -74,10 +74,13 @@ impl Verify {
         } else {
             let mut text = String::new();
             for o in &outcomes {
-                let from = o.provenance.as_ref().map_or_else(
+                let mut from = o.provenance.as_ref().map_or_else(
                     || "provenance not recorded".to_owned(),
                     |p| format!("from {}: {}", p.source(), p.verification()),
                 );
+                if let Some(shared) = cx.store.find(&o.version).and_then(|s| s.shared) {
+                    from.push_str(&format!(" (shared store {})", shared.display()));
+                }
                 match &o.problem {
                     None => text.push_str(&format!(
                         "{}: ok, {} files as installed; {from}\n",
@@ -106,9 +109,12 @@ impl Verify {
 }
 
 fn check(cx: &Context, version: GoVersion) -> Result<Outcome> {
-    let sdk = cx.store.sdk(&version);
-    let provenance = provenance::read(&cx.store, &version);
-    let recorded = match manifest::read(&cx.store, &version) {
+    let found = cx.sdk(&version)?;
+    let sdk = found.root.clone();
+    // The records live in the store the SDK is in, shared or the user's.
+    let records = found.store();
+    let provenance = provenance::read(&records, &version);
+    let recorded = match manifest::read(&records, &version) {
         Ok(Some(files)) => files,
         Ok(None) => {
             return Ok(Outcome {
@@ -117,7 +123,7 @@ fn check(cx: &Context, version: GoVersion) -> Result<Outcome> {
                 files: 0,
                 problem: Some(format!(
                     "no manifest was recorded at install ({} is missing: installed by an older gvx)",
-                    manifest::path(&cx.store, &version).display()
+                    manifest::path(&records, &version).display()
                 )),
             });
         }

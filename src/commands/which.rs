@@ -31,10 +31,11 @@ impl Which {
                 .hint(format!("run `gvx install {request}`")));
             }
         };
+        let sdk = cx.sdk(&version)?;
         let path = if self.goroot {
-            cx.store.sdk(&version)
+            sdk.root
         } else {
-            cx.store.tool(&version, &self.tool)
+            sdk.tool(&self.tool)
         };
         report::out(&path.display().to_string());
         Ok(ExitCode::SUCCESS)

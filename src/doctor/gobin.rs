@@ -153,7 +153,7 @@ fn sdk_tools(m: &Snapshot, check: &mut Check, gobin: &Path) {
         .disk
         .installed(store)
         .iter()
-        .map(|v| store.sdk(v))
+        .map(|v| m.find(v).map_or_else(|| store.sdk(v), |s| s.root))
         .collect();
     roots.extend(others::candidates(m));
     let go_names = ["go", "gofmt", "go.exe", "gofmt.exe"];

@@ -81,7 +81,7 @@ fn diagnose(m: &Snapshot) -> Vec<Check> {
 fn selected(m: &Snapshot) -> Option<Selected> {
     let selection = m.selection.as_ref().ok()?;
     let (version, installed, goroot) = match selection.outcome {
-        Outcome::Run(v) => (v.to_string(), true, Some(m.store().sdk(&v))),
+        Outcome::Run(v) => (v.to_string(), true, m.sdk().map(|(_, root)| root)),
         Outcome::Install(r) => (r.to_string(), false, None),
     };
     Some(Selected {

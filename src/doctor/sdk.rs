@@ -19,7 +19,11 @@ fn reinstall(version: GoVersion) -> Fix {
 /// The SDK's tree against the manifest recorded at install time.
 fn manifest(m: &Snapshot, version: GoVersion, root: &Path) -> Item {
     let name = version.name();
-    match m.disk.verify(m.store(), &version, root, m.quick) {
+    // The records live in the store the SDK is in, shared or the user's.
+    let records = m
+        .find(&version)
+        .map_or_else(|| m.store().clone(), |s| s.store());
+    match m.disk.verify(&records, &version, root, m.quick) {
         Verified::Intact { files } => Item::ok(if m.quick {
             format!(
                 "the {files} files checked (tools and a sample) are as recorded at install time"
@@ -73,6 +77,16 @@ fn manifest(m: &Snapshot, version: GoVersion, root: &Path) -> Item {
 
 pub fn check(m: &Snapshot) -> Check {
     let mut check = Check::new("sdk", "selected SDK");
+    for skipped in &m.skipped_stores {
+        check.push(
+            Item::warn(skipped.to_string())
+                .detail("gvx reads the other stores and goes on; SDKs only that store has are installed into yours on first use")
+                .fix(Fix::manual(
+                    format!("repair it, or take it out of {}", gvx_shims::store::GVX_SHARED_STORES),
+                    None,
+                )),
+        );
+    }
     let selection = match &m.selection {
         Ok(selection) => selection,
         Err(e) => {
@@ -101,8 +115,9 @@ pub fn check(m: &Snapshot) -> Check {
         }
         Outcome::Run(version) => version,
     };
-    let store = m.store();
-    let root = store.sdk(&version);
+    let root = m
+        .sdk()
+        .map_or_else(|| m.store().sdk(&version), |(_, root)| root);
     let name = version.name();
     match m.disk.sdk_version(&root) {
         Some(found) if found == name => {}
@@ -121,7 +136,9 @@ pub fn check(m: &Snapshot) -> Check {
             .fix(reinstall(version)),
         ),
     }
-    let go = store.tool(&version, "go");
+    let go = root
+        .join("bin")
+        .join(format!("go{}", gvx_shims::store::EXE_SUFFIX));
     match m.disk.go_version(&go, Some(&root)) {
         Ok(found) if found == name => {
             check.push(Item::ok(format!("`go version` says {found}")).evidence(

@@ -60,7 +60,7 @@ pub fn gotoolchain(m: &Snapshot) -> Check {
         )),
         Policy::Exact(v) => {
             let name = v.name();
-            let really = if m.disk.is_file(&m.store().tool(&v, "go")) {
+            let really = if m.find(&v).is_some() {
                 format!("go runs {name} from the gvx store everywhere, whatever .go-version, the global default and go.mod say")
             } else {
                 format!("whatever .go-version, the global default and go.mod say: {name} is not in the gvx store yet, so the shim installs it on first use (GVX_AUTO_INSTALL=0: it says what to run instead)")

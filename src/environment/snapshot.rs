@@ -20,6 +20,7 @@ use crate::shell::Shell;
 use gvx_shims::goenv::{self, GoEnv, Setting};
 use gvx_shims::module::Requirement;
 use gvx_shims::select::{self, GVX_GO_VERSION, Inputs, Outcome, Selection, Source as Why};
+use gvx_shims::store::{Sdk, Skipped};
 use gvx_shims::{GoVersion, Store, VersionRequest};
 use std::path::{Path, PathBuf};
 
@@ -79,6 +80,8 @@ pub struct Snapshot {
     pub online: bool,
     /// `--quiet`: skip what only adds detail (running `go version -m`).
     pub quick: bool,
+    /// The shared stores (`GVX_SHARED_STORES`) that cannot serve SDKs, and why.
+    pub skipped_stores: Vec<Skipped>,
     pub disk: Box<dyn Disk>,
 }
 
@@ -109,6 +112,7 @@ impl Snapshot {
         s.online = online;
         s.quick = quick;
         s.registry = registry::read();
+        s.skipped_stores = cx.store.skipped_shared();
         if let Some(site) = s.site.as_mut() {
             site.completions = cx.completions;
         }
@@ -167,6 +171,7 @@ impl Snapshot {
             registry: Registry::default(),
             online: false,
             quick: false,
+            skipped_stores: Vec::new(),
             process,
             store,
             disk,
@@ -216,9 +221,18 @@ impl Snapshot {
             Ok(Selection {
                 outcome: Outcome::Run(v),
                 ..
-            }) => Some((*v, self.store.sdk(v))),
+            }) => Some((
+                *v,
+                self.find(v).map_or_else(|| self.store.sdk(v), |s| s.root),
+            )),
             _ => None,
         }
+    }
+
+    /// Where `version` is installed, in the user's store or a shared one.
+    pub fn find(&self, version: &GoVersion) -> Option<Sdk> {
+        self.store
+            .find_with(version, &|path| self.disk.is_file(path))
     }
 
     /// The selected version's name (`go1.22.10`, or the request when not installed).
