@@ -5,13 +5,15 @@ medians, ratios and peak RSS. Nothing here is a pass/fail test; the targets are 
 the figures.
 
   bench/run.py                 # everything (~6 minutes on 2 cores; results: bench/README.md)
-  bench/run.py shim            # go version / go env GOROOT / go list -m / go build, 100 in a row
+  bench/run.py shim            # go version / go env GOROOT / go list -m / go build, 100 in a row;
+                               # then the stores rows
+  bench/run.py stores          # go version with 0, 1, 2 shared stores and with 30 SDKs installed
   bench/run.py install         # gvx install vs curl | tee >(sha256sum) | tar xz vs mise install
   bench/run.py toolchain       # gvx install --source proxy vs Go's own GOTOOLCHAIN switch (same proxy)
   bench/run.py cli             # gvx list --remote, gvx current, eval "$(gvx env)" (and mise's)
 
 Environment: BENCH_SHIM_RUNS (default 40), BENCH_LOOP_RUNS (5), BENCH_RUNS (installs, 5),
-BENCH_CLI_RUNS (30), BENCH_TOOLCHAIN_RUNS (BENCH_RUNS), BENCH_OLD_GO (the go that switches,
+BENCH_CLI_RUNS (30), BENCH_STORES_RUNS (100), BENCH_TOOLCHAIN_RUNS (BENCH_RUNS), BENCH_OLD_GO (the go that switches,
 1.21.13); GVX_TEST_SDKS (the real SDK archives, else scripts/real-sdks.sh prepares
 them); MISE_BIN (a mise binary; else `mise` on PATH, else npm installs @jdxcode/mise-linux-x64
 into ~/.cache/gvx-bench/mise); BENCH_NO_MISE=1 leaves mise out.
@@ -341,6 +343,76 @@ def bench_shim(release, url, sdks, mise_bin, why_not):
         shutil.rmtree(work, ignore_errors=True)
 
 
+# 29 versions beside go1.22.10 for the 30-SDK store, none newer than it on its line, so the pin
+# `1.22` still resolves to the real go1.22.10 (the others are symlinks to it).
+EXTRA_VERSIONS = [f"1.22.{p}" for p in range(10)] + [f"1.21.{p}" for p in range(14)] + [f"1.20.{p}" for p in range(5)]
+
+
+def bench_stores(release, url):
+    """The shim's added time per `go version` with the SDK in the user's store (no shared
+    stores), in the only shared store, in the second of two shared stores, and with 30 SDKs
+    installed and a `1.22` pin to resolve against them; all against running go directly."""
+    runs = int(os.environ.get("BENCH_STORES_RUNS", "100"))
+    work = tempfile.mkdtemp(prefix="gvx-bench-stores-")
+    try:
+        home, env = installed_home(release, url, work)
+        gvx = os.path.join(home, "bin", "gvx")
+        proj = project(work)
+        env.pop("GVX_SHARED_STORES", None)
+        shared_a, shared_b = os.path.join(work, "shared-a"), os.path.join(work, "shared-b")
+        os.makedirs(os.path.join(shared_a, "sdk"))  # a store without go{VERSION}
+        sh([gvx, "install", "--quiet", "--store", shared_b, VERSION], env=env)
+
+        def user_store(name, default):
+            """A user store beside `home`: the same bin/, `default` holding `default`, no SDKs."""
+            h = os.path.join(work, name)
+            shutil.copytree(os.path.join(home, "bin"), os.path.join(h, "bin"), symlinks=True)
+            os.makedirs(os.path.join(h, "sdk"))
+            with open(os.path.join(h, "default"), "w") as f:
+                f.write(default + "\n")
+            return h
+
+        line = ".".join(VERSION.split(".")[:2])  # `1.22`: resolved against the installed list
+        empty = user_store("user-empty", VERSION)
+        many = user_store("user-30", line)
+        sh([gvx, "install", "--quiet", VERSION], env=dict(env, GVX_HOME=many))
+        for v in EXTRA_VERSIONS:
+            os.symlink(f"go{VERSION}", os.path.join(many, "sdk", f"go{v}"))
+
+        sdk = f"sdk/go{VERSION}"
+        cases = {
+            "SDK in the user's store, 0 shared stores": (home, None, os.path.join(home, sdk)),
+            "SDK in the only shared store (user's store empty)": (empty, [shared_b], os.path.join(shared_b, sdk)),
+            "SDK in the 2nd of 2 shared stores (user's store empty)": (empty, [shared_a, shared_b], os.path.join(shared_b, sdk)),
+            f"30 SDKs in the user's store, default `{line}`": (many, None, os.path.join(many, sdk)),
+        }
+        direct = os.path.join(home, sdk, "bin", "go")
+        variants = {"direct": (direct, env)}
+        for label, (h, shared, expected) in cases.items():
+            e = dict(env, GVX_HOME=h)
+            if shared:
+                e["GVX_SHARED_STORES"] = os.pathsep.join(shared)
+            shim = os.path.join(h, "bin", "go")
+            result = subprocess.run([shim, "env", "GOROOT"], env=e, cwd=proj, capture_output=True, text=True)
+            if result.returncode != 0 or result.stdout.strip() != expected or result.stderr:
+                raise SystemExit(f"{label}: the shim ran GOROOT={result.stdout.strip()!r} "
+                                 f"(expected {expected}); stderr: {result.stderr.strip()}")
+            print(f"  {label}: go env GOROOT -> {expected}")
+            variants[label] = (shim, e)
+        med = rounds(runs, {name: (lambda p=p, e=e: run_once([p, "version"], e, proj)) for name, (p, e) in variants.items()})
+        table = Table(f"Shim with shared stores and 30 SDKs: go version, medians of {runs} (alternated), project {DEEP} directories deep",
+                      ["case", "direct go", "gvx shim", "gvx / direct", "gvx added (paired)", "target"])
+        for label in cases:
+            table.add(label, ms(med["direct"]), ms(med[label]), ratio(med[label], med["direct"]),
+                      added(med.added(label, "direct")), "<= +0.50 ms")
+        table.print()
+        print("\n(GVX_SHARED_STORES lists the shared stores, each laid out like GVX_HOME and filled by "
+              "`gvx install --store`; the pin is the user store's `default` file; the 29 extra SDKs are "
+              f"symlinks to go{VERSION} named go1.20.0-4, go1.21.0-13, go1.22.0-9; GOTOOLCHAIN=local)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def shim_cells(med):
     d, g = med["direct"], med["gvx"]
     g_added = med.added("gvx", "direct")
@@ -591,6 +663,8 @@ def main():
     started = time.time()
     if "shim" in cases:
         bench_shim(release, url, sdks, mise_bin, why_not)
+    if "shim" in cases or "stores" in cases:
+        bench_stores(release, url)
     if "install" in cases:
         bench_install(release, url, sdks, mise_bin, why_not)
     if "toolchain" in cases:
