@@ -4,7 +4,7 @@ run: every case runs its variants alternately (rotating the order each round) an
 medians, ratios and peak RSS. Nothing here is a pass/fail test; the targets are printed with
 the figures.
 
-  bench/run.py                 # everything (~6 minutes on 2 cores; results: bench/README.md)
+  bench/run.py                 # everything (~10 minutes on 2 cores; results: bench/README.md)
   bench/run.py shim            # go version / go env GOROOT / go list -m / go build, 100 in a row;
                                # then the stores rows
   bench/run.py stores          # go version with 0, 1, 2 shared stores and with 30 SDKs installed
@@ -13,7 +13,7 @@ the figures.
   bench/run.py cli             # gvx list --remote, gvx current, eval "$(gvx env)" (and mise's)
 
 Environment: BENCH_SHIM_RUNS (default 40), BENCH_LOOP_RUNS (5), BENCH_RUNS (installs, 5),
-BENCH_CLI_RUNS (30), BENCH_STORES_RUNS (100), BENCH_TOOLCHAIN_RUNS (BENCH_RUNS), BENCH_OLD_GO (the go that switches,
+BENCH_CLI_RUNS (30), BENCH_STORES_RUNS (200), BENCH_TOOLCHAIN_RUNS (BENCH_RUNS), BENCH_OLD_GO (the go that switches,
 1.21.13); GVX_TEST_SDKS (the real SDK archives, else scripts/real-sdks.sh prepares
 them); MISE_BIN (a mise binary; else `mise` on PATH, else npm installs @jdxcode/mise-linux-x64
 into ~/.cache/gvx-bench/mise); BENCH_NO_MISE=1 leaves mise out.
@@ -352,7 +352,7 @@ def bench_stores(release, url):
     """The shim's added time per `go version` with the SDK in the user's store (no shared
     stores), in the only shared store, in the second of two shared stores, and with 30 SDKs
     installed and a `1.22` pin to resolve against them; all against running go directly."""
-    runs = int(os.environ.get("BENCH_STORES_RUNS", "100"))
+    runs = int(os.environ.get("BENCH_STORES_RUNS", "200"))
     work = tempfile.mkdtemp(prefix="gvx-bench-stores-")
     try:
         home, env = installed_home(release, url, work)
@@ -401,10 +401,13 @@ def bench_stores(release, url):
             variants[label] = (shim, e)
         med = rounds(runs, {name: (lambda p=p, e=e: run_once([p, "version"], e, proj)) for name, (p, e) in variants.items()})
         table = Table(f"Shim with shared stores and 30 SDKs: go version, medians of {runs} (alternated), project {DEEP} directories deep",
-                      ["case", "direct go", "gvx shim", "gvx / direct", "gvx added (paired)", "target"])
+                      ["case", "direct go", "gvx shim", "gvx / direct", "gvx added (paired)",
+                       "vs the first case (paired)", "target"])
+        first = next(iter(cases))
         for label in cases:
             table.add(label, ms(med["direct"]), ms(med[label]), ratio(med[label], med["direct"]),
-                      added(med.added(label, "direct")), "<= +0.50 ms")
+                      added(med.added(label, "direct")), added(med.added(label, first)) if label != first else "",
+                      "<= +0.50 ms")
         table.print()
         print("\n(GVX_SHARED_STORES lists the shared stores, each laid out like GVX_HOME and filled by "
               "`gvx install --store`; the pin is the user store's `default` file; the 29 extra SDKs are "
