@@ -492,12 +492,13 @@ def bench_install(release, url, sdks, mise_bin, why_not):
         print(f"\n(mise left out: {why_not})")
 
 
-def toolchain_fixture(out, old):
+def toolchain_fixture(out, old, sdks):
     """The module proxy + checksum database of bench/toolchain_proxy.rs (the integration tests'
     fixtures: the real SDK in module form, a sumdb signed with a test key) written to `out`;
     returns its `key value` lines as a dict (`goroot <v>` and `h1 <v>` keyed by version)."""
     result = subprocess.run(["cargo", "test", "--release", "--quiet", "--bench", "toolchain_proxy", "--",
-                             out, VERSION, "--goroot", old], cwd=ROOT, capture_output=True, text=True)
+                             out, VERSION, "--goroot", old], cwd=ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, GVX_TEST_SDKS=sdks))
     if result.returncode != 0:
         raise SystemExit(f"bench/toolchain_proxy.rs failed:\n{result.stderr[-2000:]}")
     info = {}
@@ -515,7 +516,7 @@ def make_writable(path):
     subprocess.run(["chmod", "-R", "u+w", path], check=False, stderr=subprocess.DEVNULL)
 
 
-def bench_toolchain(release, url):
+def bench_toolchain(release, url, sdks):
     """gvx install --source proxy against Go's own GOTOOLCHAIN switch, through the same loopback
     module proxy and checksum database."""
     runs = int(os.environ.get("BENCH_TOOLCHAIN_RUNS", os.environ.get("BENCH_RUNS", "5")))
@@ -524,7 +525,7 @@ def bench_toolchain(release, url):
     fixture_dir = tempfile.mkdtemp(prefix="gvx-bench-toolchain-proxy-")
     try:
         started = time.time()
-        info = toolchain_fixture(fixture_dir, old)
+        info = toolchain_fixture(fixture_dir, old, sdks)
         proxy_url = serve(info["proxy"])
         name = info["sumdb"]
         gosumdb = f"{info['vkey']} {proxy_url}/sumdb/{name}"
@@ -671,7 +672,7 @@ def main():
     if "install" in cases:
         bench_install(release, url, sdks, mise_bin, why_not)
     if "toolchain" in cases:
-        bench_toolchain(release, url)
+        bench_toolchain(release, url, sdks)
     if "cli" in cases:
         bench_cli(release, url, sdks, mise_bin, why_not)
     print(f"\nend: {load()}; took {time.time() - started:.0f} s")
