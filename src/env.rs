@@ -4,6 +4,7 @@
 pub use gvx_shims::select::GVX_GO_VERSION;
 /// `0`/`false`/`no`/`off`: the shims never install a missing SDK; they say what to run instead.
 pub use gvx_shims::shim::AUTO_INSTALL_VAR as GVX_AUTO_INSTALL;
+pub use gvx_shims::shim::VERBOSE_VAR as GVX_VERBOSE;
 /// The store: SDKs, shims, the default version, caches. Default `~/.gvx`.
 pub use gvx_shims::store::GVX_HOME;
 

@@ -233,6 +233,7 @@ impl Http {
     /// Opens `url` as a reader that retries and resumes on its own.
     pub fn open<'a>(&'a self, url: &str, progress: &'a Progress) -> Result<Body<'a>, HttpError> {
         if let Some(path) = file_url_path(url) {
+            log::info!("reading {url}");
             let file = File::open(path).map_err(|source| HttpError::File {
                 url: url.to_owned(),
                 source,
@@ -269,7 +270,30 @@ impl Http {
             if from > 0 {
                 request = request.header(RANGE, format!("bytes={from}-"));
             }
-            let error = match request.send() {
+            let started = std::time::Instant::now();
+            let sent = request.send();
+            let took = started.elapsed().as_millis();
+            let range = if from > 0 {
+                format!(" (from byte {from})")
+            } else {
+                String::new()
+            };
+            match &sent {
+                Ok(response) => log::info!(
+                    "GET {url}{range} → {} in {took} ms{}",
+                    response.status(),
+                    response
+                        .content_length()
+                        .map(|n| format!(", {n} bytes"))
+                        .unwrap_or_default()
+                ),
+                Err(e) => log::info!(
+                    "GET {url}{range} → failed after {took} ms: {} (attempt {} of {attempts})",
+                    causes(e),
+                    attempt + 1
+                ),
+            }
+            let error = match sent {
                 Ok(response) if response.status().is_success() => return Ok(response),
                 Ok(response) => {
                     let status = response.status();
@@ -323,6 +347,18 @@ impl Http {
 }
 
 /// `host:port` of a URL, for messages.
+/// An error with its causes, `: `-joined (reqwest's own message names only the URL).
+fn causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    text
+}
+
 fn host_of(url: &str) -> String {
     reqwest::Url::parse(url)
         .ok()

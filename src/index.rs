@@ -240,10 +240,25 @@ pub fn load<'a>(
         index.cached = true;
         Some(index)
     };
+    match age {
+        Some(age) => log::info!(
+            "index cache {}: {} old, fresh for {}{}",
+            cache.display(),
+            human_age(age),
+            human_age(ttl),
+            if refresh {
+                "; --refresh fetches it anyway"
+            } else {
+                ""
+            }
+        ),
+        None => log::info!("index cache {}: none yet", cache.display()),
+    }
     if !refresh
         && age.is_some_and(|age| age < ttl)
         && let Some(index) = cached()
     {
+        log::info!("using the cached index of {}", urls[0]);
         return Ok(index);
     }
     let http = http()?;
@@ -260,6 +275,7 @@ pub fn load<'a>(
         if !failures.is_empty() {
             report::warn(&format!("{} is unreachable; using {url}", urls[0]));
         }
+        log::info!("fetched the index from {url} ({} bytes)", bytes.len());
         // A fetched index that does not parse, or lists nothing for this host, is not
         // cached, and a good cached copy is used instead (with a warning).
         let problem = match Index::parse(url, &bytes, host) {

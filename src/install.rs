@@ -128,6 +128,11 @@ pub fn install_file(
     source::file::install(cx, path, sha256, &Portal { cx, options })
 }
 
+/// The pipeline for a source that drives it from outside this module (`gvx adopt`).
+pub fn pipeline(cx: &Context, options: Options) -> impl Pipeline<Installed = Installed> + '_ {
+    Portal { cx, options }
+}
+
 /// [`put_in_place`] for the sources that drive it.
 struct Portal<'a> {
     cx: &'a Context,
@@ -178,6 +183,7 @@ fn put_in_place(
     let staging = crate::storefs::temp_dir_in(&store.staging_dir(), "install-")
         .map_err(|e| crate::storefs::write_error(e, "installing"))?;
     let sdk = staging.path().join("go");
+    log::info!("staging {} in {}", version.name(), staging.path().display());
     fs_err::create_dir(&sdk).map_err(|e| crate::storefs::write_error(e, "installing"))?;
     let Fetched {
         provenance,
@@ -217,6 +223,7 @@ fn put_in_place(
         let _ = platform::rename(&replaced, &target);
         return Err(storing(e));
     }
+    log::info!("renamed the verified tree into {}", target.display());
     manifest.commit().map_err(storing)?;
     provenance_file.commit().map_err(storing)?;
     if let Some(shims) = shims {
@@ -227,13 +234,16 @@ fn put_in_place(
         default.commit(store)?;
     }
     drop(staging);
+    let verb = match provenance {
+        crate::provenance::Provenance::Adopted { .. } => "adopted",
+        _ => "installed",
+    };
     cx.status(&format!(
-        "installed {} in {:.1}s ({})\n  from {}: {}",
+        "{verb} {} in {:.1}s ({})\n  {}",
         version.name(),
         started.elapsed().as_secs_f64(),
         target.display(),
-        provenance.source(),
-        provenance.verification()
+        provenance.describe()
     ));
     if options.into_shared {
         cx.status(&format!(

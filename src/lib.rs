@@ -2,6 +2,7 @@
 //! project through `go`/`gofmt` shims. The selection itself lives in the `gvx-shims` crate so
 //! that the shim and the CLI share one implementation.
 
+pub mod adopt;
 pub mod archive;
 pub mod cli;
 pub mod commands;
@@ -18,6 +19,7 @@ pub mod lock;
 pub mod manifest;
 pub mod platform;
 pub mod provenance;
+pub mod prune;
 pub mod report;
 pub mod setup;
 pub mod shell;
@@ -25,3 +27,5 @@ pub mod shimfarm;
 pub mod source;
 pub mod storefs;
 pub mod sumdb;
+pub mod uninstall;
+pub mod upgrade;

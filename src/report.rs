@@ -30,6 +30,31 @@ pub fn warn(text: &str) {
     eprintln!("warning: {text}");
 }
 
+/// Turns on `--verbose` output: what gvx decided and why (the `log` records of this crate),
+/// on stderr, each line marked with the time since gvx started. Level 1 is `info`, 2 and up
+/// `debug`; 0 leaves logging off.
+pub fn verbose(level: u8) {
+    let filter = match level {
+        0 => return,
+        1 => log::LevelFilter::Info,
+        _ => log::LevelFilter::Debug,
+    };
+    let started = std::time::Instant::now();
+    let _ = env_logger::Builder::new()
+        .filter_module("gvx", filter)
+        .target(env_logger::Target::Stderr)
+        .format(move |out, record| {
+            use std::io::Write;
+            writeln!(
+                out,
+                "gvx [{:>5} ms] {}",
+                started.elapsed().as_millis(),
+                record.args()
+            )
+        })
+        .try_init();
+}
+
 /// Download progress: bytes, rate and ETA on stderr when it is a terminal and not `--quiet`.
 pub struct Progress {
     bar: Option<ProgressBar>,

@@ -25,6 +25,20 @@ pub const DEPTH_VAR: &str = "GVX_SHIM_DEPTH";
 pub const PID_VAR: &str = "GVX_SHIM_PID";
 /// `0`, `false`, `no` or `off` turn off installing a missing SDK from the shim.
 pub const AUTO_INSTALL_VAR: &str = "GVX_AUTO_INSTALL";
+
+/// `1` (or `2`): gvx says what it decided and why on stderr; the shim says which SDK it runs.
+pub const VERBOSE_VAR: &str = "GVX_VERBOSE";
+
+/// How verbose `GVX_VERBOSE` asks gvx to be: 0 (unset, empty, `0`, `false`, `no`, `off`), 2
+/// for `2` and up, else 1.
+pub fn verbosity(value: Option<&str>) -> u8 {
+    match value.map(|v| v.trim().to_ascii_lowercase()) {
+        None => 0,
+        Some(v) if matches!(v.as_str(), "" | "0" | "false" | "no" | "off") => 0,
+        Some(v) if v.parse::<u32>().is_ok_and(|n| n >= 2) => 2,
+        Some(_) => 1,
+    }
+}
 /// Nested shim calls allowed before the backstop stops them; legitimate chains are far shorter.
 const MAX_DEPTH: u32 = 16;
 /// Installs the shim may start for one command before giving up (pin, then module minimum).
@@ -95,9 +109,9 @@ fn run(args: &[OsString]) -> ShimError {
         }
     };
     let goenv = GoEnv::load();
-    let (version, gotoolchain) = match tool {
+    let (version, gotoolchain, why) = match tool {
         Tool::Exact(version) => match ensure_exact(&store, version) {
-            Ok(()) => (version, None),
+            Ok(()) => (version, None, format!("{} was run by name", version.name())),
             Err(e) => return e,
         },
         Tool::Go | Tool::Gofmt => match select_installing(&store, &goenv, args) {
@@ -114,6 +128,14 @@ fn run(args: &[OsString]) -> ShimError {
         return ShimError::new(format!("refusing to run go: {overlap}"), Some(fix));
     }
     let program = found.tool(tool.name());
+    if verbosity(env::var(VERBOSE_VAR).ok().as_deref()) > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "gvx: {} runs {} ({why})",
+            tool.name(),
+            program.display()
+        );
+    }
     let depth = (depth + 1).to_string();
     let pid = std::process::id().to_string();
     let mut child_env: Vec<(&str, &OsStr)> = vec![
@@ -212,7 +234,7 @@ fn select_installing(
     store: &Store,
     goenv: &GoEnv,
     args: &[OsString],
-) -> Result<(GoVersion, Option<String>), ShimError> {
+) -> Result<(GoVersion, Option<String>, String), ShimError> {
     let cwd = env::current_dir()
         .map_err(|e| ShimError::new(format!("cannot read the working directory: {e}"), None))?;
     let mut inputs = Inputs::from_env(cwd, goenv);
@@ -221,7 +243,9 @@ fn select_installing(
         let selection = select::select(&inputs, store)
             .map_err(|e| ShimError::new(e.to_string(), Some(e.hint())))?;
         match selection.outcome {
-            Outcome::Run(version) => return Ok((version, selection.child_gotoolchain())),
+            Outcome::Run(version) => {
+                return Ok((version, selection.child_gotoolchain(), reason(&selection)));
+            }
             Outcome::Install(request) if selection.policy.forbids_downloads() => {
                 return Err(ShimError::new(
                     format!(

@@ -27,7 +27,7 @@ use std::path::PathBuf;
 
 pub use name::{Root, UnsafeReason, strip_check, strip_check_under};
 pub use targz::extract_tar_gz;
-pub use zipfile::{extract_module_zip, extract_zip, repeated_name};
+pub use zipfile::{distpack_executable, extract_module_zip, extract_zip, repeated_name};
 
 /// Ceilings on what one archive may produce; exceeding one is [`ArchiveError::TooLarge`].
 ///

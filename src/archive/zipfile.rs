@@ -192,7 +192,7 @@ fn is_oversize(e: &io::Error) -> bool {
 
 /// Go's `cmd/distpack` mode rule, for zips without Unix modes: `bin/*`, `pkg/tool/**`,
 /// `*.bash`, `*.sh`, `*.pl`, `*.rc` and `**/go_?*_?*_exec` are executable.
-fn distpack_executable(rel: &str) -> bool {
+pub fn distpack_executable(rel: &str) -> bool {
     if rel.starts_with("bin/")
         || rel.starts_with("pkg/tool/")
         || [".bash", ".sh", ".pl", ".rc"]

@@ -81,9 +81,9 @@ impl List {
                 _ => format!("  {version}"),
             };
             text.push_str(&mark);
-            // The official archive is the norm; a module-proxy install says so.
-            if let Some(p @ Provenance::Proxy { .. }) = provenance::read(&sdk.store(), version) {
-                text.push_str(&format!("  [from proxy {}]", p.source_url()));
+            // The official archive is the norm; a module-proxy install or an adopted SDK says so.
+            if let Some(note) = provenance::read(&sdk.store(), version).and_then(|p| p.note()) {
+                text.push_str(&format!("  [{note}]"));
             }
             if let Some(shared) = &sdk.shared {
                 text.push_str(&format!("  [shared store {}]", shared.display()));

@@ -1,5 +1,6 @@
 //! One file per subcommand; each is a clap `Args` struct with a small `run`.
 
+pub mod adopt;
 pub mod completions;
 pub mod current;
 pub mod doctor;
@@ -7,9 +8,11 @@ pub mod env;
 pub mod exec;
 pub mod install;
 pub mod list;
+pub mod prune;
 pub mod reshim;
 pub mod setup;
 pub mod uninstall;
+pub mod upgrade;
 pub mod use_;
 pub mod verify;
 pub mod which;

@@ -76,7 +76,7 @@ impl Verify {
             for o in &outcomes {
                 let mut from = o.provenance.as_ref().map_or_else(
                     || "provenance not recorded".to_owned(),
-                    |p| format!("from {}: {}", p.source(), p.verification()),
+                    Provenance::describe,
                 );
                 if let Some(shared) = cx.store.find(&o.version).and_then(|s| s.shared) {
                     from.push_str(&format!(" (shared store {})", shared.display()));
@@ -141,10 +141,10 @@ fn check(cx: &Context, version: GoVersion) -> Result<Outcome> {
     let comparison = manifest::compare(&recorded, &now);
     let mut problem = describe(&comparison);
     if problem.is_none()
-        && let Some(Provenance::Proxy { module, h1, .. }) = &provenance
+        && let Some((module, h1)) = provenance.as_ref().and_then(Provenance::proven_module)
     {
-        let tree = module_hash(module, &now);
-        if tree != *h1 {
+        let tree = modzip::tree_hash(module, now.iter().map(|f| (&*f.name, &*f.sha256)));
+        if tree != h1 {
             problem = Some(format!(
                 "the tree hashes as {tree}, not {h1} as proven at install"
             ));
@@ -184,22 +184,4 @@ fn describe(c: &Comparison) -> Option<String> {
     .flatten()
     .collect();
     Some(format!("files {}", parts.join(", ")))
-}
-
-/// The `h1:` of the module zip this tree was unpacked from: every file under the module's
-/// prefix, except the `go.mod` copies made from each `_go.mod` at install.
-fn module_hash(module: &str, files: &[manifest::File]) -> String {
-    let names: std::collections::HashSet<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    let copy_of_underscore = |name: &str| match name.strip_suffix("go.mod") {
-        Some(dir) if dir.is_empty() || dir.ends_with('/') => {
-            names.contains(format!("{dir}_go.mod").as_str())
-        }
-        _ => false,
-    };
-    let entries = files
-        .iter()
-        .filter(|f| !copy_of_underscore(&f.name))
-        .map(|f| (format!("{module}/{}", f.name), f.sha256.clone()))
-        .collect();
-    modzip::hash1(entries)
 }

@@ -1,7 +1,7 @@
 //! Where a Go on this machine came from (the official tarball, a distribution package,
 //! Homebrew, golang.org/dl, the MSI, scoop, Chocolatey, …), and the other SDKs gvx replaces.
 
-use super::model::{Check, Item, Source};
+use super::model::{Check, Fix, Item, Source};
 use crate::environment::Snapshot;
 use std::path::{Path, PathBuf};
 
@@ -160,6 +160,32 @@ fn kind(m: &Snapshot, dir: &Path) -> &'static str {
     }
 }
 
+/// Advice to take the SDK in `dir` into the store with `gvx adopt` (proven, or for Go before
+/// 1.21 `--unverified`), unless its version is installed already.
+fn adopt(m: &Snapshot, dir: &Path, version: &str) -> Option<Fix> {
+    let version = gvx_shims::GoVersion::parse(version.strip_prefix("go")?).ok()?;
+    if m.disk.installed(m.store()).contains(&version) {
+        return None;
+    }
+    let shown = m.unroot(dir).display().to_string();
+    let shown = if shown.contains(' ') {
+        format!("\"{shown}\"")
+    } else {
+        shown
+    };
+    Some(if version.line() < (1, 21) {
+        Fix::manual(
+            "take it into gvx's store as it is, marked unverified (Go before 1.21 cannot be proven by the checksum database)",
+            Some(format!("gvx adopt --unverified {shown}")),
+        )
+    } else {
+        Fix::manual(
+            "take it into gvx's store once the Go checksum database proves it is the official release; it stays where it is",
+            Some(format!("gvx adopt {shown}")),
+        )
+    })
+}
+
 /// The SDKs on this machine that gvx does not manage, with their versions.
 pub fn check(m: &Snapshot) -> Check {
     let found = candidates(m);
@@ -180,7 +206,8 @@ pub fn check(m: &Snapshot) -> Check {
                 Source::Disk {
                     path: dir.join("VERSION"),
                 },
-            ),
+            )
+            .maybe_fix(adopt(m, dir, &version)),
         );
     }
     check.summary(match found.len() {

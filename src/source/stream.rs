@@ -187,6 +187,10 @@ fn verify(
         )
         .hint("the index contradicts itself; nothing was installed. Check GVX_GO_INDEX, or run with --refresh once the index is fixed"));
     }
+    log::info!(
+        "sha256 {actual} of {location} ({bytes} bytes) matches the one {}",
+        expected.from
+    );
     Ok(())
 }
 

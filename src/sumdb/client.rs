@@ -89,8 +89,19 @@ impl<F: Fetch> Client<F> {
         let head = self
             .open_head(note.to_vec())
             .map_err(SumdbError::Security)?;
+        log::info!(
+            "checksum database {}: {path}@{version} is record {id}; its tree note (size {}) is signed by the key",
+            self.key.name(),
+            head.tree.size
+        );
         let latest = self.merge_latest(head)?;
         self.check_record(&latest.tree, id, text)?;
+        log::info!(
+            "checksum database {}: record {id} is proven in the tree of size {} (tile hashes), one history with the tree remembered in {}",
+            self.key.name(),
+            latest.tree.size,
+            self.state_dir.display()
+        );
 
         let text = String::from_utf8_lossy(text); // valid UTF-8, checked by parse_record
         let lines = text

@@ -7,7 +7,7 @@
 mod archives;
 mod index;
 mod network;
-mod shared;
+pub(crate) mod shared;
 mod store;
 
 use crate::support::{FakeSdk, TestHome};

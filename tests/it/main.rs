@@ -5,6 +5,7 @@
 
 #![cfg(unix)]
 
+mod adopt;
 mod doctor;
 mod exec;
 mod exit_codes;
@@ -12,7 +13,10 @@ mod hardening;
 mod install;
 mod proxy;
 mod real_sdk;
+mod shared_stores;
 mod shells;
 mod shim;
 mod support;
 mod support_selftest;
+mod upgrade;
+mod verbose;

@@ -15,10 +15,10 @@ const DB: &str = "sumdb.test";
 
 /// A proxy in the home's temp dir serving `zips`, with a database of `fillers` made-up
 /// records plus one record per zip; `GOPROXY`/`GOSUMDB` point at them.
-struct Fixture {
-    home: TestHome,
-    proxy: GoProxy,
-    db: Sumdb,
+pub struct Fixture {
+    pub home: TestHome,
+    pub proxy: GoProxy,
+    pub db: Sumdb,
 }
 
 fn host_zip(version: &str) -> ToolchainZip {
@@ -26,7 +26,7 @@ fn host_zip(version: &str) -> ToolchainZip {
     ToolchainZip::fake(version, os, arch)
 }
 
-fn fixture(zips: &[ToolchainZip], fillers: usize) -> Fixture {
+pub fn fixture(zips: &[ToolchainZip], fillers: usize) -> Fixture {
     let home = TestHome::new();
     let proxy = GoProxy::new(&home.root().join("proxy"));
     let mut db = Sumdb::new(DB, 7);
@@ -54,7 +54,7 @@ fn install_json(home: &TestHome, args: &[&str]) -> Value {
 }
 
 /// No SDK, no partial tree, no manifest: the store as a failed install must leave it.
-fn assert_nothing_installed(home: &TestHome) {
+pub fn assert_nothing_installed(home: &TestHome) {
     let sdk = home.gvx_home().join("sdk");
     let left: Vec<String> = fs::read_dir(&sdk)
         .map(|d| {
@@ -645,4 +645,69 @@ fn gvx_and_a_gotoolchain_switch_land_on_the_same_sdk() {
         .arg(&t)
         .status()
         .unwrap();
+}
+
+#[test]
+fn verbose_names_every_url_and_proof_as_auto_falls_back_to_the_proxy() {
+    let mut f = fixture(&[host_zip("1.22.10")], 3);
+    f.home.set_env("GVX_GO_SOURCE", "auto");
+    let quiet = f.home.gvx().args(["install", "1.22.10"]).output().unwrap();
+    assert!(quiet.status.success());
+    assert!(
+        !String::from_utf8_lossy(&quiet.stderr).contains("gvx ["),
+        "nothing verbose unless asked"
+    );
+    let (os, arch) = host_os_arch();
+    let module = format!("golang.org/toolchain@v0.0.1-go1.22.10.{os}-{arch}");
+    for verbose in [&["-v"][..], &[]] {
+        let home = TestHome::new()
+            .env("GOPROXY", &f.proxy.url())
+            .env("GOSUMDB", &f.db.vkey())
+            .env("GVX_GO_INDEX", "http://127.0.0.1:9/unreachable-index.json")
+            .env("GVX_GO_SOURCE", "auto");
+        let home = if verbose.is_empty() {
+            home.env("GVX_VERBOSE", "1")
+        } else {
+            home
+        };
+        let out = home
+            .gvx()
+            .args(verbose)
+            .args(["install", "1.22.10"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("gvx [")).collect();
+        let position = |text: &str| {
+            lines
+                .iter()
+                .position(|l| l.contains(text))
+                .unwrap_or_else(|| panic!("no verbose line with {text:?} in:\n{stderr}"))
+        };
+        let steps = [
+            position("index cache "),
+            position("GET http://127.0.0.1:9/unreachable-index.json → failed after "),
+            position("staging go1.22.10 in "),
+            position(&format!("reading {}", f.proxy.url())),
+            position(&format!("checksum database {DB}: {module} is record ")),
+            position("is proven in the tree of size"),
+            position(&format!("{module}: the zip hashes as h1:")),
+            position("renamed the verified tree into "),
+        ];
+        assert!(
+            steps.windows(2).all(|w| w[0] < w[1]),
+            "in this order: {steps:?}\n{stderr}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("unreachable-index.json") && l.contains(" ms")),
+            "the time each URL took: {stderr}"
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("Connection refused")),
+            "why a URL failed: {stderr}"
+        );
+    }
 }

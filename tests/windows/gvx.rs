@@ -22,7 +22,7 @@ const RECORD: &str = r"HKCU\Software\gvx";
 const SEEDED: &str = r"%USERPROFILE%\tools;C:\foo";
 const DEFAULT_ENTRY: &str = r"%USERPROFILE%\.gvx\bin";
 
-fn registry() -> MutexGuard<'static, ()> {
+pub(crate) fn registry() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -102,7 +102,7 @@ fn mirror(w: &World) -> &'static Mirror {
 }
 
 /// A new store, `C:\t\<name>\gvx home`, with gvx.exe and gvx-shim.exe in its `bin`.
-fn new_store(w: &World, name: &str) -> PathBuf {
+pub(crate) fn new_store(w: &World, name: &str) -> PathBuf {
     let store = w.scratch(name).join("gvx home");
     fs::create_dir_all(store.join("bin")).unwrap();
     for exe in ["gvx.exe", "gvx-shim.exe"] {
@@ -112,7 +112,7 @@ fn new_store(w: &World, name: &str) -> PathBuf {
 }
 
 /// `gvx.exe` of `store`, with `GVX_HOME` and the loopback mirror.
-fn gvx(w: &World, store: &Path) -> crate::support::Wine {
+pub(crate) fn gvx(w: &World, store: &Path) -> crate::support::Wine {
     let m = mirror(w);
     w.wine(&w.win(&store.join("bin/gvx.exe")))
         .env("GVX_HOME", w.win(store))
@@ -126,7 +126,7 @@ fn built_gvx(w: &World) -> crate::support::Wine {
 }
 
 /// Every file under `dir` with its size, sorted.
-fn tree(dir: &Path) -> Vec<(String, u64)> {
+pub(crate) fn tree(dir: &Path) -> Vec<(String, u64)> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_owned()];
     while let Some(next) = pending.pop() {
@@ -151,7 +151,7 @@ fn tree(dir: &Path) -> Vec<(String, u64)> {
     found
 }
 
-fn go_version_line(version: &str) -> String {
+pub(crate) fn go_version_line(version: &str) -> String {
     format!("go version go{version} windows/amd64\n")
 }
 
@@ -705,4 +705,150 @@ fn exec_keeps_all_32_bits_of_the_exit_code() {
         "code=-1073741510\ncode=256\ncode=-1\ncode=3\ncode=0\n",
         "{out}"
     );
+}
+
+/// A shared store under `C:\ProgramData`, prepared with `gvx install --store`, serves a user
+/// whose own store is empty: the shim runs its real go.exe, `gvx list` names the store, a
+/// version in it is not downloaded again, and a missing entry in the list is skipped with a
+/// warning. Nothing is written into the shared store.
+#[test]
+fn a_shared_store_under_programdata_serves_a_users_shims() {
+    let Some(w) = world() else {
+        return;
+    };
+    let shared = w.drive_c().join("ProgramData").join("gvx");
+    let _ = fs::remove_dir_all(&shared);
+    let admin = new_store(w, "shared-admin");
+    let out = gvx(w, &admin)
+        .args(["install", "--store", r"C:\ProgramData\gvx", "1.22"])
+        .run();
+    out.success();
+    assert!(
+        out.stderr
+            .contains(r"others use it with GVX_SHARED_STORES=C:\ProgramData\gvx"),
+        "{out}"
+    );
+    assert!(shared.join("sdk/go1.22.10/bin/go.exe").is_file());
+    assert!(!shared.join("bin").exists(), "no shims in a shared store");
+    let before = tree(&shared);
+
+    let user = new_store(w, "shared-user");
+    let stores = r"C:\ProgramData\gvx;C:\no such store";
+    let out = gvx(w, &user)
+        .arg("reshim")
+        .env("GVX_SHARED_STORES", stores)
+        .run();
+    out.success();
+    assert!(
+        out.stderr.contains(
+            r"the shared store C:\no such store (GVX_SHARED_STORES) is skipped: it does not exist"
+        ),
+        "{out}"
+    );
+    let scratch = w.scratch("shared-project");
+    fs::write(scratch.join(".go-version"), "1.22.10\n").unwrap();
+    let out = w
+        .wine(&w.win(&user.join("bin/go.exe")))
+        .args(["env", "GOROOT"])
+        .env("GVX_HOME", w.win(&user))
+        .env("GVX_SHARED_STORES", stores)
+        .env("GVX_AUTO_INSTALL", "0")
+        .cwd(&scratch)
+        .run();
+    assert_eq!(
+        out.success().trim(),
+        r"C:\ProgramData\gvx\sdk\go1.22.10",
+        "{out}"
+    );
+    let out = w
+        .wine(&w.win(&user.join("bin/go.exe")))
+        .arg("version")
+        .env("GVX_HOME", w.win(&user))
+        .env("GVX_SHARED_STORES", stores)
+        .env("GVX_AUTO_INSTALL", "0")
+        .cwd(&scratch)
+        .run();
+    assert_eq!(out.success(), go_version_line("1.22.10"), "{out}");
+    let out = gvx(w, &user)
+        .arg("list")
+        .env("GVX_SHARED_STORES", stores)
+        .run();
+    assert!(
+        out.success()
+            .contains(r"1.22.10  [shared store C:\ProgramData\gvx]"),
+        "{out}"
+    );
+    let out = gvx(w, &user)
+        .args(["install", "1.22.10"])
+        .env("GVX_SHARED_STORES", stores)
+        .env("GVX_GO_MIRROR", "http://127.0.0.1:9/nothing-here")
+        .run();
+    assert!(
+        out.success().is_empty()
+            && out
+                .stderr
+                .contains(r"already installed in the shared store C:\ProgramData\gvx"),
+        "{out}"
+    );
+    let out = gvx(w, &user)
+        .args(["uninstall", "1.22.10"])
+        .env("GVX_SHARED_STORES", stores)
+        .run();
+    assert_eq!(out.code(), Some(6), "{out}");
+    assert_eq!(tree(&shared), before, "the shared store is untouched");
+    assert!(!user.join("sdk/go1.22.10").exists());
+}
+
+/// An Azure Pipelines agent on Windows: `gvx setup` prints the `##vso` line that puts the
+/// shims first for later steps (and the user Path edit, undone after), and `gvx doctor --ci`
+/// passes once they are first, and fails on a GOROOT set to another Go.
+#[test]
+fn azure_setup_and_the_doctor_ci_gate_on_a_windows_agent() {
+    let Some(w) = world() else {
+        return;
+    };
+    let _lock = registry();
+    let mut restore = Restore::new(w);
+    restore.value(USER_ENV, "Path");
+    let bin = w.win(&w.home().join("bin"));
+    let out = built_gvx(w).arg("setup").env("TF_BUILD", "True").run();
+    out.success();
+    assert!(
+        out.stdout
+            .contains(&format!("##vso[task.prependpath]{bin}")),
+        "{out}"
+    );
+    built_gvx(w).args(["setup", "--undo"]).run().success();
+
+    let dir = w.scratch("azure-agent");
+    let gate = |extra: &str| {
+        w.batch(
+            &dir,
+            &[
+                "@echo off".into(),
+                format!("set PATH={bin};%PATH%"),
+                extra.into(),
+                format!("\"{}\" doctor --ci", w.win(&windows_bin("gvx.exe"))),
+            ],
+        )
+        .run()
+    };
+    let failed = |out: &crate::support::Output| -> Vec<String> {
+        let report: serde_json::Value =
+            serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("no JSON ({e}): {out}"));
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "fail")
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let out = gate("");
+    assert_eq!(failed(&out), Vec::<String>::new(), "{out}");
+    assert_eq!(out.code(), Some(0), "{out}");
+
+    let out = gate(r"set GOROOT=C:\Program Files\Go");
+    assert_eq!(failed(&out), ["goroot"], "{out}");
+    assert_eq!(out.code(), Some(1), "{out}");
 }

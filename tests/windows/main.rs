@@ -4,6 +4,7 @@
 //! under `GVX_TEST_STRICT=1` (`lanes`). Run alone with `cargo test --test windows`.
 #![cfg(target_os = "linux")]
 
+mod adopt;
 mod goproxy;
 mod gvx;
 #[path = "../it/support/lanes.rs"]

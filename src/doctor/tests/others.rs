@@ -25,6 +25,28 @@ fn sdks_gvx_does_not_manage() {
         ]
     );
     assert!(check.summary.starts_with("2 found"));
+    // Each is offered to `gvx adopt`, as advice: proven from Go 1.21 on, else unverified.
+    let commands: Vec<_> = check
+        .items
+        .iter()
+        .map(|i| {
+            let fix = i.fix.as_ref().unwrap();
+            assert!(!fix.automatic && !fix.elevated);
+            fix.command.clone().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "gvx adopt /usr/local/go".to_owned(),
+            format!("gvx adopt --unverified {HOME}/sdk/go1.20.5")
+        ]
+    );
+    // Not for a version the store holds already (the world's selected go1.22.10).
+    let mut world = World::new();
+    world.disk.sdk("/usr/local/go", "go1.22.10");
+    let check = others::check(&world.snapshot());
+    assert!(check.items[0].fix.is_none(), "{:?}", check.items[0]);
 }
 
 #[test]

@@ -76,3 +76,34 @@ fn nothing_selected() {
     );
     assert_eq!(check.items[0].fix.as_ref().unwrap().description, "fix it");
 }
+
+#[test]
+fn an_sdk_in_a_shared_store_is_checked_where_it_is_and_a_broken_store_is_a_warning() {
+    let mut world = World::new();
+    world.disk.sdk("/opt/gvx/sdk/go1.21.13", "go1.21.13");
+    world.disk.installed.push(v("1.21.13"));
+    let mut snapshot = world.snapshot();
+    snapshot.store = snapshot
+        .store
+        .clone()
+        .with_shared(["/mnt/gone".into(), "/opt/gvx".into()]);
+    snapshot.skipped_stores = vec![gvx_shims::store::Skipped {
+        path: "/mnt/gone".into(),
+        reason: "it does not exist".into(),
+    }];
+    if let Ok(selection) = snapshot.selection.as_mut() {
+        selection.outcome = Outcome::Run(v("1.21.13"));
+    }
+    let check = sdk::check(&snapshot);
+    assert_eq!(check.status, Status::Warn, "{:#?}", items(&check));
+    item(&check, "`go version` says go1.21.13");
+    let skipped = item(
+        &check,
+        "the shared store /mnt/gone (GVX_SHARED_STORES) is skipped: it does not exist",
+    );
+    assert!(skipped.fix.is_some());
+    assert_eq!(
+        snapshot.sdk().map(|(_, root)| root),
+        Some("/opt/gvx/sdk/go1.21.13".into())
+    );
+}

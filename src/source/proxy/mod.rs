@@ -82,18 +82,18 @@ fn listed_versions(list: &str, host: &Host) -> Vec<GoVersion> {
         .collect()
 }
 
-/// Proves, downloads, checks and extracts `version` into `sdk` (inside `staging`).
-pub fn fetch(
+/// What the checksum database (GOSUMDB) says `version`'s module for this host must hash to,
+/// once proven (signed note, consistency with the tree gvx saw before, inclusion), and the
+/// proof; `None` under Go's one exception, GOSUMDB=off with a single `file://` GOPROXY.
+pub fn prove(
     cx: &Context,
     settings: &Settings,
-    version: GoVersion,
-    staging: &Path,
-    sdk: &Path,
-) -> Result<Fetched> {
+    version: &GoVersion,
+) -> Result<Option<(String, SumdbProof)>> {
     let http = cx.http()?;
-    let module_version = module_version(&version, &cx.host);
+    let module_version = module_version(version, &cx.host);
     let module = format!("{MODULE}@{module_version}");
-    let proof = match &settings.sumdb {
+    Ok(match &settings.sumdb {
         Sumdb::Off => None,
         Sumdb::Database { vkey, name, url } => {
             let key = VerifierKey::parse(vkey)
@@ -106,7 +106,7 @@ pub fn fetch(
             };
             let found = Client::new(key, transport, state)
                 .lookup(MODULE, &module_version)
-                .map_err(|e| sumdb_error(e, &module, name, &base, &version, &cx.host))?;
+                .map_err(|e| sumdb_error(e, &module, name, &base, version, &cx.host))?;
             let h1 = found.zip_hash().map(str::to_owned).ok_or_else(|| {
                 Error::new(
                     Exit::Verification,
@@ -126,7 +126,21 @@ pub fn fetch(
                 },
             ))
         }
-    };
+    })
+}
+
+/// Proves, downloads, checks and extracts `version` into `sdk` (inside `staging`).
+pub fn fetch(
+    cx: &Context,
+    settings: &Settings,
+    version: GoVersion,
+    staging: &Path,
+    sdk: &Path,
+) -> Result<Fetched> {
+    let http = cx.http()?;
+    let module_version = module_version(&version, &cx.host);
+    let module = format!("{MODULE}@{module_version}");
+    let proof = prove(cx, settings, &version)?;
 
     let zip = staging.join(format!("{module_version}.zip"));
     let progress = Progress::new(&format!("downloading {module}"), None, cx.quiet);
@@ -172,6 +186,14 @@ pub fn fetch(
         )
         .hint(format!("nothing was installed; {proxy} served other bytes than the checksum database proves. Report it to whoever runs that proxy")));
     }
+    match &proof {
+        Some((_, proof)) => {
+            log::info!("{module}: the zip hashes as {h1}, as {} proves", proof.name)
+        }
+        None => log::info!(
+            "{module}: the zip hashes as {h1} (no checksum database: GOSUMDB=off for a file:// GOPROXY)"
+        ),
+    }
     let extracted = archive::extract_module_zip(&zip, sdk, &module, &Limits::default())
         .map_err(|e| Error::new(e.kind(), e.to_string()).hint(e.hint().unwrap_or_default()))?;
     restore_go_mod_files(sdk).map_err(|e| crate::storefs::write_error(e, "installing"))?;
@@ -194,7 +216,7 @@ pub fn fetch(
 /// Copies every `_go.mod` to a `go.mod` beside it (keeping `_go.mod`), as `go` does on a
 /// downloaded toolchain's first use: module zips may hold `go.mod` only at their root, so
 /// distpack renamed the SDK's own (`src/go.mod`, `src/cmd/go.mod`, …).
-fn restore_go_mod_files(root: &Path) -> std::io::Result<()> {
+pub fn restore_go_mod_files(root: &Path) -> std::io::Result<()> {
     let mut dirs = vec![root.to_path_buf()];
     while let Some(dir) = dirs.pop() {
         for entry in fs_err::read_dir(&dir)? {

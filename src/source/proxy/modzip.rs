@@ -162,6 +162,31 @@ pub fn hash1(mut files: Vec<(String, String)>) -> String {
     format!("h1:{}", BASE64_STANDARD.encode(summary.finalize()))
 }
 
+/// The `h1:` of the module zip a tree in the store stands for: each file (name relative to the
+/// SDK root, hex sha256) under the module's prefix (`golang.org/toolchain@v0.0.1-…`), except
+/// the `go.mod` copies made beside each `_go.mod` (as `go` makes them on first use) and
+/// golang.org/dl's empty `.unpacked-success` marker at the root. `gvx verify` and `gvx adopt`
+/// hash trees with it.
+pub fn tree_hash<'a>(module: &str, files: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let files: Vec<(&str, &str)> = files.into_iter().collect();
+    let names: std::collections::HashSet<&str> = files.iter().map(|(name, _)| *name).collect();
+    let copy_of_underscore = |name: &str| match name.strip_suffix("go.mod") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => {
+            names.contains(format!("{dir}_go.mod").as_str())
+        }
+        _ => false,
+    };
+    let entries = files
+        .iter()
+        .filter(|(name, _)| !copy_of_underscore(name) && *name != UNPACKED_MARKER)
+        .map(|(name, sha)| (format!("{module}/{name}"), (*sha).to_owned()))
+        .collect();
+    hash1(entries)
+}
+
+/// The empty file golang.org/dl's `go1.X.Y download` leaves at the root of an SDK it unpacked.
+pub const UNPACKED_MARKER: &str = ".unpacked-success";
+
 fn open(file: &Path) -> Result<ZipArchive<BufReader<fs_err::File>>, ZipError> {
     let reader = BufReader::with_capacity(64 * 1024, fs_err::File::open(file)?);
     let zip = ZipArchive::new(reader)?;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// `gvx <args>` under `umask <mask>`, as a user's shell would start it.
-fn gvx_with_umask(home: &TestHome, mask: &str, args: &[&str]) -> Output {
+pub(crate) fn gvx_with_umask(home: &TestHome, mask: &str, args: &[&str]) -> Output {
     home.cmd_path("/bin/sh")
         .arg("-c")
         .arg(format!("umask {mask} && exec \"$0\" \"$@\""))
@@ -92,6 +92,18 @@ fn as_nobody(
     program: &Path,
     args: &[&str],
 ) -> Output {
+    as_nobody_with(store, server, cwd, program, args, &[])
+}
+
+/// [`as_nobody`] with `extra` `KEY=VALUE` variables.
+pub(crate) fn as_nobody_with(
+    store: &Path,
+    server: &TestServer,
+    cwd: &Path,
+    program: &Path,
+    args: &[&str],
+    extra: &[String],
+) -> Output {
     Command::new("runuser")
         .current_dir(cwd)
         .env_clear()
@@ -104,6 +116,7 @@ fn as_nobody(
         .arg("GVX_GO_SOURCE=dl")
         .arg("GVX_AUTO_INSTALL=0")
         .arg("NO_COLOR=1")
+        .args(extra)
         .arg(program)
         .args(args)
         .output()
@@ -111,7 +124,7 @@ fn as_nobody(
 }
 
 /// Whether `runuser -u nobody` works here (root, util-linux); says why not otherwise.
-fn can_run_as_nobody() -> bool {
+pub(crate) fn can_run_as_nobody() -> bool {
     let ok = Command::new("runuser")
         .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
         .args(["-u", "nobody", "--", "true"])
@@ -130,7 +143,7 @@ fn can_run_as_nobody() -> bool {
 
 /// A test home whose directories others may enter (the temp dir itself is 0700), with gvx and
 /// gvx-shim copied into the store's bin/ (the cargo target dir may not be readable by others).
-fn shared_home(server: &TestServer) -> TestHome {
+pub(crate) fn shared_home(server: &TestServer) -> TestHome {
     let home = TestHome::new().with_server(server);
     fs::set_permissions(home.root(), fs::Permissions::from_mode(0o755)).unwrap();
     for dir in [home.gvx_home(), home.work(), home.home()] {
