@@ -357,3 +357,28 @@ fn adopts_a_real_sdk() {
         .stdout(format!("{}\ngo1.22.10\n", f.store_sdk("1.22.10").display()));
     f.home.gvx().arg("verify").assert().success();
 }
+
+#[test]
+fn prune_and_upgrade_prune_leave_an_adopted_sdk_alone() {
+    let scratch = tempfile::tempdir().unwrap();
+    let newer = sdk_tree(&scratch.path().join("go1.22.8"), "1.22.8");
+    let older = sdk_tree(&scratch.path().join("go1.22.3"), "1.22.3");
+    let f = Fixture::new(&[]);
+    for dir in [&newer, &older] {
+        f.adopt(&["--unverified", &dir.display().to_string()])
+            .success();
+    }
+    let out = f.home.gvx().args(["prune"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "nothing to prune\nkept:\n  \
+         1.22.8  the global default\n  \
+         1.22.3  adopted; `gvx uninstall` removes it\n"
+    );
+    assert!(f.store_sdk("1.22.3").join("bin").is_dir());
+}
