@@ -4,13 +4,17 @@ run: every case runs its variants alternately (rotating the order each round) an
 medians, ratios and peak RSS. Nothing here is a pass/fail test; the targets are printed with
 the figures.
 
-  bench/run.py                 # everything (~6 minutes on 2 cores; results: bench/README.md)
-  bench/run.py shim            # go version / go env GOROOT / go list -m / go build, 100 in a row
+  bench/run.py                 # everything (~10 minutes on 2 cores; results: bench/README.md)
+  bench/run.py shim            # go version / go env GOROOT / go list -m / go build, 100 in a row;
+                               # then the stores rows
+  bench/run.py stores          # go version with 0, 1, 2 shared stores and with 30 SDKs installed
   bench/run.py install         # gvx install vs curl | tee >(sha256sum) | tar xz vs mise install
+  bench/run.py toolchain       # gvx install --source proxy vs Go's own GOTOOLCHAIN switch (same proxy)
   bench/run.py cli             # gvx list --remote, gvx current, eval "$(gvx env)" (and mise's)
 
 Environment: BENCH_SHIM_RUNS (default 40), BENCH_LOOP_RUNS (5), BENCH_RUNS (installs, 5),
-BENCH_CLI_RUNS (30); GVX_TEST_SDKS (the real SDK archives, else scripts/real-sdks.sh prepares
+BENCH_CLI_RUNS (30), BENCH_STORES_RUNS (200), BENCH_TOOLCHAIN_RUNS (BENCH_RUNS), BENCH_OLD_GO (the go that switches,
+1.21.13); GVX_TEST_SDKS (the real SDK archives, else scripts/real-sdks.sh prepares
 them); MISE_BIN (a mise binary; else `mise` on PATH, else npm installs @jdxcode/mise-linux-x64
 into ~/.cache/gvx-bench/mise); BENCH_NO_MISE=1 leaves mise out.
 
@@ -339,6 +343,79 @@ def bench_shim(release, url, sdks, mise_bin, why_not):
         shutil.rmtree(work, ignore_errors=True)
 
 
+# 29 versions beside go1.22.10 for the 30-SDK store, none newer than it on its line, so the pin
+# `1.22` still resolves to the real go1.22.10 (the others are symlinks to it).
+EXTRA_VERSIONS = [f"1.22.{p}" for p in range(10)] + [f"1.21.{p}" for p in range(14)] + [f"1.20.{p}" for p in range(5)]
+
+
+def bench_stores(release, url):
+    """The shim's added time per `go version` with the SDK in the user's store (no shared
+    stores), in the only shared store, in the second of two shared stores, and with 30 SDKs
+    installed and a `1.22` pin to resolve against them; all against running go directly."""
+    runs = int(os.environ.get("BENCH_STORES_RUNS", "200"))
+    work = tempfile.mkdtemp(prefix="gvx-bench-stores-")
+    try:
+        home, env = installed_home(release, url, work)
+        gvx = os.path.join(home, "bin", "gvx")
+        proj = project(work)
+        env.pop("GVX_SHARED_STORES", None)
+        shared_a, shared_b = os.path.join(work, "shared-a"), os.path.join(work, "shared-b")
+        os.makedirs(os.path.join(shared_a, "sdk"))  # a store without go{VERSION}
+        sh([gvx, "install", "--quiet", "--store", shared_b, VERSION], env=env)
+
+        def user_store(name, default):
+            """A user store beside `home`: the same bin/, `default` holding `default`, no SDKs."""
+            h = os.path.join(work, name)
+            shutil.copytree(os.path.join(home, "bin"), os.path.join(h, "bin"), symlinks=True)
+            os.makedirs(os.path.join(h, "sdk"))
+            with open(os.path.join(h, "default"), "w") as f:
+                f.write(default + "\n")
+            return h
+
+        line = ".".join(VERSION.split(".")[:2])  # `1.22`: resolved against the installed list
+        empty = user_store("user-empty", VERSION)
+        many = user_store("user-30", line)
+        sh([gvx, "install", "--quiet", VERSION], env=dict(env, GVX_HOME=many))
+        for v in EXTRA_VERSIONS:
+            os.symlink(f"go{VERSION}", os.path.join(many, "sdk", f"go{v}"))
+
+        sdk = f"sdk/go{VERSION}"
+        cases = {
+            "SDK in the user's store, 0 shared stores": (home, None, os.path.join(home, sdk)),
+            "SDK in the only shared store (user's store empty)": (empty, [shared_b], os.path.join(shared_b, sdk)),
+            "SDK in the 2nd of 2 shared stores (user's store empty)": (empty, [shared_a, shared_b], os.path.join(shared_b, sdk)),
+            f"30 SDKs in the user's store, default `{line}`": (many, None, os.path.join(many, sdk)),
+        }
+        direct = os.path.join(home, sdk, "bin", "go")
+        variants = {"direct": (direct, env)}
+        for label, (h, shared, expected) in cases.items():
+            e = dict(env, GVX_HOME=h)
+            if shared:
+                e["GVX_SHARED_STORES"] = os.pathsep.join(shared)
+            shim = os.path.join(h, "bin", "go")
+            result = subprocess.run([shim, "env", "GOROOT"], env=e, cwd=proj, capture_output=True, text=True)
+            if result.returncode != 0 or result.stdout.strip() != expected or result.stderr:
+                raise SystemExit(f"{label}: the shim ran GOROOT={result.stdout.strip()!r} "
+                                 f"(expected {expected}); stderr: {result.stderr.strip()}")
+            print(f"  {label}: go env GOROOT -> {expected}")
+            variants[label] = (shim, e)
+        med = rounds(runs, {name: (lambda p=p, e=e: run_once([p, "version"], e, proj)) for name, (p, e) in variants.items()})
+        table = Table(f"Shim with shared stores and 30 SDKs: go version, medians of {runs} (alternated), project {DEEP} directories deep",
+                      ["case", "direct go", "gvx shim", "gvx / direct", "gvx added (paired)",
+                       "vs the first case (paired)", "target"])
+        first = next(iter(cases))
+        for label in cases:
+            table.add(label, ms(med["direct"]), ms(med[label]), ratio(med[label], med["direct"]),
+                      added(med.added(label, "direct")), added(med.added(label, first)) if label != first else "",
+                      "<= +0.50 ms")
+        table.print()
+        print("\n(GVX_SHARED_STORES lists the shared stores, each laid out like GVX_HOME and filled by "
+              "`gvx install --store`; the pin is the user store's `default` file; the 29 extra SDKs are "
+              f"symlinks to go{VERSION} named go1.20.0-4, go1.21.0-13, go1.22.0-9; GOTOOLCHAIN=local)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def shim_cells(med):
     d, g = med["direct"], med["gvx"]
     g_added = med.added("gvx", "direct")
@@ -415,6 +492,124 @@ def bench_install(release, url, sdks, mise_bin, why_not):
         print(f"\n(mise left out: {why_not})")
 
 
+def toolchain_fixture(out, old, sdks):
+    """The module proxy + checksum database of bench/toolchain_proxy.rs (the integration tests'
+    fixtures: the real SDK in module form, a sumdb signed with a test key) written to `out`;
+    returns its `key value` lines as a dict (`goroot <v>` and `h1 <v>` keyed by version)."""
+    result = subprocess.run(["cargo", "test", "--release", "--quiet", "--bench", "toolchain_proxy", "--",
+                             out, VERSION, "--goroot", old], cwd=ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, GVX_TEST_SDKS=sdks))
+    if result.returncode != 0:
+        raise SystemExit(f"bench/toolchain_proxy.rs failed:\n{result.stderr[-2000:]}")
+    info = {}
+    for line in result.stdout.splitlines():
+        key, _, value = line.partition(" ")
+        if key in ("goroot", "h1"):
+            version, _, value = value.partition(" ")
+            key = f"{key} {version}"
+        info[key] = value
+    return info
+
+
+def make_writable(path):
+    """Go's module cache is read-only; `rm -rf` needs the directories writable."""
+    subprocess.run(["chmod", "-R", "u+w", path], check=False, stderr=subprocess.DEVNULL)
+
+
+def bench_toolchain(release, url, sdks):
+    """gvx install --source proxy against Go's own GOTOOLCHAIN switch, through the same loopback
+    module proxy and checksum database."""
+    runs = int(os.environ.get("BENCH_TOOLCHAIN_RUNS", os.environ.get("BENCH_RUNS", "5")))
+    old = os.environ.get("BENCH_OLD_GO", "1.21.13")
+    gvx = release["gvx"]
+    fixture_dir = tempfile.mkdtemp(prefix="gvx-bench-toolchain-proxy-")
+    try:
+        started = time.time()
+        info = toolchain_fixture(fixture_dir, old, sdks)
+        proxy_url = serve(info["proxy"])
+        name = info["sumdb"]
+        gosumdb = f"{info['vkey']} {proxy_url}/sumdb/{name}"
+        old_go = os.path.join(info[f"goroot {old}"], "bin", "go")
+        print(f"  toolchain proxy: go{VERSION} in module form ({info[f'h1 {VERSION}']}), sumdb {name}, "
+              f"served at {proxy_url} (prepared in {time.time() - started:.0f} s); old go: {old_go}")
+        base = {k: v for k, v in os.environ.items()
+                if not k.startswith(("GO", "GVX_", "CGO_")) and k != "PATH"}
+        # PATH without gvx's bin/: GOTOOLCHAIN=go1.X.Y runs a `go1.X.Y` found on PATH instead.
+        base.update(PATH="/usr/bin:/bin", GOPROXY=proxy_url, GOSUMDB=gosumdb, GOFLAGS="", GOENV="off")
+
+        table = Table(f"go{VERSION} from the loopback module proxy + checksum database, cold: medians of {runs}",
+                      ["filesystem", f"GOTOOLCHAIN=go{VERSION} go version (go{old})",
+                       "gvx install --source proxy", "gvx / go", "target"])
+        rss = Table("Toolchain download peak RSS (GNU time)",
+                    ["filesystem", f"go{old} switching", "gvx install --source proxy"])
+        for label, fs_base in (("tmpfs (/dev/shm)", "/dev/shm"), ("disk (" + tempfile.gettempdir() + ")", tempfile.gettempdir())):
+            if not os.path.isdir(fs_base):
+                continue
+            work = tempfile.mkdtemp(prefix="gvx-bench-toolchain-", dir=fs_base)
+            try:
+                counter = iter(range(10**6))
+                cwd = os.path.join(work, "cwd")  # no go.mod
+                os.makedirs(cwd)
+
+                def gvx_env(d):
+                    return dict(base, HOME=os.path.join(d, "home"), GVX_HOME=os.path.join(d, "gvx"),
+                                GVX_GO_INDEX=f"{url}/index.json", GVX_GO_MIRROR=url)
+
+                def go_env(d):
+                    return dict(base, HOME=os.path.join(d, "home"), GOPATH=os.path.join(d, "gopath"),
+                                GOMODCACHE=os.path.join(d, "modcache"), GOCACHE=os.path.join(d, "gocache"),
+                                GOTOOLCHAIN=f"go{VERSION}")
+
+                gvx_argv = [gvx, "install", "--quiet", "--source", "proxy", VERSION]
+                go_argv = [old_go, "version"]
+
+                def a():
+                    d = os.path.join(work, f"a{next(counter)}")
+                    os.sync()
+                    t = run_once(gvx_argv, gvx_env(d), cwd)
+                    shutil.rmtree(d)
+                    return t
+
+                def b():
+                    d = os.path.join(work, f"b{next(counter)}")
+                    os.sync()
+                    t = run_once(go_argv, go_env(d), cwd)
+                    make_writable(d)
+                    shutil.rmtree(d)
+                    return t
+
+                # Once untimed: both must land on go{VERSION} through the loopback servers.
+                d = os.path.join(work, "check")
+                out = sh([old_go, "env", "GOROOT", "GOVERSION"], env=go_env(d), cwd=cwd).split()
+                if out[1] != f"go{VERSION}" or not out[0].startswith(os.path.join(d, "modcache")):
+                    raise SystemExit(f"go{old} with GOTOOLCHAIN=go{VERSION} ran {out}")
+                sh(gvx_argv, env=gvx_env(d), cwd=cwd)
+                ours = sh([os.path.join(d, "gvx", "sdk", f"go{VERSION}", "bin", "go"), "version"], env=base)
+                if f"go{VERSION} " not in ours:
+                    raise SystemExit(f"gvx installed {ours}")
+                make_writable(d)
+                shutil.rmtree(d)
+
+                med = rounds(runs, {"go": b, "gvx": a})
+                table.add(label, f"{med['go']:.2f} s", f"{med['gvx']:.2f} s", ratio(med["gvx"], med["go"]), "<= 0.50x")
+                d = os.path.join(work, "rss")
+                rg = peak_rss_mib(gvx_argv, gvx_env(d), cwd)
+                rb = peak_rss_mib(go_argv, go_env(d), cwd)
+                rss.add(label, f"{rb:.1f} MiB", f"{rg:.1f} MiB")
+            finally:
+                make_writable(work)
+                shutil.rmtree(work, ignore_errors=True)
+        table.print()
+        rss.print()
+        print(f"\n(GOPROXY=http://127.0.0.1:…, GOSUMDB=\"{name}+… http://127.0.0.1:…/sumdb/{name}\", GOFLAGS=, "
+              "GOENV=off, PATH=/usr/bin:/bin for both; a fresh GVX_HOME, GOPATH and GOMODCACHE each run; `sync` "
+              "before each. Go downloads the zip into its module cache, checks it against the sumdb, unpacks it, "
+              f"then execs go{VERSION}'s `go version`; gvx looks the module up in the sumdb, downloads the zip into "
+              "its staging directory, checks its structure and h1:, unpacks it and hashes every file for its manifest)")
+    finally:
+        shutil.rmtree(fixture_dir, ignore_errors=True)
+
+
 def bench_cli(release, url, sdks, mise_bin, why_not):
     runs = int(os.environ.get("BENCH_CLI_RUNS", "30"))
     work = tempfile.mkdtemp(prefix="gvx-bench-cli-")
@@ -458,7 +653,7 @@ def bench_cli(release, url, sdks, mise_bin, why_not):
 
 
 def main():
-    cases = sys.argv[1:] or ["shim", "install", "cli"]
+    cases = sys.argv[1:] or ["shim", "install", "toolchain", "cli"]
     release = build()
     sdks = sdks_dir()
     url = serve(sdks)
@@ -472,13 +667,18 @@ def main():
     started = time.time()
     if "shim" in cases:
         bench_shim(release, url, sdks, mise_bin, why_not)
+    if "shim" in cases or "stores" in cases:
+        bench_stores(release, url)
     if "install" in cases:
         bench_install(release, url, sdks, mise_bin, why_not)
+    if "toolchain" in cases:
+        bench_toolchain(release, url, sdks)
     if "cli" in cases:
         bench_cli(release, url, sdks, mise_bin, why_not)
     print(f"\nend: {load()}; took {time.time() - started:.0f} s")
     print("targets: shim <= 0.5 ms added per call, <= 1.25x direct on go version, <= 1.01x on go build,"
-          " >= 20x less added time than mise's shim; install <= 0.70x the pipeline; shim RSS a few MiB")
+          " >= 20x less added time than mise's shim; install <= 0.70x the pipeline; shim RSS a few MiB;"
+          " gvx install --source proxy <= 0.5x Go's own GOTOOLCHAIN switch")
 
 
 if __name__ == "__main__":
