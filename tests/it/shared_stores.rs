@@ -527,3 +527,89 @@ fn install_store_is_locked_and_atomic_like_the_users_store() {
         text(&out)
     );
 }
+
+/// `dir` bind-mounted read-only onto itself until dropped (root only).
+struct ReadOnly(PathBuf);
+
+impl ReadOnly {
+    fn mount(dir: &Path) -> Option<ReadOnly> {
+        let run = |args: &[&str]| {
+            std::process::Command::new("mount")
+                .args(args)
+                .arg(dir)
+                .arg(dir)
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        if !run(&["--bind"]) {
+            return None;
+        }
+        let guard = ReadOnly(dir.to_owned());
+        let ok = std::process::Command::new("mount")
+            .args(["-o", "remount,bind,ro"])
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(guard)
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_shared_store_on_a_read_only_file_system_serves_and_is_never_written() {
+    let server = TestServer::start();
+    publish(&server, &[FakeSdk::new("1.22.10"), FakeSdk::new("1.21.13")]);
+    let owner = TestHome::new().with_server(&server);
+    let shared = prepared_store(&owner, &["1.22.10"]);
+    let Some(_ro) = ReadOnly::mount(&shared) else {
+        crate::support::lanes::skip(
+            "read-only mount (mount --bind, root)",
+            "cannot bind-mount read-only here (not root?)",
+        );
+        return;
+    };
+    let home = TestHome::new()
+        .with_server(&server)
+        .env("GVX_SHARED_STORES", &shared.display().to_string());
+    for args in [
+        &["install", "1.22.10"][..],
+        &["list"],
+        &["verify"],
+        &["prune"],
+    ] {
+        let out = home.gvx().args(args).output().unwrap();
+        assert!(out.status.success(), "gvx {args:?}: {}", text(&out));
+        assert!(!stderr(&out).contains("skipped"), "{}", text(&out));
+    }
+    let out = home
+        .cmd_path(home.gvx_home().join("bin/go"))
+        .arg("version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "go version go1.22.10 linux/amd64\n",
+        "{}",
+        text(&out)
+    );
+    // Its owner cannot add to it while it is read-only, and is told why.
+    let out = owner
+        .gvx()
+        .args(["install", "--store"])
+        .arg(&shared)
+        .arg("1.21.13")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", text(&out));
+    assert!(
+        stderr(&out).contains("Read-only file system"),
+        "{}",
+        text(&out)
+    );
+}
