@@ -129,6 +129,34 @@ pub fn prove(
     })
 }
 
+/// The module zip's `h1:` (Go's `dirhash.HashZip`), from the digests of the files extracted
+/// from it into `sdk`: every entry is a file under `module`'s prefix (`modzip::check`), written
+/// once each. A name with a new line, which would make the hashed lines ambiguous, is refused
+/// as Go refuses it.
+fn extracted_hash(
+    module: &str,
+    sdk: &Path,
+    digests: &[(std::path::PathBuf, archive::Sha256Digest)],
+) -> std::result::Result<String, modzip::ZipError> {
+    let mut lines = Vec::with_capacity(digests.len());
+    for (path, digest) in digests {
+        let rel = path.strip_prefix(sdk).unwrap_or(path);
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let name = format!("{module}/{}", parts.join("/"));
+        if name.contains('\n') {
+            return Err(modzip::ZipError::Entry {
+                entry: name,
+                why: "file names with new lines are not supported".to_owned(),
+            });
+        }
+        lines.push((name, format!("{digest:x}")));
+    }
+    Ok(modzip::hash1(lines))
+}
+
 /// Proves, downloads, checks and extracts `version` into `sdk` (inside `staging`).
 pub fn fetch(
     cx: &Context,
@@ -170,7 +198,11 @@ pub fn fetch(
         .hint("this is not a Go toolchain module zip; nothing was installed. Check GOPROXY")
     };
     modzip::check(&zip, &format!("{module}/")).map_err(module_error)?;
-    let h1 = modzip::hash_zip(&zip).map_err(module_error)?;
+    // One pass: the files are hashed as they are extracted into staging (which is dropped,
+    // and nothing installed, unless the hash is the proven one).
+    let extracted = archive::extract_module_zip(&zip, sdk, &module, &Limits::default())
+        .map_err(|e| Error::new(e.kind(), e.to_string()).hint(e.hint().unwrap_or_default()))?;
+    let h1 = extracted_hash(&module, sdk, &extracted.digests).map_err(module_error)?;
     if let Some((expected, proof)) = &proof
         && h1 != *expected
     {
@@ -194,8 +226,6 @@ pub fn fetch(
             "{module}: the zip hashes as {h1} (no checksum database: GOSUMDB=off for a file:// GOPROXY)"
         ),
     }
-    let extracted = archive::extract_module_zip(&zip, sdk, &module, &Limits::default())
-        .map_err(|e| Error::new(e.kind(), e.to_string()).hint(e.hint().unwrap_or_default()))?;
     restore_go_mod_files(sdk).map_err(|e| crate::storefs::write_error(e, "installing"))?;
     fs_err::remove_file(&zip).map_err(|e| crate::storefs::write_error(e, "installing"))?;
     let (h1, sumdb) = match proof {
