@@ -5,6 +5,7 @@
 pub mod archive;
 pub mod cli;
 pub mod commands;
+pub mod completion;
 pub mod context;
 pub mod default;
 pub mod doctor;
