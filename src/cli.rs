@@ -72,7 +72,11 @@ pub fn completion_command() -> clap::Command {
     let installed = || ArgValueCandidates::new(completion::installed);
     <Cli as clap::CommandFactory>::command()
         .mut_subcommand("use", |c| c.mut_arg("spec", |a| a.add(installed())))
-        .mut_subcommand("exec", |c| c.mut_arg("spec", |a| a.add(installed())))
+        // clap numbers `exec`'s `last` argument first; the completion engine goes by number.
+        .mut_subcommand("exec", |c| {
+            c.mut_arg("spec", |a| a.index(1).add(installed()))
+                .mut_arg("command", |a| a.index(2))
+        })
         .mut_subcommand("uninstall", |c| {
             c.mut_arg("versions", |a| a.add(installed()))
         })
