@@ -3,7 +3,7 @@
 # (well under a second) when everything is already there.
 #
 #   Debian packages: wine wine64 gcc-mingw-w64-x86-64 shellcheck bash dash zsh
-#                    fish busybox hyperfine openssl util-linux (runuser)
+#                    fish busybox hyperfine openssl util-linux (runuser) npm
 #                    (+ python3 / python3-pip if missing)
 #   rustup target:   x86_64-pc-windows-gnu
 #   nushell:         the real `nu` from npm (@nushell/linux-x64, pinned and
@@ -55,6 +55,7 @@ need hyperfine hyperfine
 need openssl openssl
 need util-linux runuser /usr/sbin/runuser /sbin/runuser
 need python3 python3
+need npm npm # fetches nushell (below)
 if ! python3 -c 'import pip' >/dev/null 2>&1; then
     missing+=(python3-pip)
 fi
