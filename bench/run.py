@@ -11,10 +11,11 @@ the figures.
   bench/run.py install         # gvx install vs curl | tee >(sha256sum) | tar xz vs mise install
   bench/run.py toolchain       # gvx install --source proxy vs Go's own GOTOOLCHAIN switch (same proxy)
   bench/run.py cli             # gvx list --remote, gvx current, eval "$(gvx env)" (and mise's)
+  bench/run.py complete        # a TAB: `gvx use <TAB>` with 30 SDKs, `gvx install 1.2<TAB>` (cached index)
 
 Environment: BENCH_SHIM_RUNS (default 40), BENCH_LOOP_RUNS (5), BENCH_RUNS (installs, 5),
-BENCH_CLI_RUNS (30), BENCH_STORES_RUNS (200), BENCH_TOOLCHAIN_RUNS (BENCH_RUNS), BENCH_OLD_GO (the go that switches,
-1.21.13); GVX_TEST_SDKS (the real SDK archives, else scripts/real-sdks.sh prepares
+BENCH_CLI_RUNS (30), BENCH_STORES_RUNS (200), BENCH_TOOLCHAIN_RUNS (BENCH_RUNS), BENCH_COMPLETE_RUNS (50),
+BENCH_OLD_GO (the go that switches, 1.21.13); GVX_TEST_SDKS (the real SDK archives, else scripts/real-sdks.sh prepares
 them); MISE_BIN (a mise binary; else `mise` on PATH, else npm installs @jdxcode/mise-linux-x64
 into ~/.cache/gvx-bench/mise); BENCH_NO_MISE=1 leaves mise out.
 
@@ -652,8 +653,77 @@ def bench_cli(release, url, sdks, mise_bin, why_not):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def synthetic_index(path):
+    """An index shaped like go.dev's (every release 1.2 to 1.25 with its patches, ~20 files
+    each); returns (releases, bytes)."""
+    import hashlib
+    import json
+    platforms = [(o, a) for o in ("linux", "darwin", "windows", "freebsd")
+                 for a in ("amd64", "386", "arm64", "armv6l")] + [("linux", "ppc64le"), ("linux", "s390x")]
+    releases = []
+    for minor in range(25, 1, -1):
+        for patch in range(13, -1, -1):
+            v = f"go1.{minor}.{patch}" if patch or minor >= 21 else f"go1.{minor}"
+            files = [{"filename": f"{v}.{o}-{a}.{'zip' if o == 'windows' else 'tar.gz'}", "os": o,
+                      "arch": a, "version": v, "sha256": hashlib.sha256(f"{v}{o}{a}".encode()).hexdigest(),
+                      "size": 70_000_000, "kind": "archive"} for o, a in platforms]
+            releases.append({"version": v, "stable": True, "files": files})
+    data = json.dumps(releases, indent=1).encode()
+    with open(path, "wb") as f:
+        f.write(data)
+    return len(releases), len(data)
+
+
+def bench_complete(release):
+    """What one TAB costs: the shell runs `gvx` with GVX_COMPLETE set (fish's protocol here;
+    every shell takes the same path in gvx). The index URL is a closed loopback port: a
+    completion that touched the network would fail or stall, and the cache is a day old."""
+    import hashlib
+    runs = int(os.environ.get("BENCH_COMPLETE_RUNS", "50"))
+    work = tempfile.mkdtemp(prefix="gvx-bench-complete-")
+    try:
+        home = os.path.join(work, "gvx")
+        for minor in range(16, 26):
+            for patch in (0, 5, 9):
+                go = os.path.join(home, "sdk", f"go1.{minor}.{patch}", "bin", "go")
+                os.makedirs(os.path.dirname(go))
+                open(go, "w").close()
+                os.chmod(go, 0o755)
+        index_url = "http://127.0.0.1:9/dl/?mode=json&include=all"
+        cache = os.path.join(home, "cache",
+                             f"index-{hashlib.sha256(index_url.encode()).hexdigest()[:16]}.json")
+        os.makedirs(os.path.dirname(cache))
+        n, size = synthetic_index(cache)
+        day_ago = time.time() - 86400
+        os.utime(cache, (day_ago, day_ago))
+        env = {"PATH": "/usr/bin:/bin", "HOME": work, "GVX_HOME": home, "GVX_GO_INDEX": index_url,
+               "GVX_COMPLETE": "fish"}
+        gvx = release["gvx"]
+        cases = [
+            ("`gvx use <TAB>` (30 SDKs installed)", [gvx, "--", "gvx", "use", ""]),
+            ("`gvx upgrade <TAB>` (their 10 lines)", [gvx, "--", "gvx", "upgrade", ""]),
+            (f"`gvx install 1.2<TAB>` (cached index: {n} releases, {size / 1e6:.1f} MB)",
+             [gvx, "--", "gvx", "install", "1.2"]),
+            ("`gvx <TAB>` (subcommands)", [gvx, "--", "gvx", ""]),
+        ]
+        out = subprocess.run(cases[0][1], env=env, capture_output=True, text=True, check=True).stdout
+        assert "1.25.9" in out.split(), out
+        table = Table(f"Completion latency: medians of {runs}, peak RSS from GNU time (goal: well under 50 ms)",
+                      ["request", "gvx", "peak RSS"])
+        for label, argv in cases:
+            med = rounds(runs, {"gvx": lambda argv=argv: run_once(argv, env, work)})
+            table.add(label, ms(med["gvx"]), f"{peak_rss_mib(argv, env, work):.1f} MiB")
+        table.print()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
-    cases = sys.argv[1:] or ["shim", "install", "toolchain", "cli"]
+    cases = sys.argv[1:] or ["shim", "install", "toolchain", "cli", "complete"]
+    if cases == ["complete"]:
+        # Needs neither the SDK archives nor mise.
+        bench_complete(build())
+        return
     release = build()
     sdks = sdks_dir()
     url = serve(sdks)
@@ -675,6 +745,8 @@ def main():
         bench_toolchain(release, url, sdks)
     if "cli" in cases:
         bench_cli(release, url, sdks, mise_bin, why_not)
+    if "complete" in cases:
+        bench_complete(release)
     print(f"\nend: {load()}; took {time.time() - started:.0f} s")
     print("targets: shim <= 0.5 ms added per call, <= 1.25x direct on go version, <= 1.01x on go build,"
           " >= 20x less added time than mise's shim; install <= 0.70x the pipeline; shim RSS a few MiB;"

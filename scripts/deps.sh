@@ -3,10 +3,13 @@
 # (well under a second) when everything is already there.
 #
 #   Debian packages: wine wine64 gcc-mingw-w64-x86-64 shellcheck bash dash zsh
-#                    fish busybox hyperfine openssl util-linux (runuser)
+#                    fish busybox hyperfine openssl util-linux (runuser) npm
 #                    gcc-aarch64-linux-gnu qemu-user (the arm64 lane)
 #                    (+ python3 / python3-pip if missing)
 #   rustup targets:  x86_64-pc-windows-gnu aarch64-unknown-linux-gnu
+#   nushell:         the real `nu` from npm (@nushell/linux-x64, pinned and
+#                    checked by sha256) in ~/.cache/gvx-test/nu/bin/nu, where
+#                    the tests look for it (or set GVX_TEST_NU to a `nu`)
 #
 # As root, missing packages are installed with
 # `apt-get update && apt-get install -y --no-install-recommends ...` (only when
@@ -55,6 +58,7 @@ need util-linux runuser /usr/sbin/runuser /sbin/runuser
 need gcc-aarch64-linux-gnu aarch64-linux-gnu-gcc
 need qemu-user qemu-aarch64 /usr/bin/qemu-aarch64
 need python3 python3
+need npm npm # fetches nushell (below)
 if ! python3 -c 'import pip' >/dev/null 2>&1; then
     missing+=(python3-pip)
 fi
@@ -95,3 +99,32 @@ for target in x86_64-pc-windows-gnu aarch64-unknown-linux-gnu; do
         rustup target add "$target" >&2
     fi
 done
+
+# nushell has no Debian package: the npm registry serves the real binary as
+# @nushell/linux-x64. Pinned, checked by sha256, unpacked into the test cache.
+nu_version=0.115.1
+nu_sha256=8a02b8874bb1e6cc268a3da72f42735a2f92f92548feb938a771ea02ce859ba4
+nu_dir=${XDG_CACHE_HOME:-$HOME/.cache}/gvx-test/nu
+if [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ] &&
+    [ "$(cat "$nu_dir/version" 2>/dev/null)" != "$nu_version" ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+        log "npm not found; it is needed to fetch nushell (@nushell/linux-x64@$nu_version)"
+        exit 1
+    fi
+    log "installing nushell $nu_version into $nu_dir"
+    nu_tmp=$(mktemp -d)
+    (cd "$nu_tmp" && npm pack --silent "@nushell/linux-x64@$nu_version" >/dev/null)
+    nu_tgz=$nu_tmp/nushell-linux-x64-$nu_version.tgz
+    if [ "$(sha256sum "$nu_tgz" | cut -d' ' -f1)" != "$nu_sha256" ]; then
+        log "$nu_tgz does not have sha256 $nu_sha256; not installing it"
+        rm -rf "$nu_tmp"
+        exit 1
+    fi
+    tar -xzf "$nu_tgz" -C "$nu_tmp"
+    rm -rf "$nu_dir"
+    mkdir -p "$nu_dir/bin"
+    install -m 0755 "$nu_tmp/package/bin/nu" "$nu_dir/bin/nu"
+    printf '%s\n' "$nu_version" >"$nu_dir/version"
+    rm -rf "$nu_tmp"
+    "$nu_dir/bin/nu" --version >/dev/null
+fi

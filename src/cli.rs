@@ -1,9 +1,11 @@
 //! The command line: global flags and one subcommand per file in `commands/`.
 
 use crate::commands;
+use crate::completion;
 use crate::context::Context;
 use crate::error::{Error, Exit, Result};
 use clap::{Parser, Subcommand};
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 use gvx_shims::Store;
 use std::process::ExitCode;
 
@@ -52,6 +54,11 @@ pub enum Command {
 }
 
 pub fn main() -> ExitCode {
+    // A TAB in a shell that sourced `gvx completions`: print the candidates and exit.
+    clap_complete::CompleteEnv::with_factory(completion_command)
+        .var(completion::VAR)
+        .shells(completion::SHELLS)
+        .complete();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -61,11 +68,41 @@ pub fn main() -> ExitCode {
 
 /// The completion script for `shell`, as `gvx completions` prints it; handed down to the
 /// library as [`Context::completions`].
-pub fn completion_script(shell: clap_complete::Shell) -> String {
-    let mut command = <Cli as clap::CommandFactory>::command();
-    let mut bytes = Vec::new();
-    clap_complete::generate(shell, &mut command, "gvx", &mut bytes);
-    String::from_utf8_lossy(&bytes).into_owned()
+pub fn completion_script(shell: completion::Shell) -> String {
+    completion::script(shell)
+}
+
+/// The command line as tab completion sees it: the definition, plus the values each
+/// argument takes (installed versions, the cached index's releases). Shell names come from
+/// the value enums.
+pub fn completion_command() -> clap::Command {
+    let installed = || ArgValueCandidates::new(completion::installed);
+    <Cli as clap::CommandFactory>::command()
+        .mut_subcommand("use", |c| c.mut_arg("spec", |a| a.add(installed())))
+        // clap numbers `exec`'s `last` argument first; the completion engine goes by number.
+        .mut_subcommand("exec", |c| {
+            c.mut_arg("spec", |a| a.index(1).add(installed()))
+                .mut_arg("command", |a| a.index(2))
+        })
+        .mut_subcommand("uninstall", |c| {
+            c.mut_arg("versions", |a| a.add(installed()))
+        })
+        .mut_subcommand("verify", |c| c.mut_arg("versions", |a| a.add(installed())))
+        .mut_subcommand("upgrade", |c| {
+            c.mut_arg("lines", |a| {
+                a.add(ArgValueCandidates::new(completion::installed_lines))
+            })
+        })
+        .mut_subcommand("install", |c| {
+            c.mut_arg("versions", |a| {
+                a.add(ArgValueCompleter::new(completion::cached_releases))
+            })
+        })
+        .mut_subcommand("list", |c| {
+            c.mut_arg("filter", |a| {
+                a.add(ArgValueCompleter::new(completion::cached_releases))
+            })
+        })
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -112,6 +149,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn completion_command_names_real_arguments() {
+        // `mut_arg` on a renamed argument would panic here, not at the user's TAB.
+        completion_command().debug_assert();
+    }
 
     #[test]
     fn clap_usage_errors_exit_with_the_usage_code() {

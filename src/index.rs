@@ -214,6 +214,16 @@ fn index_urls() -> Vec<String> {
     }
 }
 
+/// The cached index whatever its age, read without the network (tab completion uses it);
+/// `None` when there is no cache or it does not parse.
+pub fn cached_only(store: &Store, host: &Host) -> Option<Index> {
+    let url = index_urls().swap_remove(0);
+    let bytes = fs_err::read(cache_path(store, &url)).ok()?;
+    let mut index = Index::parse(&url, &bytes, host).ok()?;
+    index.cached = true;
+    Some(index)
+}
+
 /// Loads the index: the cache while fresh (unless `refresh`), else the network, else a stale
 /// cache with a warning that says how old it is. A fetched index that does not parse, or lists
 /// no archive for this host, never replaces a cached one that does.

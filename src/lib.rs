@@ -6,6 +6,7 @@ pub mod adopt;
 pub mod archive;
 pub mod cli;
 pub mod commands;
+pub mod completion;
 pub mod context;
 pub mod default;
 pub mod doctor;

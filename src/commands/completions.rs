@@ -1,4 +1,4 @@
-//! `gvx completions <shell>`: tab completion scripts generated from the CLI definition.
+//! `gvx completions <shell>`: the script that registers gvx's tab completion in a shell.
 
 use crate::context::Context;
 use crate::error::Result;
@@ -7,9 +7,9 @@ use std::process::ExitCode;
 /// Print the tab-completion script for a shell (`gvx setup` installs it for you).
 #[derive(Debug, clap::Args)]
 pub struct Completions {
-    /// bash, zsh, fish, powershell or elvish.
+    /// bash, zsh, fish, powershell, elvish or nu.
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub shell: crate::completion::Shell,
 }
 
 impl Completions {

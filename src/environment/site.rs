@@ -7,9 +7,9 @@ use crate::shell::{self, Shell};
 use gvx_shims::Store;
 use std::path::{Path, PathBuf};
 
-/// Makes the completion script for a shell. The command line defines it (it is generated
-/// from the CLI's definition) and hands it down, so nothing here calls up into the CLI.
-pub type Completions = fn(clap_complete::Shell) -> String;
+/// Makes the completion script for a shell. The command line defines it and hands it down,
+/// so nothing here calls up into the CLI.
+pub type Completions = fn(crate::completion::Shell) -> String;
 
 #[derive(Clone, Debug)]
 pub struct Site {

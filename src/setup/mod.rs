@@ -88,7 +88,7 @@ impl Target {
     pub fn completion(
         site: &Site,
         path: PathBuf,
-        shell: clap_complete::Shell,
+        shell: crate::completion::Shell,
         reader: &str,
     ) -> Target {
         let mut target = Target::owned(path, &(site.completions)(shell), reader);

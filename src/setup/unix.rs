@@ -6,11 +6,12 @@
 //! | bash | `~/.bashrc`; login: `~/.bash_profile`, else `~/.bash_login`, else `~/.profile` | `$XDG_DATA_HOME/bash-completion/completions/gvx` |
 //! | zsh | `$ZDOTDIR/.zshenv` (every zsh), `$ZDOTDIR/.zshrc` (interactive, runs last) | `$XDG_DATA_HOME/zsh/site-functions/_gvx` |
 //! | fish | | `$XDG_CONFIG_HOME/fish/conf.d/gvx.fish`, `…/fish/completions/gvx.fish` |
-//! | nushell | | `$nu.data-dir/vendor/autoload/gvx.nu` |
+//! | nushell | | `$nu.data-dir/vendor/autoload/gvx.nu`, `…/autoload/gvx-completions.nu` |
 //!
 //! `.bash_profile` is never created: its presence would stop bash reading `.profile`.
 
 use super::{PathChange, Site, Target};
+use crate::completion::Shell as Completion;
 use crate::error::Result;
 use crate::shell::{self, Shell};
 use std::path::PathBuf;
@@ -38,7 +39,7 @@ pub fn targets(site: &Site) -> Vec<Target> {
         targets.push(Target::completion(
             site,
             bash_completion(site),
-            clap_complete::Shell::Bash,
+            Completion::Bash,
             "bash completion, loaded by bash-completion",
         ));
     }
@@ -56,7 +57,7 @@ pub fn targets(site: &Site) -> Vec<Target> {
         targets.push(Target::completion(
             site,
             zsh_functions(site).join("_gvx"),
-            clap_complete::Shell::Zsh,
+            Completion::Zsh,
             "zsh completion",
         ));
     }
@@ -70,18 +71,21 @@ pub fn targets(site: &Site) -> Vec<Target> {
         targets.push(Target::completion(
             site,
             fish.join("completions").join("gvx.fish"),
-            clap_complete::Shell::Fish,
+            Completion::Fish,
             "fish completion",
         ));
     }
     if site.has(Shell::Nu) {
         targets.push(Target::owned(
-            site.nu_data_dir()
-                .join("vendor")
-                .join("autoload")
-                .join("gvx.nu"),
+            nu_autoload(site).join("gvx.nu"),
             &site.snippet(Shell::Nu),
             "every nushell",
+        ));
+        targets.push(Target::completion(
+            site,
+            nu_autoload(site).join("gvx-completions.nu"),
+            Completion::Nu,
+            "nushell completion",
         ));
     }
     targets
@@ -151,6 +155,12 @@ fn bash_login(site: &Site) -> Option<PathBuf> {
         .find(|p| p.exists())
 }
 
+/// A directory of `$nu.vendor-autoload-dirs`: nu sources its files after `env.nu` and
+/// `config.nu`, in every interactive or login nu (not `nu -c`).
+fn nu_autoload(site: &Site) -> PathBuf {
+    site.nu_data_dir().join("vendor").join("autoload")
+}
+
 fn bash_completion(site: &Site) -> PathBuf {
     site.data_home
         .join("bash-completion")
@@ -216,6 +226,14 @@ mod tests {
                 ".local/share/zsh/site-functions/_gvx",
                 ".config/fish/conf.d/gvx.fish",
                 ".config/fish/completions/gvx.fish",
+            ]
+        );
+        assert_eq!(
+            names(&targets(&site(home, vec![Shell::Nu])), home),
+            [
+                ".profile",
+                ".local/share/nushell/vendor/autoload/gvx.nu",
+                ".local/share/nushell/vendor/autoload/gvx-completions.nu",
             ]
         );
         fs_err::write(home.join(".bash_login"), "").unwrap();

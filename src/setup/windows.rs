@@ -33,7 +33,7 @@ pub fn targets(site: &Site) -> Vec<Target> {
         .chain(std::iter::once(Target::completion(
             site,
             completion_file(site),
-            clap_complete::Shell::PowerShell,
+            crate::completion::Shell::Powershell,
             "PowerShell completion, loaded by the profile block",
         )))
         .collect()

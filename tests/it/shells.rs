@@ -1,12 +1,14 @@
-//! Set-up in real shells (bash, dash, zsh, fish, busybox sh): `install.sh`, `gvx setup`,
+//! Set-up in real shells (bash, dash, zsh, fish, busybox sh, nu): `install.sh`, `gvx setup`,
 //! `gvx env` and completions. Every shell starts with a bare environment (HOME, a system PATH,
 //! TERM) in a temporary home, so whatever works came from the files gvx wrote there, and the
 //! real user's start-up files are never read or touched. A shell that is not installed skips
 //! the tests that need it (`have`).
 
 mod ci;
+mod complete;
 mod env;
 mod install;
+mod nu;
 mod session;
 mod setup;
 
@@ -132,4 +134,34 @@ pub fn have(programs: &[&str]) -> bool {
         }
     }
     all
+}
+
+/// The lane of the tests that run the real nushell.
+pub const NU: &str = "nu";
+
+/// The real `nu`: `GVX_TEST_NU`, else where `scripts/deps.sh` installs it
+/// (`~/.cache/gvx-test/nu/bin/nu`), else on [`SYSTEM_PATH`]; `None` after [`lanes::skip`].
+pub fn nu_program() -> Option<PathBuf> {
+    if let Some(nu) = std::env::var_os("GVX_TEST_NU").filter(|v| !v.is_empty()) {
+        let nu = PathBuf::from(nu);
+        assert!(nu.is_file(), "GVX_TEST_NU={} is not a file", nu.display());
+        return Some(nu);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")));
+    let installed = cache.map(|c| c.join("gvx-test").join("nu").join("bin").join("nu"));
+    if let Some(nu) = installed.filter(|p| p.is_file()) {
+        return Some(nu);
+    }
+    if let Some(nu) = lanes::find_in("nu", OsStr::new(SYSTEM_PATH)) {
+        return Some(nu);
+    }
+    lanes::skip(
+        NU,
+        "nu not found (scripts/deps.sh installs it from npm into ~/.cache/gvx-test/nu; or set \
+         GVX_TEST_NU)",
+    );
+    None
 }
