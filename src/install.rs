@@ -249,7 +249,7 @@ fn put_in_place(
         cx.status(&format!(
             "others use it with {}={}",
             gvx_shims::store::GVX_SHARED_STORES,
-            store.home().display()
+            crate::report::arg(store.home())
         ));
     } else if first {
         cx.status(&format!(

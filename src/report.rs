@@ -15,6 +15,17 @@ pub fn out(text: &str) {
     }
 }
 
+/// A path as an argument of a command a message suggests: double-quoted when it holds
+/// whitespace, which sh, cmd and PowerShell all read as one word.
+pub fn arg(path: &std::path::Path) -> String {
+    let text = path.display().to_string();
+    if text.chars().any(char::is_whitespace) {
+        format!("\"{text}\"")
+    } else {
+        text
+    }
+}
+
 /// Prints a status line to stderr.
 pub fn status(text: &str) {
     eprintln!("{text}");

@@ -322,7 +322,11 @@ fn shared_problem(path: &Path) -> Option<String> {
         Ok(_) => None,
         Err(e) if e.kind() == io::ErrorKind::NotFound => Some(format!(
             "it has no sdk/ directory; `gvx install --store {} <version>` prepares it",
-            path.display()
+            if path.to_string_lossy().contains(' ') {
+                format!("\"{}\"", path.display())
+            } else {
+                path.display().to_string()
+            }
         )),
         Err(e) => Some(format!("cannot read {}: {e}", sdk.display())),
     }

@@ -63,7 +63,8 @@ pub fn adopt(cx: &Context, dir: &Path, options: Options) -> Result<Installed> {
             ),
         )
         .hint(format!(
-            "`gvx adopt --unverified {shown}` adopts it marked unverified; `gvx install {version}` installs a copy verified against the download index"
+            "`gvx adopt --unverified {}` adopts it marked unverified; `gvx install {version}` installs a copy verified against the download index",
+            crate::report::arg(dir)
         )));
     }
     if cx.store.is_installed(&version) {
@@ -180,7 +181,7 @@ fn sumdb_off(dir: &Path) -> Error {
     )
     .hint(format!(
         "unset GOSUMDB (or set it to sum.golang.org), or `gvx adopt --unverified {}` to adopt it marked unverified",
-        dir.display()
+        crate::report::arg(dir)
     ))
 }
 
@@ -189,7 +190,7 @@ fn rehint(e: Error, dir: &Path, version: &gvx_shims::GoVersion) -> Error {
     let hint = match e.exit() {
         Exit::NotFound => format!(
             "without a record it cannot be proven: `gvx adopt --unverified {}` adopts it marked unverified, `gvx install {version}` installs a verified copy",
-            dir.display()
+            crate::report::arg(dir)
         ),
         Exit::Verification => "nothing was adopted. The checksum database, or the proxy serving it, did not prove this toolchain; do not work around it: report it".to_owned(),
         _ => return e,
@@ -256,7 +257,7 @@ fn refusal(
     }
     hint.push_str(&format!(
         "install a fresh copy with `gvx install {version}`, or `gvx adopt --unverified {}` to adopt it as it is, marked unverified; the store was not changed",
-        dir.display()
+        crate::report::arg(dir)
     ));
     Error::new(Exit::Verification, text).hint(hint)
 }

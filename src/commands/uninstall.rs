@@ -90,7 +90,7 @@ fn refuse_shared(cx: &Context, version: GoVersion) -> Result<()> {
         )
         .hint(format!(
             "its owner removes it with `gvx uninstall --store {} {version}`; to stop using the store, take it out of {}",
-            shared.display(),
+            crate::report::arg(&shared),
             gvx_shims::store::GVX_SHARED_STORES
         ))),
         _ => Ok(()),

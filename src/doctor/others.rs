@@ -167,12 +167,7 @@ fn adopt(m: &Snapshot, dir: &Path, version: &str) -> Option<Fix> {
     if m.disk.installed(m.store()).contains(&version) {
         return None;
     }
-    let shown = m.unroot(dir).display().to_string();
-    let shown = if shown.contains(' ') {
-        format!("\"{shown}\"")
-    } else {
-        shown
-    };
+    let shown = crate::report::arg(&m.unroot(dir));
     Some(if version.line() < (1, 21) {
         Fix::manual(
             "take it into gvx's store as it is, marked unverified (Go before 1.21 cannot be proven by the checksum database)",
