@@ -47,14 +47,12 @@ pub struct Install {
 
 impl Install {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
-        let shared;
-        let cx = match &self.store {
-            Some(dir) => {
-                shared = cx.for_shared_store(dir)?;
-                &shared
-            }
-            None => cx,
-        };
+        let shared = self
+            .store
+            .as_deref()
+            .map(|dir| cx.for_shared_store(dir))
+            .transpose()?;
+        let cx = shared.as_ref().unwrap_or(cx);
         let options = Options {
             force: self.force,
             source: self.source,

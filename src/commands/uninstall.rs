@@ -25,14 +25,12 @@ pub struct Uninstall {
 
 impl Uninstall {
     pub fn run(self, cx: &Context) -> Result<ExitCode> {
-        let shared;
-        let cx = match &self.store {
-            Some(dir) => {
-                shared = cx.for_shared_store(dir)?;
-                &shared
-            }
-            None => cx,
-        };
+        let shared = self
+            .store
+            .as_deref()
+            .map(|dir| cx.for_shared_store(dir))
+            .transpose()?;
+        let cx = shared.as_ref().unwrap_or(cx);
         let store = &cx.store;
         let _lock = lock::lock(store)?;
         // What killed installs and uninstalls left: staging trees, records of removed SDKs.
