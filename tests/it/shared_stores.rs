@@ -613,3 +613,47 @@ fn a_shared_store_on_a_read_only_file_system_serves_and_is_never_written() {
         text(&out)
     );
 }
+
+#[test]
+fn a_shared_store_reached_through_a_symlink_with_a_non_ascii_name_serves() {
+    let server = TestServer::start();
+    publish(&server, &[FakeSdk::new("1.22.10")]);
+    let owner = TestHome::new().with_server(&server);
+    let real = prepared_store(&owner, &["1.22.10"]);
+    let link = owner.root().join("Gemeinsamer Speicher ü");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let home = TestHome::new()
+        .with_server(&server)
+        .env("GVX_SHARED_STORES", &link.display().to_string())
+        .env("GVX_AUTO_INSTALL", "0");
+    home.gvx().args(["install", "1.22.10"]).assert().success();
+    let go = home.gvx_home().join("bin/go");
+    let out = home.cmd_path(&go).args(["env", "GOROOT"]).output().unwrap();
+    assert_eq!(
+        stdout(&out).trim(),
+        link.join("sdk/go1.22.10").display().to_string(),
+        "{}",
+        text(&out)
+    );
+    let out = home.gvx().args(["list"]).output().unwrap();
+    assert!(
+        stdout(&out).contains(&format!("[shared store {}]", link.display())),
+        "{}",
+        text(&out)
+    );
+    let out = home.gvx().args(["verify"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    // GOPATH inside the shared SDK (through the link or not) is refused like one in any SDK.
+    let out = home
+        .cmd_path(&go)
+        .arg("version")
+        .env("GOPATH", real.join("sdk/go1.22.10/gopath"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        stderr(&out).contains("refusing to run go"),
+        "{}",
+        text(&out)
+    );
+}
