@@ -244,12 +244,7 @@ pub fn load<'a>(
         .ok()
         .and_then(|m| m.modified().ok())
         .and_then(|t| SystemTime::now().duration_since(t).ok());
-    let cached = || {
-        let bytes = fs_err::read(&cache).ok()?;
-        let mut index = Index::parse(&urls[0], &bytes, host).ok()?;
-        index.cached = true;
-        Some(index)
-    };
+    let cached = || cached_only(store, host);
     match age {
         Some(age) => log::info!(
             "index cache {}: {} old, fresh for {}{}",
