@@ -51,6 +51,8 @@ pub enum Command {
     Completions(commands::completions::Completions),
     Doctor(commands::doctor::Doctor),
     Verify(commands::verify::Verify),
+    #[command(name = "self")]
+    SelfCmd(commands::self_::SelfCommand),
 }
 
 pub fn main() -> ExitCode {
@@ -118,7 +120,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
     // a finding; the shell start-up commands stay silent).
     let reads_sdks = !matches!(
         &cli.command,
-        Command::Doctor(_) | Command::Completions(_) | Command::Env(_) | Command::Setup(_)
+        Command::Doctor(_)
+            | Command::Completions(_)
+            | Command::Env(_)
+            | Command::Setup(_)
+            | Command::SelfCmd(_)
     );
     if reads_sdks {
         for skipped in store.skipped_shared() {
@@ -143,6 +149,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completions(c) => c.run(&cx),
         Command::Doctor(c) => c.run(&cx),
         Command::Verify(c) => c.run(&cx),
+        Command::SelfCmd(c) => c.run(&cx),
     }
 }
 

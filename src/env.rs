@@ -20,6 +20,11 @@ pub const GVX_INDEX_TTL: &str = "GVX_INDEX_TTL";
 /// transfer). Default 30 to connect, 60 of silence.
 pub const GVX_HTTP_TIMEOUT: &str = "GVX_HTTP_TIMEOUT";
 
+/// Base URL of gvx's own releases (`gvx self update`), laid out like GitHub's:
+/// `<base>/latest/download/<file>` and `<base>/download/v<version>/<file>`.
+pub const GVX_RELEASE_URL: &str = "GVX_RELEASE_URL";
+
+pub const DEFAULT_RELEASE_URL: &str = "https://github.com/gvx-dev/gvx/releases";
 pub const DEFAULT_INDEX: &str = "https://go.dev/dl/?mode=json&include=all";
 /// Same handler and data as go.dev, reachable where go.dev is not.
 pub const FALLBACK_INDEX: &str = "https://golang.google.cn/dl/?mode=json&include=all";

@@ -22,6 +22,7 @@ pub mod platform;
 pub mod provenance;
 pub mod prune;
 pub mod report;
+pub mod selfupdate;
 pub mod setup;
 pub mod shell;
 pub mod shimfarm;

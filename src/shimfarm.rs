@@ -101,12 +101,7 @@ impl Prepared {
     /// Renames the new shims into place and removes the ones no longer wanted.
     pub fn commit(self) -> Result<()> {
         for (temp, name) in self.place {
-            let dest = self.bin.join(&name);
-            if cfg!(windows) && dest.exists() {
-                // A running .exe cannot be overwritten but can be renamed aside.
-                let _ = crate::platform::rename(&dest, &replaced_name(&self.bin, &name));
-            }
-            crate::platform::rename(&temp, &dest)
+            put_in_place(&temp, &self.bin.join(&name))
                 .map_err(|e| write_error(e, "writing the shims"))?;
             let _ = temp.keep();
         }
@@ -115,6 +110,21 @@ impl Prepared {
         }
         Ok(())
     }
+}
+
+/// Renames `new` over `dest`. On Windows, where a running program cannot be replaced but can
+/// be renamed, `dest` is first renamed aside to `.replaced-…` in its directory (deleted by the
+/// next [`sweep_replaced`]) and put back if `new` cannot take its place.
+pub fn put_in_place(new: &Path, dest: &Path) -> std::io::Result<()> {
+    let dir = dest.parent().unwrap_or(Path::new("."));
+    let name = dest.file_name().unwrap_or_default().to_string_lossy();
+    let aside = replaced_name(dir, &name);
+    let moved_aside = cfg!(windows) && crate::platform::rename(dest, &aside).is_ok();
+    let result = crate::platform::rename(new, dest);
+    if result.is_err() && moved_aside {
+        let _ = crate::platform::rename(&aside, dest);
+    }
+    result
 }
 
 fn replaced_name(bin: &Path, name: &str) -> PathBuf {
@@ -126,7 +136,7 @@ fn replaced_name(bin: &Path, name: &str) -> PathBuf {
 
 /// Deletes shims renamed aside earlier (those still running stay until next time) and shims
 /// half-written by a killed refresh.
-fn sweep_replaced(bin: &Path) {
+pub fn sweep_replaced(bin: &Path) {
     let Ok(entries) = fs_err::read_dir(bin) else {
         return;
     };

@@ -15,8 +15,18 @@ pub fn temp_file_in(
     prefix: &str,
     executable: bool,
 ) -> io::Result<tempfile::NamedTempFile> {
+    temp_file_with_suffix(dir, prefix, "", executable)
+}
+
+/// [`temp_file_in`], with a name ending in `suffix` (`.exe`, for a program Windows must run).
+pub fn temp_file_with_suffix(
+    dir: &Path,
+    prefix: &str,
+    suffix: &str,
+    executable: bool,
+) -> io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
-    builder.prefix(prefix);
+    builder.prefix(prefix).suffix(suffix);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -10,6 +10,7 @@ pub mod install;
 pub mod list;
 pub mod prune;
 pub mod reshim;
+pub mod self_;
 pub mod setup;
 pub mod uninstall;
 pub mod upgrade;
