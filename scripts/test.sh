@@ -51,6 +51,11 @@ fixture_dir() { # var script
 
 step "deps" scripts/deps.sh
 
+# Every binary this run builds (host, Windows, arm64) trusts the test release key instead of the
+# project's, so the self-update tests can sign releases (tests/fixtures/release-test.key).
+GVX_RELEASE_PUBKEY=$(sed -n 2p tests/fixtures/release-test.pub)
+export GVX_RELEASE_PUBKEY
+
 step "real Go SDKs" fixture_dir GVX_TEST_SDKS scripts/real-sdks.sh
 export GVX_TEST_SDKS
 

@@ -13,6 +13,7 @@ mod hardening;
 mod install;
 mod proxy;
 mod real_sdk;
+mod self_update;
 mod shared_stores;
 mod shells;
 mod shim;

@@ -1,0 +1,138 @@
+//! `gvx.exe self update` under wine while its own shim runs: gvx.exe (running the update)
+//! and go.exe (running a program) are both renamed aside, the new ones take their places, the
+//! running go.exe finishes undisturbed; then `self uninstall -y` removes the store although
+//! the gvx.exe doing it is inside. Releases are served from a directory laid out like GitHub's
+//! and signed with the test key, which the Windows binaries trust when built by scripts/test.sh.
+
+use crate::gvx::{gvx, new_store};
+use crate::lanes;
+use crate::support::{FAKE, serve_files, wait_for_text, wait_until, windows_bin, world};
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const TEST_KEY: &str = include_str!("../fixtures/release-test.pub");
+const TEST_SECRET: &str = include_str!("../fixtures/release-test.key");
+const ASSET: &str = "gvx-x86_64-windows.zip";
+const MARK: &[u8] = b"gvx test: release 99.0.0";
+
+fn trusts_test_key() -> bool {
+    let test_key = TEST_KEY.lines().nth(1).unwrap().trim();
+    if option_env!("GVX_RELEASE_PUBKEY").map(str::trim) == Some(test_key) {
+        return true;
+    }
+    lanes::skip(
+        "self update (wine)",
+        "gvx was built without GVX_RELEASE_PUBKEY set to the test key; scripts/test.sh builds it so",
+    );
+    false
+}
+
+/// `latest/download/` holding release 99.0.0: the built binaries with [`MARK`] appended (still
+/// valid images), SHA256SUMS and its signature by the test key.
+fn publish(root: &Path) -> String {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for name in ["gvx.exe", "gvx-shim.exe"] {
+        let mut bytes = fs::read(windows_bin(name)).unwrap();
+        bytes.extend_from_slice(MARK);
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&bytes).unwrap();
+    }
+    let archive = zip.finish().unwrap().into_inner();
+    let sha = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&archive));
+    let sums = format!("{sha:x}  {ASSET}\n");
+    let secret = minisign::SecretKeyBox::from_string(TEST_SECRET)
+        .unwrap()
+        .into_unencrypted_secret_key()
+        .unwrap();
+    let signature = minisign::sign(
+        None,
+        &secret,
+        sums.as_bytes(),
+        Some("gvx-release 99.0.0"),
+        None,
+    )
+    .unwrap()
+    .into_string();
+    for folder in ["latest/download", "download/v99.0.0"] {
+        let dir = root.join(folder);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join(ASSET), &archive).unwrap();
+        fs::write(dir.join("SHA256SUMS"), &sums).unwrap();
+        fs::write(dir.join("SHA256SUMS.minisig"), &signature).unwrap();
+    }
+    serve_files(root.to_owned())
+}
+
+#[test]
+fn self_update_replaces_gvx_and_a_running_shim_then_uninstall_removes_the_store() {
+    let Some(w) = world() else {
+        return;
+    };
+    if !trusts_test_key() {
+        return;
+    }
+    let store = new_store(w, "self-update");
+    let fake = store.join(format!("sdk/go{FAKE}"));
+    fs::create_dir_all(fake.join("bin")).unwrap();
+    fs::copy(w.sdk(FAKE).join("bin/go.exe"), fake.join("bin/go.exe")).unwrap();
+    fs::write(fake.join("VERSION"), format!("go{FAKE}\n")).unwrap();
+    gvx(w, &store).arg("reshim").run().success();
+    let url = publish(&w.scratch("self-update-releases"));
+
+    // go.exe (the shim) runs fakego, which waits for Ctrl+C.
+    let go = store.join("bin/go.exe");
+    let pids = w.scratch("self-update-pids").join("pids");
+    let mut running = w
+        .wine(&w.win(&go))
+        .env("GVX_HOME", w.win(&store))
+        .env("GVX_GO_VERSION", FAKE)
+        .env("FAKEGO_MODE", "interrupt")
+        .env("FAKEGO_PIDFILE", w.win(&pids))
+        .spawn();
+    wait_for_text(&pids, Duration::from_secs(60));
+
+    let out = gvx(w, &store)
+        .args(["self", "update"])
+        .env("GVX_RELEASE_URL", &url)
+        .run();
+    assert!(
+        out.success().contains("updated gvx") && out.stdout.contains("to 99.0.0"),
+        "{out}"
+    );
+    for name in ["gvx.exe", "gvx-shim.exe", "go.exe", "gofmt.exe"] {
+        let bytes = fs::read(store.join("bin").join(name)).unwrap();
+        assert!(bytes.ends_with(MARK), "{name} was not replaced\n{out}");
+    }
+    let aside: Vec<String> = fs::read_dir(store.join("bin"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".replaced-"))
+        .collect();
+    assert!(
+        aside.iter().any(|n| n.ends_with("-go.exe")),
+        "the running go.exe was not renamed aside: {aside:?}"
+    );
+
+    // The old shim still works: Ctrl+C reaches fakego, whose exit code it passes on.
+    let group = format!("-{}", running.id());
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -INT {group}");
+    let status = wait_until(&mut running, Instant::now() + Duration::from_secs(30))
+        .expect("the old shim did not finish");
+    assert_eq!(status.code(), Some(7), "the old shim was disturbed");
+
+    // The new gvx.exe runs, and removes the store it runs from.
+    let out = gvx(w, &store)
+        .args(["self", "uninstall", "-y"])
+        .env("USERPROFILE", w.win(&w.scratch("self-update-profile")))
+        .run();
+    assert!(out.success().contains("gvx is uninstalled"), "{out}");
+    assert!(!store.exists(), "the store is still there\n{out}");
+}
