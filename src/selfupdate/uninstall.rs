@@ -98,10 +98,11 @@ pub fn remove(cx: &Context, removal: &Removal) -> Result<Vec<String>> {
         let applied = setup::apply(&removal.site, &removal.setup)?;
         drop(lock);
         for change in &removal.setup.changes {
-            said.push(format!(
-                "took gvx out of {}",
-                removal.site.show(&change.path)
-            ));
+            let verb = match change.after {
+                None => "deleted",
+                Some(_) => "took gvx out of",
+            };
+            said.push(format!("{verb} {}", removal.site.show(&change.path)));
         }
         said.extend(applied.registry);
     }

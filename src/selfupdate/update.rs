@@ -91,7 +91,7 @@ pub fn update(cx: &Context, request: &Request) -> Result<Outcome> {
     })?;
     let url = format!("{base}/download/v{to}/{asset}");
     cx.status(&format!("downloading {url}"));
-    let archive = cx.http()?.get_bytes(&url, ARCHIVE_LIMIT)?;
+    let archive = fetch(cx, &url, ARCHIVE_LIMIT)?;
     let actual = format!("{:x}", Sha256::digest(&archive));
     log::info!("{url}: {} bytes, sha256 {actual}", archive.len());
     if actual != expected {
@@ -132,10 +132,9 @@ pub fn update(cx: &Context, request: &Request) -> Result<Outcome> {
 
 /// `SHA256SUMS` and its signature from `folder`, verified with the built-in key.
 fn fetch_release(cx: &Context, folder: &str) -> Result<Release> {
-    let http = cx.http()?;
     let sums_url = format!("{folder}/SHA256SUMS");
-    let sums = http.get_bytes(&sums_url, LIST_LIMIT)?;
-    let signature = http.get_bytes(&format!("{sums_url}.minisig"), LIST_LIMIT)?;
+    let sums = fetch(cx, &sums_url, LIST_LIMIT)?;
+    let signature = fetch(cx, &format!("{sums_url}.minisig"), LIST_LIMIT)?;
     let key = release_key();
     let release = Release::verify(&sums, &String::from_utf8_lossy(&signature), key)
         .map_err(|e| refused(e, &sums_url))?;
@@ -145,6 +144,24 @@ fn fetch_release(cx: &Context, folder: &str) -> Result<Release> {
         release.version
     );
     Ok(release)
+}
+
+/// The body of `url`; a missing file is a missing release, not a network problem.
+fn fetch(cx: &Context, url: &str, limit: u64) -> Result<Vec<u8>> {
+    cx.http()?.get_bytes(url, limit).map_err(|e| {
+        if e.is_not_found() {
+            Error::new(
+                Exit::NotFound,
+                format!("{e}: there is no such gvx release file"),
+            )
+            .hint(format!(
+                "check the version (the releases are listed at {}) and GVX_RELEASE_URL",
+                crate::env::DEFAULT_RELEASE_URL
+            ))
+        } else {
+            e.into()
+        }
+    })
 }
 
 fn refused(e: Refused, url: &str) -> Error {

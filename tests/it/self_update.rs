@@ -381,6 +381,15 @@ fn a_release_without_this_platform_says_what_it_has() {
         .stderr(predicate::str::contains(
             "the release has: gvx-riscv64-plan9.tar.gz",
         ));
+    // A release the server does not have.
+    gvx.gvx()
+        .args(["self", "update", "--version", "42.0.0"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "/releases/download/v42.0.0/SHA256SUMS answered 404 Not Found: there is no such gvx release file",
+        ))
+        .stderr(predicate::str::contains("and GVX_RELEASE_URL"));
 }
 
 #[test]

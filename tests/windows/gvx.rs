@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-const USER_ENV: &str = r"HKCU\Environment";
+pub(crate) const USER_ENV: &str = r"HKCU\Environment";
 const MACHINE_ENV: &str = r"HKLM\System\CurrentControlSet\Control\Session Manager\Environment";
 const RECORD: &str = r"HKCU\Software\gvx";
 const SEEDED: &str = r"%USERPROFILE%\tools;C:\foo";
@@ -31,7 +31,7 @@ pub(crate) fn registry() -> MutexGuard<'static, ()> {
 type RegValue = (String, String);
 
 /// Puts registry values back, deletes seeded keys and files, when dropped.
-struct Restore<'w> {
+pub(crate) struct Restore<'w> {
     w: &'w World,
     values: Vec<(String, String, Option<RegValue>)>,
     keys: Vec<String>,
@@ -40,7 +40,7 @@ struct Restore<'w> {
 
 impl<'w> Restore<'w> {
     /// Also deletes gvx's own record (`HKCU\Software\gvx`) at the end.
-    fn new(w: &'w World) -> Self {
+    pub(crate) fn new(w: &'w World) -> Self {
         Restore {
             w,
             values: Vec::new(),
@@ -50,7 +50,7 @@ impl<'w> Restore<'w> {
     }
 
     /// Remembers the value as it is now.
-    fn value(&mut self, key: &str, name: &str) {
+    pub(crate) fn value(&mut self, key: &str, name: &str) {
         let now = reg_query(self.w, key, name);
         self.values.push((key.to_owned(), name.to_owned(), now));
     }

@@ -1,12 +1,13 @@
 //! `gvx.exe self update` under wine while its own shim runs: gvx.exe (running the update)
 //! and go.exe (running a program) are both renamed aside, the new ones take their places, the
-//! running go.exe finishes undisturbed; then `self uninstall -y` removes the store although
-//! the gvx.exe doing it is inside. Releases are served from a directory laid out like GitHub's
+//! running go.exe finishes undisturbed; then `self uninstall -y` takes the store out of the
+//! user Path and removes the store although the gvx.exe doing it is inside. Releases are served from a directory laid out like GitHub's
 //! and signed with the test key, which the Windows binaries trust when built by scripts/test.sh.
 
-use crate::gvx::{gvx, new_store};
+use crate::gvx::{Restore, USER_ENV, gvx, new_store, registry};
 use crate::lanes;
-use crate::support::{FAKE, serve_files, wait_for_text, wait_until, windows_bin, world};
+use crate::support::{FAKE, reg_query, serve_files, wait_for_text, wait_until, windows_bin, world};
+use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::Write;
 use std::path::Path;
@@ -41,8 +42,7 @@ fn publish(root: &Path) -> String {
         zip.write_all(&bytes).unwrap();
     }
     let archive = zip.finish().unwrap().into_inner();
-    let sha = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&archive));
-    let sums = format!("{sha:x}  {ASSET}\n");
+    let sums = format!("{:x}  {ASSET}\n", Sha256::digest(&archive));
     let secret = minisign::SecretKeyBox::from_string(TEST_SECRET)
         .unwrap()
         .into_unencrypted_secret_key()
@@ -81,6 +81,22 @@ fn self_update_replaces_gvx_and_a_running_shim_then_uninstall_removes_the_store(
     fs::write(fake.join("VERSION"), format!("go{FAKE}\n")).unwrap();
     gvx(w, &store).arg("reshim").run().success();
     let url = publish(&w.scratch("self-update-releases"));
+    // `gvx setup` puts the store's bin first in the user Path; uninstall must take it out.
+    let _lock = registry();
+    let mut restore = Restore::new(w);
+    restore.value(USER_ENV, "Path");
+    let path_before = reg_query(w, USER_ENV, "Path");
+    let profile = w.win(&w.scratch("self-update-profile"));
+    gvx(w, &store)
+        .arg("setup")
+        .env("USERPROFILE", &profile)
+        .run()
+        .success();
+    let path_set = reg_query(w, USER_ENV, "Path").unwrap_or_default().1;
+    assert!(
+        path_set.starts_with(&w.win(&store.join("bin"))),
+        "setup did not put the store first: {path_set}"
+    );
 
     // go.exe (the shim) runs fakego, which waits for Ctrl+C.
     let go = store.join("bin/go.exe");
@@ -131,8 +147,13 @@ fn self_update_replaces_gvx_and_a_running_shim_then_uninstall_removes_the_store(
     // The new gvx.exe runs, and removes the store it runs from.
     let out = gvx(w, &store)
         .args(["self", "uninstall", "-y"])
-        .env("USERPROFILE", w.win(&w.scratch("self-update-profile")))
+        .env("USERPROFILE", &profile)
         .run();
     assert!(out.success().contains("gvx is uninstalled"), "{out}");
     assert!(!store.exists(), "the store is still there\n{out}");
+    assert_eq!(
+        reg_query(w, USER_ENV, "Path"),
+        path_before,
+        "the user Path was not restored\n{out}"
+    );
 }
