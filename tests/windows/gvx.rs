@@ -13,6 +13,7 @@ use crate::support::{
 };
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Child;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -612,28 +613,13 @@ fn reshim_replaces_a_running_shim() {
     let Some(w) = world() else {
         return;
     };
-    let store = new_store(w, "reshim");
-    let fake = store.join(format!("sdk/go{FAKE}"));
-    fs::create_dir_all(fake.join("bin")).unwrap();
-    fs::copy(w.sdk(FAKE).join("bin/go.exe"), fake.join("bin/go.exe")).unwrap();
-    fs::write(fake.join("VERSION"), format!("go{FAKE}\n")).unwrap();
-    gvx(w, &store).arg("reshim").run().success();
+    let store = store_with_fake_sdk(w, "reshim");
     let go = store.join("bin/go.exe");
     assert_eq!(
         fs::read(&go).unwrap(),
         fs::read(windows_bin("gvx-shim.exe")).unwrap()
     );
-
-    // go.exe (the shim) runs fakego, which waits for Ctrl+C.
-    let pids = w.scratch("reshim-pids").join("pids");
-    let mut running = w
-        .wine(&w.win(&go))
-        .env("GVX_HOME", w.win(&store))
-        .env("GVX_GO_VERSION", FAKE)
-        .env("FAKEGO_MODE", "interrupt")
-        .env("FAKEGO_PIDFILE", w.win(&pids))
-        .spawn();
-    wait_for_text(&pids, Duration::from_secs(60));
+    let mut running = go_until_interrupted(w, &store, "reshim-pids");
 
     // A new gvx-shim.exe (still a valid image: bytes appended after its end).
     let mut changed = fs::read(windows_bin("gvx-shim.exe")).unwrap();
@@ -642,31 +628,13 @@ fn reshim_replaces_a_running_shim() {
     let out = gvx(w, &store).arg("reshim").run();
     out.success();
     assert_eq!(fs::read(&go).unwrap(), changed, "go.exe was not replaced");
-    let aside = |store: &Path| {
-        fs::read_dir(store.join("bin"))
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".replaced-"))
-            .collect::<Vec<_>>()
-    };
     assert!(
-        aside(&store).iter().any(|n| n.ends_with("-go.exe")),
+        renamed_aside(&store).iter().any(|n| n.ends_with("-go.exe")),
         "the running go.exe was not renamed aside: {:?}",
-        aside(&store)
+        renamed_aside(&store)
     );
-
-    // The old shim still works: Ctrl+C reaches fakego, whose exit code it passes on.
-    let group = format!("-{}", running.id());
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", "--", &group])
-        .status()
-        .unwrap();
-    assert!(sent.success(), "kill -INT {group}");
-    let status = wait_until(&mut running, Instant::now() + Duration::from_secs(30))
-        .expect("the old shim did not finish");
     assert_eq!(
-        status.code(),
+        interrupt(&mut running),
         Some(7),
         "the old shim did not pass fakego's exit code on"
     );
@@ -680,7 +648,56 @@ fn reshim_replaces_a_running_shim() {
         .run();
     assert_eq!(out.success(), "\"version\"\n", "{out}");
     gvx(w, &store).arg("reshim").run().success();
-    assert_eq!(aside(&store), Vec::<String>::new());
+    assert_eq!(renamed_aside(&store), Vec::<String>::new());
+}
+
+/// [`new_store`] with the fake SDK (fakego as its go.exe) installed and the shims made.
+pub(crate) fn store_with_fake_sdk(w: &World, name: &str) -> PathBuf {
+    let store = new_store(w, name);
+    let fake = store.join(format!("sdk/go{FAKE}"));
+    fs::create_dir_all(fake.join("bin")).unwrap();
+    fs::copy(w.sdk(FAKE).join("bin/go.exe"), fake.join("bin/go.exe")).unwrap();
+    fs::write(fake.join("VERSION"), format!("go{FAKE}\n")).unwrap();
+    gvx(w, &store).arg("reshim").run().success();
+    store
+}
+
+/// Starts the store's go.exe (the shim) running fakego, which waits for Ctrl+C; returns once
+/// fakego runs.
+pub(crate) fn go_until_interrupted(w: &World, store: &Path, scratch: &str) -> Child {
+    let pids = w.scratch(scratch).join("pids");
+    let running = w
+        .wine(&w.win(&store.join("bin/go.exe")))
+        .env("GVX_HOME", w.win(store))
+        .env("GVX_GO_VERSION", FAKE)
+        .env("FAKEGO_MODE", "interrupt")
+        .env("FAKEGO_PIDFILE", w.win(&pids))
+        .spawn();
+    wait_for_text(&pids, Duration::from_secs(60));
+    running
+}
+
+/// Sends Ctrl+C to the shim's process group; the exit code it ends with (fakego exits 7).
+pub(crate) fn interrupt(running: &mut Child) -> Option<i32> {
+    let group = format!("-{}", running.id());
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -INT {group}");
+    wait_until(running, Instant::now() + Duration::from_secs(30))
+        .expect("the shim did not finish after Ctrl+C")
+        .code()
+}
+
+/// The files in the store's bin/ renamed aside (`.replaced-…`).
+pub(crate) fn renamed_aside(store: &Path) -> Vec<String> {
+    fs::read_dir(store.join("bin"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".replaced-"))
+        .collect()
 }
 
 #[test]

@@ -4,14 +4,16 @@
 //! user Path and removes the store although the gvx.exe doing it is inside. Releases are served from a directory laid out like GitHub's
 //! and signed with the test key, which the Windows binaries trust when built by scripts/test.sh.
 
-use crate::gvx::{Restore, USER_ENV, gvx, new_store, registry};
+use crate::gvx::{
+    Restore, USER_ENV, go_until_interrupted, gvx, interrupt, registry, renamed_aside,
+    store_with_fake_sdk,
+};
 use crate::lanes;
-use crate::support::{FAKE, reg_query, serve_files, wait_for_text, wait_until, windows_bin, world};
+use crate::support::{reg_query, serve_files, windows_bin, world};
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::Write;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 const TEST_KEY: &str = include_str!("../fixtures/release-test.pub");
 const TEST_SECRET: &str = include_str!("../fixtures/release-test.key");
@@ -74,12 +76,7 @@ fn self_update_replaces_gvx_and_a_running_shim_then_uninstall_removes_the_store(
     if !trusts_test_key() {
         return;
     }
-    let store = new_store(w, "self-update");
-    let fake = store.join(format!("sdk/go{FAKE}"));
-    fs::create_dir_all(fake.join("bin")).unwrap();
-    fs::copy(w.sdk(FAKE).join("bin/go.exe"), fake.join("bin/go.exe")).unwrap();
-    fs::write(fake.join("VERSION"), format!("go{FAKE}\n")).unwrap();
-    gvx(w, &store).arg("reshim").run().success();
+    let store = store_with_fake_sdk(w, "self-update");
     let url = publish(&w.scratch("self-update-releases"));
     // `gvx setup` puts the store's bin first in the user Path; uninstall must take it out.
     let _lock = registry();
@@ -98,17 +95,7 @@ fn self_update_replaces_gvx_and_a_running_shim_then_uninstall_removes_the_store(
         "setup did not put the store first: {path_set}"
     );
 
-    // go.exe (the shim) runs fakego, which waits for Ctrl+C.
-    let go = store.join("bin/go.exe");
-    let pids = w.scratch("self-update-pids").join("pids");
-    let mut running = w
-        .wine(&w.win(&go))
-        .env("GVX_HOME", w.win(&store))
-        .env("GVX_GO_VERSION", FAKE)
-        .env("FAKEGO_MODE", "interrupt")
-        .env("FAKEGO_PIDFILE", w.win(&pids))
-        .spawn();
-    wait_for_text(&pids, Duration::from_secs(60));
+    let mut running = go_until_interrupted(w, &store, "self-update-pids");
 
     let out = gvx(w, &store)
         .args(["self", "update"])
@@ -122,27 +109,17 @@ fn self_update_replaces_gvx_and_a_running_shim_then_uninstall_removes_the_store(
         let bytes = fs::read(store.join("bin").join(name)).unwrap();
         assert!(bytes.ends_with(MARK), "{name} was not replaced\n{out}");
     }
-    let aside: Vec<String> = fs::read_dir(store.join("bin"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".replaced-"))
-        .collect();
     assert!(
-        aside.iter().any(|n| n.ends_with("-go.exe")),
-        "the running go.exe was not renamed aside: {aside:?}"
+        renamed_aside(&store).iter().any(|n| n.ends_with("-go.exe")),
+        "the running go.exe was not renamed aside: {:?}",
+        renamed_aside(&store)
     );
-
     // The old shim still works: Ctrl+C reaches fakego, whose exit code it passes on.
-    let group = format!("-{}", running.id());
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", "--", &group])
-        .status()
-        .unwrap();
-    assert!(sent.success(), "kill -INT {group}");
-    let status = wait_until(&mut running, Instant::now() + Duration::from_secs(30))
-        .expect("the old shim did not finish");
-    assert_eq!(status.code(), Some(7), "the old shim was disturbed");
+    assert_eq!(
+        interrupt(&mut running),
+        Some(7),
+        "the old shim was disturbed"
+    );
 
     // The new gvx.exe runs, and removes the store it runs from.
     let out = gvx(w, &store)
