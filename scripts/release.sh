@@ -28,7 +28,8 @@
 #   x86_64-linux    gvx: x86_64-unknown-linux-musl (musl-gcc from Debian's musl-tools, else
 #                   cargo-zigbuild); gvx-shim: the same musl build (bench/README.md, `shimlibc`)
 #   aarch64-linux   aarch64-unknown-linux-musl with cargo-zigbuild (zig from PyPI's ziglang)
-#   x86_64-windows  x86_64-pc-windows-gnu (mingw-w64) on Linux; x86_64-pc-windows-msvc on Windows
+#   x86_64-windows  x86_64-pc-windows-gnu (mingw-w64's gcc, rustc's default linker for it) on
+#                   Linux, the same build as scripts/test.sh's; x86_64-pc-windows-msvc on Windows
 #   aarch64-windows aarch64-pc-windows-gnullvm with cargo-zigbuild on Linux;
 #                   aarch64-pc-windows-msvc on Windows
 #   *-macos         on macOS only (x86_64- and aarch64-apple-darwin); elsewhere only with
@@ -189,9 +190,6 @@ build() {
             else
                 cargo=(cargo zigbuild)
             fi
-            ;;
-        linux/x86_64-windows)
-            export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
             ;;
         linux/*) cargo=(cargo zigbuild) ;;
     esac
