@@ -57,11 +57,12 @@ fn sign_with(sk: &minisign::SecretKey, data: &[u8], trusted_comment: &str) -> Ve
 
 /// This host's release archive name, e.g. `gvx-x86_64-linux.tar.gz`.
 fn host_asset() -> String {
-    let os = match std::env::consts::OS {
-        "macos" => "macos",
-        other => other,
-    };
-    format!("gvx-{}-{os}.tar.gz", std::env::consts::ARCH)
+    // Rust's names are the contract's: x86_64|aarch64, linux|macos.
+    format!(
+        "gvx-{}-{}.tar.gz",
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    )
 }
 
 /// A release: its assets by name, as one `download/v<version>/` directory holds them.
@@ -389,7 +390,7 @@ fn missing_files_are_refused() {
         }
         let mut release = Release::built();
         release.files.remove(name);
-        refused(&release, &[], &format!("could not download"));
+        refused(&release, &[], "could not download");
     }
     // A version that was never released.
     refused(
