@@ -106,12 +106,6 @@ case $pubkey in
 esac
 export GVX_RELEASE_PUBKEY=$pubkey
 
-if [ "$sign" = 1 ]; then
-    [ -n "${GVX_RELEASE_KEY:-}" ] || die "GVX_RELEASE_KEY is not set: name the minisign secret key file (or pass --no-sign)"
-    [ -f "$GVX_RELEASE_KEY" ] || die "GVX_RELEASE_KEY=$GVX_RELEASE_KEY is not a file"
-    GVX_RELEASE_KEY=$(cd -- "$(dirname -- "$GVX_RELEASE_KEY")" && pwd)/$(basename -- "$GVX_RELEASE_KEY")
-    command -v minisign >/dev/null || die "minisign is not on PATH (scripts/release-deps.sh installs it)"
-fi
 
 # The host: os and, for the build, its triple.
 host_triple=$(rustc -vV | sed -n 's/^host: //p')
@@ -268,6 +262,13 @@ else
             *) die "unknown target '$t' in --targets (one of: ${all_targets[*]}, or none)" ;;
         esac
     done
+fi
+
+if [ "$sign" = 1 ]; then
+    [ -n "${GVX_RELEASE_KEY:-}" ] || die "GVX_RELEASE_KEY is not set: name the minisign secret key file (or pass --no-sign)"
+    [ -f "$GVX_RELEASE_KEY" ] || die "GVX_RELEASE_KEY=$GVX_RELEASE_KEY is not a file"
+    GVX_RELEASE_KEY=$(cd -- "$(dirname -- "$GVX_RELEASE_KEY")" && pwd)/$(basename -- "$GVX_RELEASE_KEY")
+    command -v minisign >/dev/null || die "minisign is not on PATH (scripts/release-deps.sh installs it)"
 fi
 
 # Tools first (rustup targets, cargo-zigbuild, zig), only for what is asked.

@@ -9,6 +9,7 @@ mod goproxy;
 mod gvx;
 #[path = "../it/support/lanes.rs"]
 mod lanes;
+mod release;
 #[path = "../common/serve.rs"]
 mod serve;
 mod shim;

@@ -614,3 +614,85 @@ fn release_sh_output_installs_with_install_sh() {
     tampered.set(&host_asset(), archive);
     refused(&tampered, &[], "the download does not match its sha256");
 }
+
+/// `scripts/release.sh` with `--targets none` (nothing built, so this is quick): it refuses a
+/// VERSION that is not Cargo.toml's and a secret key that is not the public key's, and signs
+/// whatever archives the output directory already holds (as the release workflow's last job
+/// does with the other runners' archives), with install.sh and install.ps1 beside them.
+#[test]
+fn release_sh_checks_version_and_key_and_signs_what_it_holds() {
+    if !have_minisign() {
+        return;
+    }
+    let home = TestHome::new();
+    let out = home.root().join("dist");
+    let release_sh = |args: &[&str]| {
+        let mut cmd = assert_cmd::Command::new("bash");
+        cmd.arg(repo().join("scripts/release.sh"))
+            .args(args)
+            .env(
+                "GVX_RELEASE_KEY",
+                repo().join("tests/fixtures/release-test.key"),
+            )
+            .env("GVX_RELEASE_PUBKEY", test_pubkey())
+            .env_remove("CARGO_TARGET_DIR");
+        cmd
+    };
+    release_sh(&["9.9.9", "--targets", "none", "--out", out.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "VERSION 9.9.9 is not Cargo.toml's workspace version {VERSION}"
+        )));
+    release_sh(&[VERSION, "--targets", "none", "--out", out.to_str().unwrap()])
+        .env_remove("GVX_RELEASE_PUBKEY")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "is not the secret key of the public key from keys/release.pub",
+        ));
+    release_sh(&[VERSION, "--targets", "x86_64-linux,nope"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("unknown target 'nope'"));
+    assert!(!out.exists(), "nothing written by a refused run");
+
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("gvx-aarch64-macos.tar.gz"), "from the macos job").unwrap();
+    fs::write(out.join("notes.txt"), "not a release asset").unwrap();
+    let stdout = release_sh(&[
+        &format!("v{VERSION}"),
+        "--targets",
+        "none",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .assert()
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    let printed = String::from_utf8(stdout).unwrap();
+    assert_eq!(printed.lines().last(), Some(out.to_str().unwrap()));
+    let release = Release::from_dir(&out);
+    let sums = String::from_utf8(release.get("SHA256SUMS").to_vec()).unwrap();
+    let names: Vec<&str> = sums
+        .lines()
+        .map(|l| l.split_once("  ").unwrap().1)
+        .collect();
+    assert_eq!(
+        names,
+        ["gvx-aarch64-macos.tar.gz", "install.ps1", "install.sh"]
+    );
+    let pk = minisign::PublicKey::from_base64(&test_pubkey()).unwrap();
+    let sig = minisign::SignatureBox::from_string(
+        std::str::from_utf8(release.get("SHA256SUMS.minisig")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        sig.trusted_comment().unwrap(),
+        format!("gvx-release {VERSION}")
+    );
+    let sums_reader = std::io::Cursor::new(release.get("SHA256SUMS"));
+    minisign::verify(&pk, &sig, sums_reader, true, false, false).unwrap();
+}
