@@ -187,7 +187,7 @@ build() {
             ;;
         linux/*) cargo=(cargo zigbuild) ;;
     esac
-    "${cargo[@]}" --release --locked --target "$t" -p gvx -p gvx-shims --bins >&2 ||
+    "${cargo[@]}" --release --locked --target "$t" --workspace --bins >&2 ||
         return 1
     printf '%s\n' "$target_dir/$t/release"
 }
