@@ -109,6 +109,8 @@ find_home() {
 
 # Prints the checkout this script sits in, if it does.
 find_checkout() {
+    # Piped into sh (curl ... | sh), $0 is the shell, not a file beside a checkout.
+    [ -f "$script_path" ] || return 1
     dir=$(dirname -- "$script_path")
     dir=$(cd -- "$dir" 2>/dev/null && pwd -P) || return 1
     [ -f "$dir/Cargo.toml" ] && [ -f "$dir/shims/Cargo.toml" ] || return 1

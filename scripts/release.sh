@@ -185,6 +185,7 @@ build() {
                 cargo=(cargo zigbuild)
             fi
             ;;
+        linux/x86_64-windows) ;; # mingw-w64's gcc, rustc's default linker for the target
         linux/*) cargo=(cargo zigbuild) ;;
     esac
     "${cargo[@]}" --release --locked --target "$t" --workspace --bins >&2 ||
@@ -281,7 +282,7 @@ venv=${GVX_RELEASE_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/gvx-release/venv}
 [ -d "$venv/bin" ] && export PATH="$venv/bin:$PATH"
 
 buildable=()
-for t in "${targets[@]}"; do
+for t in ${targets[@]+"${targets[@]}"}; do
     why=$(why_not "$t")
     if [ -n "$why" ]; then
         [ "$explicit" = 0 ] || die "cannot build $t on this host: $why"
@@ -305,7 +306,7 @@ fi
 mkdir -p "$out"
 out=$(cd -- "$out" && pwd)
 log "gvx $version, public key $pubkey (from $pubkey_from), into $out"
-for t in "${buildable[@]}"; do
+for t in ${buildable[@]+"${buildable[@]}"}; do
     t0=$(now_ms)
     bin=$(build "$t") || die "building $t ($(triple "$t")) failed (see above)"
     pack "$t" "$bin"

@@ -271,11 +271,28 @@ fn a_signed_release_installs_latest_and_a_named_version() {
             )));
         assert_installed(&home);
     }
+    // Piped into sh (`curl -fsSL .../install.sh | sh -s -- -y`), run inside a gvx checkout:
+    // the script is not a file there, so it downloads rather than building the checkout.
+    let home = TestHome::new();
+    let mut piped = home.cmd_path("sh");
+    piped
+        .args(["-s", "--", "-y"])
+        .env("PATH", SYSTEM_PATH)
+        .env("GVX_RELEASE_URL", &base)
+        .env("GVX_RELEASE_PUBKEY", test_pubkey())
+        .env_remove("GVX_INSTALL_FROM")
+        .current_dir(repo())
+        .write_stdin(fs::read(install_sh()).unwrap())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("verified (gvx-release"));
+    assert_installed(&home);
+
     let asset = host_asset();
     let latest = server.requests_to(&format!("/go/release/latest/download/{asset}"));
-    assert_eq!(latest.len(), 1, "the latest archive was fetched once");
+    assert_eq!(latest.len(), 2, "the latest archive was fetched twice");
     let named = server.requests_to(&format!("/go/release/download/v{VERSION}/{asset}"));
-    assert_eq!(named.len(), 3, "twice by name, once through the redirect");
+    assert_eq!(named.len(), 4, "twice by name, twice through the redirect");
 }
 
 #[test]
