@@ -34,7 +34,9 @@ function Install-Gvx {
         if (-not $from) {
             [Net.ServicePointManager]::SecurityProtocol =
                 [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
-            $arch = try { [Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString() } catch { $env:PROCESSOR_ARCHITECTURE }
+            # The OS's architecture, also from an x64 PowerShell emulated on arm64 (.NET 4.7.1+).
+            $arch = $env:PROCESSOR_ARCHITECTURE
+            try { $arch = [Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString() } catch { }
             $arch = switch -Regex ($arch) {
                 '^(X64|AMD64)$' { 'x86_64' }
                 '^ARM64$' { 'aarch64' }
