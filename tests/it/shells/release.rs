@@ -713,3 +713,27 @@ fn release_sh_checks_version_and_key_and_signs_what_it_holds() {
     let sums_reader = std::io::Cursor::new(release.get("SHA256SUMS"));
     minisign::verify(&pk, &sig, sums_reader, true, false, false).unwrap();
 }
+
+/// install.ps1 cannot run here (no PowerShell): at least it asks for what the release contract
+/// names — the same base URL and layout as install.sh, SHA256SUMS, the Windows zips — and, like
+/// install.sh, does everything from one function called on its last line.
+#[test]
+fn install_ps1_follows_the_release_layout() {
+    let ps1 = fs::read_to_string(repo().join("install.ps1")).unwrap();
+    for needle in [
+        "'https://github.com/gvx-dev/gvx/releases'",
+        "$env:GVX_RELEASE_URL",
+        "\"$base/download/v$version\"",
+        "\"$base/latest/download\"",
+        "\"$dir/SHA256SUMS\"",
+        "\"gvx-$arch-windows.zip\"",
+        "{ 'x86_64' }",
+        "{ 'aarch64' }",
+        "Get-FileHash -Algorithm SHA256",
+    ] {
+        assert!(ps1.contains(needle), "install.ps1 lacks {needle}");
+    }
+    let script = fs::read_to_string(install_sh()).unwrap();
+    assert!(script.contains("RELEASES=https://github.com/gvx-dev/gvx/releases\n"));
+    assert_eq!(ps1.trim_end().lines().last(), Some("Install-Gvx"));
+}
