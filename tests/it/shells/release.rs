@@ -8,148 +8,30 @@
 
 use super::{SYSTEM_PATH, built_binaries, install_sh, tree};
 use crate::support::archive::{RawEntry, tar_gz_bytes};
+use crate::support::release::{Release, host_asset, key_line, repo, sign_with, test_pubkey};
 use crate::support::{Fault, TestHome, TestServer, lanes, list_tar_gz, list_zip, sha256_hex};
 use predicates::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// The test build's gvx and shipped shim packed as this host's archive, and the checkout's
+/// install.sh, signed by the test key for `gvx-release <VERSION>`.
+fn built() -> Release {
+    let bin = built_binaries();
+    let archive = tar_gz_bytes(&[
+        RawEntry::file("gvx", 0o755, fs::read(bin.join("gvx")).unwrap()),
+        RawEntry::file("gvx-shim", 0o755, fs::read(bin.join("gvx-shim")).unwrap()),
+    ]);
+    let files = BTreeMap::from([
+        (host_asset(), archive),
+        ("install.sh".to_owned(), fs::read(install_sh()).unwrap()),
+    ]);
+    Release::signed(VERSION, files)
+}
+
 /// The version the test build of gvx reports.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The test key pair's public line (`tests/fixtures/release-test.pub`).
-fn test_pubkey() -> String {
-    key_line(&repo().join("tests/fixtures/release-test.pub"))
-}
-
-fn key_line(pub_file: &Path) -> String {
-    fs::read_to_string(pub_file)
-        .unwrap()
-        .lines()
-        .nth(1)
-        .unwrap()
-        .to_owned()
-}
-
-/// The test secret key. Read field by field (`SecretKey::from_bytes`): `minisign -G -W` (0.11)
-/// leaves the checksum of an unencrypted key zero, which the crate's box readers reject.
-fn test_secret_key() -> minisign::SecretKey {
-    use base64::Engine as _;
-    let text = fs::read_to_string(repo().join("tests/fixtures/release-test.key")).unwrap();
-    let line = text.lines().nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(line.trim())
-        .unwrap();
-    minisign::SecretKey::from_bytes(&bytes).unwrap()
-}
-
-/// A minisign signature (prehashed, as `minisign -S` makes) of `data` with `trusted_comment`.
-fn sign_with(sk: &minisign::SecretKey, data: &[u8], trusted_comment: &str) -> Vec<u8> {
-    minisign::sign(None, sk, data, Some(trusted_comment), None)
-        .unwrap()
-        .into_string()
-        .into_bytes()
-}
-
-/// This host's release archive name, e.g. `gvx-x86_64-linux.tar.gz`.
-fn host_asset() -> String {
-    // Rust's names are the contract's: x86_64|aarch64, linux|macos.
-    format!(
-        "gvx-{}-{}.tar.gz",
-        std::env::consts::ARCH,
-        std::env::consts::OS
-    )
-}
-
-/// A release: its assets by name, as one `download/v<version>/` directory holds them.
-#[derive(Clone)]
-struct Release {
-    version: String,
-    files: BTreeMap<String, Vec<u8>>,
-}
-
-impl Release {
-    /// The test build's gvx and shipped shim packed as this host's archive, the checkout's
-    /// install.sh, SHA256SUMS and its signature by the test key for `gvx-release <VERSION>`.
-    fn built() -> Release {
-        let bin = built_binaries();
-        let archive = tar_gz_bytes(&[
-            RawEntry::file("gvx", 0o755, fs::read(bin.join("gvx")).unwrap()),
-            RawEntry::file("gvx-shim", 0o755, fs::read(bin.join("gvx-shim")).unwrap()),
-        ]);
-        let mut files = BTreeMap::new();
-        files.insert(host_asset(), archive);
-        files.insert("install.sh".into(), fs::read(install_sh()).unwrap());
-        let mut release = Release {
-            version: VERSION.into(),
-            files,
-        };
-        release.resum();
-        release.resign(&format!("gvx-release {VERSION}"));
-        release
-    }
-
-    /// The release `scripts/release.sh` wrote into `dir`.
-    fn from_dir(dir: &Path) -> Release {
-        let mut files = BTreeMap::new();
-        for entry in fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_file() {
-                let name = entry.file_name().into_string().unwrap();
-                files.insert(name, fs::read(entry.path()).unwrap());
-            }
-        }
-        Release {
-            version: VERSION.into(),
-            files,
-        }
-    }
-
-    fn get(&self, name: &str) -> &[u8] {
-        self.files
-            .get(name)
-            .unwrap_or_else(|| panic!("the release has no {name}"))
-    }
-
-    fn set(&mut self, name: &str, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(name.into(), bytes.into());
-    }
-
-    /// SHA256SUMS recomputed over every other asset (sorted, sha256sum's format).
-    fn resum(&mut self) {
-        let sums: String = self
-            .files
-            .iter()
-            .filter(|(name, _)| !name.starts_with("SHA256SUMS"))
-            .map(|(name, bytes)| format!("{}  {name}\n", sha256_hex(bytes)))
-            .collect();
-        self.set("SHA256SUMS", sums);
-    }
-
-    /// SHA256SUMS.minisig made anew by the test key with `trusted_comment`.
-    fn resign(&mut self, trusted_comment: &str) {
-        let sig = sign_with(&test_secret_key(), self.get("SHA256SUMS"), trusted_comment);
-        self.set("SHA256SUMS.minisig", sig);
-    }
-
-    /// Serves the release under `<base>/download/v<version>/`, and `<base>/latest/download/`
-    /// redirecting there as GitHub does; returns the base (for GVX_RELEASE_URL).
-    fn serve(&self, server: &TestServer) -> String {
-        for (name, bytes) in &self.files {
-            let path = format!("release/download/v{}/{name}", self.version);
-            server.put_file(&path, bytes.clone());
-            server.set_file_fault(
-                &format!("release/latest/download/{name}"),
-                Fault::Redirect(format!("/go/{path}")),
-            );
-        }
-        server.file_url("release")
-    }
-}
 
 /// A directory holding a copy of `script` and nothing else: no checkout around it.
 fn lone_copy(home: &TestHome, script: &[u8]) -> PathBuf {
@@ -250,7 +132,7 @@ fn a_signed_release_installs_latest_and_a_named_version() {
     if !have_minisign() {
         return;
     }
-    let release = Release::built();
+    let release = built();
     let server = TestServer::start();
     let base = release.serve(&server);
     for args in [
@@ -297,7 +179,7 @@ fn a_signed_release_installs_latest_and_a_named_version() {
 
 #[test]
 fn a_tampered_archive_is_refused() {
-    let mut release = Release::built();
+    let mut release = built();
     let mut archive = release.get(&host_asset()).to_vec();
     let middle = archive.len() / 2;
     archive[middle] ^= 1;
@@ -311,7 +193,7 @@ fn a_tampered_sha256sums_is_refused_when_minisign_is_there() {
     if !have_minisign() {
         return;
     }
-    let mut release = Release::built();
+    let mut release = built();
     let evil = tar_gz_bytes(&[
         RawEntry::file("gvx", 0o755, "#!/bin/sh\necho 'gvx 0.1.0'\n"),
         RawEntry::file("gvx-shim", 0o755, "#!/bin/sh\n"),
@@ -328,7 +210,7 @@ fn a_signature_by_another_key_is_refused() {
     if !have_minisign() {
         return;
     }
-    let mut release = Release::built();
+    let mut release = built();
     let other = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
     let sig = sign_with(
         &other.sk,
@@ -344,7 +226,7 @@ fn a_signature_for_another_version_is_refused() {
     if !have_minisign() {
         return;
     }
-    let mut release = Release::built();
+    let mut release = built();
     release.resign("gvx-release 9.9.9");
     // Asked for by name: the signature says it is another release.
     refused(
@@ -368,7 +250,7 @@ fn a_signature_for_another_version_is_refused() {
 
 #[test]
 fn a_truncated_download_is_refused() {
-    let release = Release::built();
+    let release = built();
     let server = TestServer::start();
     let base = release.serve(&server);
     let asset = host_asset();
@@ -405,16 +287,12 @@ fn missing_files_are_refused() {
         if name == "SHA256SUMS.minisig" && !have_minisign() {
             continue;
         }
-        let mut release = Release::built();
+        let mut release = built();
         release.files.remove(name);
         refused(&release, &[], "could not download");
     }
     // A version that was never released.
-    refused(
-        &Release::built(),
-        &["--version", "9.9.9"],
-        "could not download",
-    );
+    refused(&built(), &["--version", "9.9.9"], "could not download");
 }
 
 /// Without minisign the script says once that only the sha256 is checked, installs a good
@@ -455,7 +333,7 @@ fn without_minisign_only_the_sha256_is_checked() {
     let path = tools.to_str().unwrap().to_owned();
     assert!(lanes::find_in("minisign", std::ffi::OsStr::new(&path)).is_none());
 
-    let mut release = Release::built();
+    let mut release = built();
     let server = TestServer::start();
     let base = release.serve(&server);
     let script = lone_copy(&home, release.get("install.sh"));
@@ -501,7 +379,7 @@ fn install_sh_carries_the_release_key() {
     if !have_minisign() {
         return;
     }
-    let release = Release::built();
+    let release = built();
     let server = TestServer::start();
     let base = release.serve(&server);
     let home = TestHome::new();
@@ -532,7 +410,7 @@ fn release_dir() -> Option<PathBuf> {
 #[test]
 fn release_sh_output_follows_the_contract() {
     let Some(dir) = release_dir() else { return };
-    let release = Release::from_dir(&dir);
+    let release = Release::from_dir(&dir, VERSION);
     let sums = String::from_utf8(release.get("SHA256SUMS").to_vec()).unwrap();
     let mut listed = Vec::new();
     for line in sums.lines() {
@@ -598,7 +476,7 @@ fn release_sh_output_installs_with_install_sh() {
     if !have_minisign() {
         return;
     }
-    let release = Release::from_dir(&dir);
+    let release = Release::from_dir(&dir, VERSION);
     let server = TestServer::start();
     let base = release.serve(&server);
     for args in [&[][..], &["--version", VERSION][..]] {
@@ -691,7 +569,7 @@ fn release_sh_checks_version_and_key_and_signs_what_it_holds() {
     .clone();
     let printed = String::from_utf8(stdout).unwrap();
     assert_eq!(printed.lines().last(), Some(out.to_str().unwrap()));
-    let release = Release::from_dir(&out);
+    let release = Release::from_dir(&out, VERSION);
     let sums = String::from_utf8(release.get("SHA256SUMS").to_vec()).unwrap();
     let names: Vec<&str> = sums
         .lines()
