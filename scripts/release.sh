@@ -106,7 +106,6 @@ case $pubkey in
 esac
 export GVX_RELEASE_PUBKEY=$pubkey
 
-
 # The host: os and, for the build, its triple.
 host_triple=$(rustc -vV | sed -n 's/^host: //p')
 case $host_triple in
@@ -335,7 +334,7 @@ if [ "$sign" = 1 ]; then
             rm -f SHA256SUMS.minisig
             die "the signature's trusted comment is '$comment', not 'gvx-release $version'"
         }
-        log "SHA256SUMS ($(wc -l <SHA256SUMS) assets) signed and verified with $pubkey"
+        log "SHA256SUMS ($(wc -l <SHA256SUMS | tr -d " ") assets) signed and verified with $pubkey"
     ) || exit 1
 else
     log "not signed (--no-sign): copy the archives next to the others and run with --targets none to sign"
