@@ -2,14 +2,22 @@
 #
 #   powershell -ExecutionPolicy ByPass -c "irm https://github.com/gvx-dev/gvx/releases/latest/download/install.ps1 | iex"
 #
-# Puts gvx.exe and gvx-shim.exe into <GVX_HOME>\bin (GVX_HOME defaults to %USERPROFILE%\.gvx), then
+# Downloads gvx-<x86_64|aarch64>-windows.zip and SHA256SUMS from <GVX_RELEASE_URL>/latest/download/
+# (or download/v<GVX_INSTALL_VERSION>/), checks the zip's sha256 against its SHA256SUMS line
+# (Get-FileHash) and that `gvx.exe --version` runs (and is GVX_INSTALL_VERSION when set), then
+# puts gvx.exe and gvx-shim.exe into <GVX_HOME>\bin (GVX_HOME defaults to %USERPROFILE%\.gvx) and
 # runs `gvx reshim` (creates the go.exe and gofmt.exe shims) and `gvx setup` (puts that directory
 # first in your user PATH in the registry; `gvx setup --undo` takes it out). All PATH logic is gvx's.
 #
+# What it does NOT check: the minisign signature of SHA256SUMS (PowerShell has no Ed25519), so
+# SHA256SUMS is trusted as it comes from the same place as the zip. To check the signature too,
+# download SHA256SUMS, SHA256SUMS.minisig and the zip yourself, run
+# `minisign -Vm SHA256SUMS -P <gvx's key, in README.md>` and compare the zip's hash, then install
+# from the unpacked directory with GVX_INSTALL_FROM.
+#
+#   GVX_RELEASE_URL      a mirror of https://github.com/gvx-dev/gvx/releases (same layout)
+#   GVX_INSTALL_VERSION  a release to install, e.g. 0.1.0 (default: the latest)
 #   GVX_INSTALL_FROM     a directory holding gvx.exe and gvx-shim.exe: copied, nothing downloaded
-#   GVX_INSTALL_VERSION  a release to download, e.g. 0.1.0 (default: the latest)
-#   GVX_INSTALL_URL      another zip holding gvx.exe and gvx-shim.exe at its root
-#   GVX_INSTALL_SHA256   the zip's sha256 (default: the first word of <url>.sha256)
 #
 # Everything is inside Install-Gvx, called on the last line, so a truncated download runs nothing.
 
@@ -19,38 +27,54 @@ function Install-Gvx {
     $gvxHome = if ($env:GVX_HOME) { $env:GVX_HOME } else { Join-Path $env:USERPROFILE '.gvx' }
     $bin = Join-Path $gvxHome 'bin'
     $work = Join-Path ([IO.Path]::GetTempPath()) "gvx-install-$([Guid]::NewGuid())"
-    New-Item -ItemType Directory -Force -Path $work, $bin | Out-Null
+    New-Item -ItemType Directory -Force -Path $work | Out-Null
     try {
+        $version = "$env:GVX_INSTALL_VERSION".TrimStart('v')
         $from = $env:GVX_INSTALL_FROM
         if (-not $from) {
             [Net.ServicePointManager]::SecurityProtocol =
                 [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
-            $release = if ($env:GVX_INSTALL_VERSION) { "download/v$env:GVX_INSTALL_VERSION" } else { 'latest/download' }
-            $url = if ($env:GVX_INSTALL_URL) { $env:GVX_INSTALL_URL } else {
-                "https://github.com/gvx-dev/gvx/releases/$release/gvx-x86_64-windows.zip"
+            # The OS's architecture, also from an x64 PowerShell emulated on arm64 (.NET 4.7.1+).
+            $arch = $env:PROCESSOR_ARCHITECTURE
+            try { $arch = [Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString() } catch { }
+            $arch = switch -Regex ($arch) {
+                '^(X64|AMD64)$' { 'x86_64' }
+                '^ARM64$' { 'aarch64' }
+                default { throw "no gvx release for Windows on $arch (only x86_64 and arm64)" }
             }
-            $zip = Join-Path $work 'gvx.zip'
-            Write-Host "downloading $url"
-            Invoke-WebRequest -UseBasicParsing -Uri $url -OutFile $zip
-            $expected = $env:GVX_INSTALL_SHA256
-            if (-not $expected) {
-                $sidecar = (Invoke-WebRequest -UseBasicParsing -Uri "$url.sha256").Content
-                if ($sidecar -is [byte[]]) { $sidecar = [Text.Encoding]::ASCII.GetString($sidecar) }
-                $expected = ("$sidecar".Trim() -split '\s+')[0]
-            }
-            if ($expected -notmatch '^[0-9a-fA-F]{64}$') { throw "'$expected' is not a sha256 (64 hex digits)" }
+            $asset = "gvx-$arch-windows.zip"
+            $base = if ($env:GVX_RELEASE_URL) { $env:GVX_RELEASE_URL.TrimEnd('/') } else { 'https://github.com/gvx-dev/gvx/releases' }
+            $dir = if ($version) { "$base/download/v$version" } else { "$base/latest/download" }
+            Write-Host "downloading $dir/$asset"
+            $sums = Join-Path $work 'SHA256SUMS'
+            Invoke-WebRequest -UseBasicParsing -Uri "$dir/SHA256SUMS" -OutFile $sums
+            $lines = @(Get-Content -LiteralPath $sums | Where-Object { ($_ -split '\s+')[1] -in $asset, "*$asset" })
+            if ($lines.Count -ne 1) { throw "$dir/SHA256SUMS has no single line for $asset; nothing was installed" }
+            $expected = ($lines[0] -split '\s+')[0]
+            if ($expected -notmatch '^[0-9a-fA-F]{64}$') { throw "'$expected' is not a sha256 (64 hex digits); nothing was installed" }
+            $zip = Join-Path $work $asset
+            Invoke-WebRequest -UseBasicParsing -Uri "$dir/$asset" -OutFile $zip
             $actual = (Get-FileHash -Algorithm SHA256 -LiteralPath $zip).Hash
             if ($actual -ne $expected) {
-                throw "$url does not match its sha256 (expected $expected, got $actual); nothing was installed"
+                throw "$dir/$asset does not match its sha256 in SHA256SUMS (expected $expected, got $actual); nothing was installed"
             }
+            Write-Host "sha256 checked against SHA256SUMS (PowerShell cannot check its minisign signature; see the top of install.ps1)"
             $from = Join-Path $work 'unpacked'
             Expand-Archive -LiteralPath $zip -DestinationPath $from
         }
         foreach ($name in 'gvx-shim.exe', 'gvx.exe') {
             $source = Join-Path $from $name
-            if (-not (Test-Path -LiteralPath $source -PathType Leaf)) { throw "$source is missing" }
+            if (-not (Test-Path -LiteralPath $source -PathType Leaf)) { throw "$source is missing; nothing was installed" }
+        }
+        $found = & (Join-Path $from 'gvx.exe') --version
+        if ($LASTEXITCODE -ne 0) { throw "$from\gvx.exe does not run on this machine; nothing was installed" }
+        $found = "$found".Trim() -replace '^gvx ', ''
+        if ($version -and $found -ne $version) { throw "asked for gvx $version, but $from\gvx.exe is $found; nothing was installed" }
+        Write-Host "installing gvx $found"
+        New-Item -ItemType Directory -Force -Path $bin | Out-Null
+        foreach ($name in 'gvx-shim.exe', 'gvx.exe') {
             $temp = Join-Path $bin ".$name.install-$PID"
-            Copy-Item -LiteralPath $source -Destination $temp -Force
+            Copy-Item -LiteralPath (Join-Path $from $name) -Destination $temp -Force
             Move-Item -LiteralPath $temp -Destination (Join-Path $bin $name) -Force
         }
         Write-Host "installed gvx.exe and gvx-shim.exe in $bin"

@@ -1,18 +1,29 @@
 #!/bin/sh
 # install.sh: install gvx (a Go SDK version manager) and put its go/gofmt shims on PATH.
 #
+#   curl -fsSL https://github.com/gvx-dev/gvx/releases/latest/download/install.sh | sh
 #   sh install.sh [-y] [--no-modify-path] [--version VERSION]
 #
 # Where gvx comes from (the first that applies):
 #   GVX_INSTALL_FROM=DIR  a directory holding already built `gvx` and `gvx-shim`
-#   GVX_INSTALL_URL=URL   a release archive: a .tar.gz holding `gvx` and `gvx-shim` at its
-#                         root, verified against GVX_INSTALL_SHA256, else against the
-#                         sidecar URL.sha256 (sha256sum's format)
 #   a gvx checkout        this script next to gvx's Cargo.toml: `cargo build --release
 #                         --workspace --bins`, then scripts/build-shim.sh for the shim
 #                         (static on Linux; respects CARGO_TARGET_DIR)
-#   otherwise             the GitHub release asset gvx-<arch>-<os>.tar.gz (latest, or
-#                         --version's), verified the same way
+#   otherwise             a release: gvx-<arch>-<os>.tar.gz, SHA256SUMS and SHA256SUMS.minisig
+#                         from <GVX_RELEASE_URL>/latest/download/ (or download/v<VERSION>/ with
+#                         --version); GVX_RELEASE_URL defaults to
+#                         https://github.com/gvx-dev/gvx/releases (set it for a mirror)
+#
+# What a release download checks, before anything is installed:
+#   - with `minisign` on PATH: SHA256SUMS.minisig is a valid signature of SHA256SUMS by gvx's
+#     release key (RELEASE_PUBKEY below, the line of keys/release.pub; GVX_RELEASE_PUBKEY
+#     overrides it, for tests), and its trusted comment is `gvx-release <VERSION>` (the version
+#     asked for; for the latest, the version the binary must then report). Without minisign
+#     the script says so once and checks only the sha256: SHA256SUMS then comes from the same
+#     place as the archive, like rustup's and mise's installers.
+#   - the archive's sha256 is the one SHA256SUMS lists for its name;
+#   - the archive holds `gvx` and `gvx-shim`, and `gvx --version` runs and names that version.
+# The Linux builds are static (musl), so one archive serves glibc and musl systems alike.
 #
 # Both binaries go to <GVX_HOME>/bin (GVX_HOME defaults to ~/.gvx), each copied to a
 # temporary name and renamed into place. Then `gvx reshim` creates the go and gofmt shims
@@ -23,6 +34,8 @@
 set -u
 
 RELEASES=https://github.com/gvx-dev/gvx/releases
+# gvx's release public key (minisign), the second line of keys/release.pub.
+RELEASE_PUBKEY=RWSLmmq0l+Y7cnzLG1oncN3ZCVWvcNi/dURnyysCVlIo8wBvqV7wFqIm
 
 say() {
     printf 'gvx-install: %s\n' "$*" >&2
@@ -48,8 +61,9 @@ usage: sh install.sh [-y] [--no-modify-path] [--version VERSION]
   --version VERSION   install this gvx version (checked against the binary)
   -h, --help          this text
 
-environment: GVX_HOME (default ~/.gvx), GVX_INSTALL_FROM, GVX_INSTALL_URL,
-GVX_INSTALL_SHA256, CARGO_TARGET_DIR
+environment: GVX_HOME (default ~/.gvx), GVX_RELEASE_URL (a mirror of
+https://github.com/gvx-dev/gvx/releases), GVX_INSTALL_FROM (a directory of built binaries),
+GVX_RELEASE_PUBKEY (another minisign public key, for tests), CARGO_TARGET_DIR (checkout builds)
 EOF
 }
 
@@ -95,6 +109,8 @@ find_home() {
 
 # Prints the checkout this script sits in, if it does.
 find_checkout() {
+    # Piped into sh (curl ... | sh), $0 is the shell, not a file beside a checkout.
+    [ -f "$script_path" ] || return 1
     dir=$(dirname -- "$script_path")
     dir=$(cd -- "$dir" 2>/dev/null && pwd -P) || return 1
     [ -f "$dir/Cargo.toml" ] && [ -f "$dir/shims/Cargo.toml" ] || return 1
@@ -146,7 +162,8 @@ build_checkout() {
     [ -f "$shim_path" ] || err "scripts/build-shim.sh built no shim at '$shim_path'; nothing was installed"
 }
 
-# The release asset name for this machine: gvx-<arch>-<os>.tar.gz.
+# The release asset name for this machine: gvx-<arch>-<os>.tar.gz. The Linux builds are
+# static, so the C library (glibc or musl) does not matter.
 release_asset() {
     case $(uname -s) in
         Linux) os=linux ;;
@@ -159,6 +176,11 @@ release_asset() {
         aarch64 | arm64) arch=aarch64 ;;
         *) err "no gvx release for $(uname -m); build it from a checkout instead" ;;
     esac
+    # A shell running under Rosetta 2 says x86_64 on an arm64 Mac: take the native build.
+    if [ "$os" = macos ] && [ "$arch" = x86_64 ] &&
+        [ "$(sysctl -n sysctl.proc_translated 2>/dev/null)" = 1 ]; then
+        arch=aarch64
+    fi
     printf 'gvx-%s-%s.tar.gz\n' "$arch" "$os"
 }
 
@@ -200,33 +222,69 @@ verify_sha256() { # file expected
         err "the download does not match its sha256 (expected $expected, got $actual); nothing was installed"
 }
 
-# Downloads and verifies the release archive; sets from_dir.
+# The sha256 that SHA256SUMS-format file $1 lists for asset $2 (exactly one line).
+sha256_for() { # sums asset
+    lines=$(awk -v name="$2" '$2 == name || $2 == "*" name { print $1 }' "$1") || return 1
+    case $lines in
+        '') return 1 ;;
+        *"
+"*) return 1 ;;
+    esac
+    printf '%s\n' "$lines"
+}
+
+# Verifies the minisign signature $2 of file $1 with public key $3 and prints its trusted
+# comment. Fails (saying why) if minisign rejects it.
+verify_signature() { # file sig pubkey
+    if ! out=$(minisign -V -P "$3" -m "$1" -x "$2" 2>&1); then
+        say "minisign: $out"
+        return 1
+    fi
+    printf '%s\n' "$out" | sed -n 's/^Trusted comment: //p'
+}
+
+# Downloads SHA256SUMS (+ its signature) and the archive, verifies them; sets from_dir and,
+# from the signature, signed_version.
 fetch_release() {
-    url=${GVX_INSTALL_URL:-}
-    if [ -z "$url" ]; then
-        asset=$(release_asset) || exit 1
-        if [ -n "$version" ]; then
-            url=$RELEASES/download/v$version/$asset
-        else
-            url=$RELEASES/latest/download/$asset
-        fi
-    fi
-    archive=$work/gvx.tar.gz
-    say "downloading $url"
-    download "$url" "$archive" || err "could not download $url"
-    if [ -n "${GVX_INSTALL_SHA256:-}" ]; then
-        expected=$GVX_INSTALL_SHA256
+    asset=$(release_asset) || exit 1
+    base=${GVX_RELEASE_URL:-$RELEASES}
+    base=${base%/}
+    if [ -n "$version" ]; then
+        dir=$base/download/v$version
     else
-        download "$url.sha256" "$work/sidecar" ||
-            err "could not download $url.sha256 (or set GVX_INSTALL_SHA256)"
-        expected=$(sed -n '1s/^[[:space:]]*\([^[:space:]]*\).*/\1/p' "$work/sidecar")
+        dir=$base/latest/download
     fi
+    sums=$work/SHA256SUMS
+    say "downloading $dir/$asset"
+    download "$dir/SHA256SUMS" "$sums" || err "could not download $dir/SHA256SUMS; nothing was installed"
+    pubkey=${GVX_RELEASE_PUBKEY:-$RELEASE_PUBKEY}
+    signed_version=
+    if command -v minisign >/dev/null 2>&1; then
+        download "$dir/SHA256SUMS.minisig" "$sums.minisig" ||
+            err "could not download $dir/SHA256SUMS.minisig; nothing was installed"
+        comment=$(verify_signature "$sums" "$sums.minisig" "$pubkey") ||
+            err "$dir/SHA256SUMS is not signed by gvx's release key ($pubkey); nothing was installed"
+        case $comment in
+            "gvx-release "?*) signed_version=${comment#gvx-release } ;;
+            *) err "$dir/SHA256SUMS.minisig's trusted comment is '$comment', not 'gvx-release <version>'; nothing was installed" ;;
+        esac
+        if [ -n "$version" ] && [ "$signed_version" != "$version" ]; then
+            err "$dir/SHA256SUMS is signed for gvx $signed_version, not $version (trusted comment '$comment'); nothing was installed"
+        fi
+        say "SHA256SUMS: signature by $pubkey verified (gvx-release $signed_version)"
+    else
+        say "minisign not found: checking only the sha256 listed in SHA256SUMS, which comes from the same place as the archive; install minisign (apt install minisign, brew install minisign, ...) and run this again to have gvx's release signature checked"
+    fi
+    expected=$(sha256_for "$sums" "$asset") ||
+        err "$dir/SHA256SUMS has no single line for $asset; nothing was installed"
+    archive=$work/$asset
+    download "$dir/$asset" "$archive" || err "could not download $dir/$asset; nothing was installed"
     verify_sha256 "$archive" "$expected"
     from_dir=$work/unpacked
     mkdir -p "$from_dir" || err "cannot create $from_dir"
     tar -xzf "$archive" -C "$from_dir" gvx gvx-shim 2>/dev/null ||
         tar -xzf "$archive" -C "$from_dir" ./gvx ./gvx-shim 2>/dev/null ||
-        err "$url is not a gvx release archive (a .tar.gz with gvx and gvx-shim at its root)"
+        err "$dir/$asset is not a gvx release archive (a .tar.gz with gvx and gvx-shim at its root)"
 }
 
 # Checks the binaries in from_dir run here and, with --version, are that version.
@@ -238,7 +296,10 @@ check_binaries() {
         err "$from_dir/gvx does not run on this machine"
     found=${found#gvx }
     if [ -n "$version" ] && [ "$found" != "$version" ]; then
-        err "asked for gvx $version, but $from_dir/gvx is $found"
+        err "asked for gvx $version, but $from_dir/gvx is $found; nothing was installed"
+    fi
+    if [ -n "${signed_version:-}" ] && [ "$found" != "$signed_version" ]; then
+        err "the release is signed for gvx $signed_version, but its gvx is $found; nothing was installed"
     fi
     say "installing gvx $found"
 }
@@ -284,12 +345,14 @@ main() {
     work=$(mktemp -d 2>/dev/null || mktemp -d -t gvx-install) || err "cannot create a temporary directory"
     trap cleanup EXIT
     trap 'cleanup; exit 130' INT TERM
+    signed_version=
     if [ -n "${GVX_INSTALL_FROM:-}" ]; then
         from_dir=$GVX_INSTALL_FROM
-    elif [ -z "${GVX_INSTALL_URL:-}" ] && checkout=$(find_checkout); then
+    elif checkout=$(find_checkout); then
         build_checkout
     else
         need_cmd tar
+        need_cmd awk
         fetch_release
     fi
     check_binaries

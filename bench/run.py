@@ -12,9 +12,10 @@ the figures.
   bench/run.py toolchain       # gvx install --source proxy vs Go's own GOTOOLCHAIN switch (same proxy)
   bench/run.py cli             # gvx list --remote, gvx current, eval "$(gvx env)" (and mise's)
   bench/run.py complete        # a TAB: `gvx use <TAB>` with 30 SDKs, `gvx install 1.2<TAB>` (cached index)
+  bench/run.py shimlibc        # the shim's added time per `go version`: static glibc vs musl vs dynamic glibc
 
 Environment: BENCH_SHIM_RUNS (default 40), BENCH_LOOP_RUNS (5), BENCH_RUNS (installs, 5),
-BENCH_CLI_RUNS (30), BENCH_STORES_RUNS (200), BENCH_TOOLCHAIN_RUNS (BENCH_RUNS), BENCH_COMPLETE_RUNS (50),
+BENCH_CLI_RUNS (30), BENCH_STORES_RUNS (200), BENCH_SHIMLIBC_RUNS (200), BENCH_TOOLCHAIN_RUNS (BENCH_RUNS), BENCH_COMPLETE_RUNS (50),
 BENCH_OLD_GO (the go that switches, 1.21.13); GVX_TEST_SDKS (the real SDK archives, else scripts/real-sdks.sh prepares
 them); MISE_BIN (a mise binary; else `mise` on PATH, else npm installs @jdxcode/mise-linux-x64
 into ~/.cache/gvx-bench/mise); BENCH_NO_MISE=1 leaves mise out.
@@ -430,6 +431,62 @@ def shim_cells(med):
     return cells
 
 
+def build_shim_variants(target):
+    """gvx-shim three ways for `shimlibc` (only the shim crate is built for each): static glibc
+    (scripts/build-shim.sh), musl (x86_64-unknown-linux-musl, static, as scripts/release.sh
+    builds gvx), dynamic glibc (the plain host build). Also a musl gvx to install the SDK with."""
+    musl = "x86_64-unknown-linux-musl"
+    env = dict(os.environ, CARGO_TARGET_DIR=target, CC_x86_64_unknown_linux_musl="musl-gcc")
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--target", musl, "-p", "gvx", "-p", "gvx-shims", "--bins"],
+                   cwd=ROOT, check=True, env=env)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "gvx-shims", "--bin", "gvx-shim"],
+                   cwd=ROOT, check=True, env=env)
+    return {
+        "gvx": os.path.join(target, musl, "release", "gvx"),
+        "static glibc": build_shim(target),
+        "musl (static)": os.path.join(target, musl, "release", "gvx-shim"),
+        "dynamic glibc": os.path.join(target, "release", "gvx-shim"),
+    }
+
+
+def bench_shimlibc(url):
+    """The shim's added time per `go version` built three ways (static glibc, musl, dynamic
+    glibc), each in its own GVX_HOME holding the same go{VERSION}, alternated with running go
+    directly; the paired difference to the direct run, and to the static glibc build."""
+    runs = int(os.environ.get("BENCH_SHIMLIBC_RUNS", "200"))
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    shims = build_shim_variants(target)
+    work = tempfile.mkdtemp(prefix="gvx-bench-shimlibc-")
+    try:
+        variants, direct, size = {}, None, {}
+        for label in ("static glibc", "musl (static)", "dynamic glibc"):
+            w = os.path.join(work, label.split()[0])
+            os.makedirs(w)
+            home, env = installed_home({"gvx": shims["gvx"], "gvx-shim": shims[label]}, url, w)
+            proj = project(w)
+            out = sh([os.path.join(home, "bin", "go"), "env", "GOROOT"], env=env, cwd=proj)
+            print(f"  {label}: go env GOROOT -> {out}; {sh(['file', '-b', shims[label]]).split(', BuildID')[0]}")
+            variants[label] = (os.path.join(home, "bin", "go"), env, proj)
+            size[label] = os.path.getsize(shims[label])
+            if direct is None:
+                direct = (os.path.join(home, "sdk", f"go{VERSION}", "bin", "go"), env, proj)
+        variants = {"direct": direct, **variants}
+        med = rounds(runs, {name: (lambda p=p, e=e, d=d: run_once([p, "version"], e, d))
+                            for name, (p, e, d) in variants.items()})
+        table = Table(f"Shim by C library: go version, medians of {runs} (alternated), project {DEEP} directories deep",
+                      ["shim built", "direct go", "gvx shim", "gvx added (paired)", "vs static glibc (paired)",
+                       "shim alone, peak RSS", "binary size"])
+        for label in ("static glibc", "musl (static)", "dynamic glibc"):
+            p, e, d = variants[label]
+            table.add(label, ms(med["direct"]), ms(med[label]), added(med.added(label, "direct")),
+                      added(med.added(label, "static glibc")) if label != "static glibc" else "",
+                      f"{peak_rss_mib([p, 'version'], dict(e, GVX_SHIM_DEPTH='99'), d):.1f} MiB",
+                      f"{size[label] / 1024:.0f} KiB")
+        table.print()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def bench_install(release, url, sdks, mise_bin, why_not):
     runs = int(os.environ.get("BENCH_RUNS", "5"))
     gvx = release["gvx"]
@@ -724,6 +781,13 @@ def main():
         # Needs neither the SDK archives nor mise.
         bench_complete(build())
         return
+    if cases == ["shimlibc"]:
+        # Builds its own shims (and a musl gvx): not the whole host build, not mise.
+        url = serve(sdks_dir())
+        print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}; start: {load()}")
+        bench_shimlibc(url)
+        print(f"end: {load()}")
+        return
     release = build()
     sdks = sdks_dir()
     url = serve(sdks)
@@ -747,6 +811,8 @@ def main():
         bench_cli(release, url, sdks, mise_bin, why_not)
     if "complete" in cases:
         bench_complete(release)
+    if "shimlibc" in cases:
+        bench_shimlibc(url)
     print(f"\nend: {load()}; took {time.time() - started:.0f} s")
     print("targets: shim <= 0.5 ms added per call, <= 1.25x direct on go version, <= 1.01x on go build,"
           " >= 20x less added time than mise's shim; install <= 0.70x the pipeline; shim RSS a few MiB;"

@@ -5,8 +5,10 @@
 #   Debian packages: wine wine64 gcc-mingw-w64-x86-64 shellcheck bash dash zsh
 #                    fish busybox hyperfine openssl util-linux (runuser) npm
 #                    gcc-aarch64-linux-gnu qemu-user (the arm64 lane)
+#                    musl-tools minisign (release assets, install.sh's signature check)
 #                    (+ python3 / python3-pip if missing)
 #   rustup targets:  x86_64-pc-windows-gnu aarch64-unknown-linux-gnu
+#                    x86_64-unknown-linux-musl (scripts/release.sh)
 #   nushell:         the real `nu` from npm (@nushell/linux-x64, pinned and
 #                    checked by sha256) in ~/.cache/gvx-test/nu/bin/nu, where
 #                    the tests look for it (or set GVX_TEST_NU to a `nu`)
@@ -57,6 +59,8 @@ need openssl openssl
 need util-linux runuser /usr/sbin/runuser /sbin/runuser
 need gcc-aarch64-linux-gnu aarch64-linux-gnu-gcc
 need qemu-user qemu-aarch64 /usr/bin/qemu-aarch64
+need musl-tools musl-gcc # scripts/release.sh: the static x86_64 Linux build
+need minisign minisign # scripts/release.sh signs; install.sh checks signatures
 need python3 python3
 need npm npm # fetches nushell (below)
 if ! python3 -c 'import pip' >/dev/null 2>&1; then
@@ -93,7 +97,7 @@ if ! command -v rustup >/dev/null 2>&1; then
     exit 1
 fi
 installed_targets=$(rustup target list --installed 2>/dev/null || true)
-for target in x86_64-pc-windows-gnu aarch64-unknown-linux-gnu; do
+for target in x86_64-pc-windows-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl; do
     if ! grep -qx "$target" <<<"$installed_targets"; then
         log "adding rust target $target"
         rustup target add "$target" >&2

@@ -12,6 +12,8 @@
 #   GVX_TEST_WINDOWS_BIN  <target dir>/x86_64-pc-windows-gnu/release (gvx.exe, gvx-shim.exe)
 #   GVX_TEST_ARM64_BIN    <target dir>/aarch64-unknown-linux-gnu/release (scripts/arm64.sh,
 #                         which also registers qemu-aarch64 with binfmt_misc)
+#   GVX_TEST_RELEASE_DIR  <target dir>/test-release: scripts/release.sh's assets for this host
+#                         and x86_64-windows, signed with the test key (tests/fixtures)
 #
 # The host binaries (gvx, gvx-shim) are built too, before `cargo test`.
 #
@@ -76,8 +78,23 @@ export GVX_TEST_WINDOWS_BIN
 step "arm64 binaries" fixture_dir GVX_TEST_ARM64_BIN scripts/arm64.sh
 export GVX_TEST_ARM64_BIN
 
-printf '\nGVX_TEST_SDKS=%s\nGVX_WINEPREFIX=%s\nGVX_TEST_WINDOWS_BIN=%s\nGVX_TEST_ARM64_BIN=%s\n' \
-    "$GVX_TEST_SDKS" "$GVX_WINEPREFIX" "$GVX_TEST_WINDOWS_BIN" "$GVX_TEST_ARM64_BIN" >&2
+# The release assets for this host and Windows, as scripts/release.sh builds them, signed with
+# the test key (gvx inside trusts it): tests/it/shells/release.rs installs them with install.sh.
+release_assets() {
+    local version host out
+    version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
+    host=$(uname -m)-linux
+    rm -rf "$target_dir/test-release"
+    out=$(GVX_RELEASE_KEY=tests/fixtures/release-test.key \
+        GVX_RELEASE_PUBKEY=$(sed -n 2p tests/fixtures/release-test.pub) \
+        scripts/release.sh "$version" --targets "$host,x86_64-windows" --out "$target_dir/test-release") || return
+    GVX_TEST_RELEASE_DIR=${out##*$'\n'}
+}
+step "release assets" release_assets
+export GVX_TEST_RELEASE_DIR
+
+printf '\nGVX_TEST_SDKS=%s\nGVX_WINEPREFIX=%s\nGVX_TEST_WINDOWS_BIN=%s\nGVX_TEST_ARM64_BIN=%s\nGVX_TEST_RELEASE_DIR=%s\n' \
+    "$GVX_TEST_SDKS" "$GVX_WINEPREFIX" "$GVX_TEST_WINDOWS_BIN" "$GVX_TEST_ARM64_BIN" "$GVX_TEST_RELEASE_DIR" >&2
 
 # The integration tests run target/release/gvx, which expects gvx-shim (another
 # package's binary, which `cargo test` alone does not build) beside it.

@@ -9,6 +9,7 @@ mod complete;
 mod env;
 mod install;
 mod nu;
+mod release;
 mod session;
 mod setup;
 

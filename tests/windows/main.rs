@@ -9,8 +9,9 @@ mod goproxy;
 mod gvx;
 #[path = "../it/support/lanes.rs"]
 mod lanes;
-mod self_update;
+mod release;
 #[path = "../common/serve.rs"]
 mod serve;
+mod self_update;
 mod shim;
 mod support;

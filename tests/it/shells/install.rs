@@ -1,10 +1,9 @@
-//! `install.sh` by source: a release archive URL (sha256 from GVX_INSTALL_SHA256 or the
-//! `.sha256` sidecar), a checkout (with a stand-in `cargo`, so the workspace is never rebuilt),
-//! flags, failures that install nothing, and a truncated download that runs nothing.
+//! `install.sh` from a checkout (with a stand-in `cargo`, so the workspace is never rebuilt),
+//! flags, failures that install nothing, and a truncated download that runs nothing. Releases
+//! (downloads, signatures, SHA256SUMS) are `release.rs`'s.
 
 use super::{have, install_sh, run_install_sh, stdout_of, tree};
-use crate::support::archive::{RawEntry, tar_gz_bytes};
-use crate::support::{TestHome, TestServer, sha256_hex};
+use crate::support::{TestHome, sha256_hex};
 use predicates::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,99 +12,6 @@ use std::path::{Path, PathBuf};
 const FAKE_GVX: &str = "#!/bin/sh\n\
 case ${1:-} in --version) echo 'gvx 9.9.9' ;; *) echo \"$*\" >> \"$GVX_HOME/calls\" ;; esac\n";
 const FAKE_SHIM: &str = "#!/bin/sh\necho fake shim\n";
-
-fn release_archive() -> Vec<u8> {
-    tar_gz_bytes(&[
-        RawEntry::file("gvx", 0o755, FAKE_GVX),
-        RawEntry::file("gvx-shim", 0o755, FAKE_SHIM),
-        RawEntry::file("LICENSE", 0o644, "MIT\n"),
-    ])
-}
-
-fn install_from_url(home: &TestHome, url: &str) -> assert_cmd::Command {
-    let mut cmd = home.cmd_path("sh");
-    cmd.arg(install_sh())
-        .arg("-y")
-        .env("GVX_INSTALL_URL", url)
-        .env("PATH", super::SYSTEM_PATH)
-        .env_remove("GVX_INSTALL_FROM");
-    cmd
-}
-
-fn calls(home: &TestHome) -> String {
-    fs::read_to_string(home.gvx_home().join("calls")).unwrap_or_default()
-}
-
-#[test]
-fn a_release_archive_is_verified_then_installed() {
-    let server = TestServer::start();
-    let archive = release_archive();
-    server.put_file("gvx-x86_64-linux.tar.gz", archive.clone());
-    let url = server.file_url("gvx-x86_64-linux.tar.gz");
-
-    // Pinned sha256.
-    let home = TestHome::new();
-    install_from_url(&home, &url)
-        .env("GVX_INSTALL_SHA256", sha256_hex(&archive).to_uppercase())
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("installing gvx 9.9.9"));
-    let bin = home.gvx_home().join("bin");
-    assert_eq!(fs::read_to_string(bin.join("gvx")).unwrap(), FAKE_GVX);
-    assert_eq!(fs::read_to_string(bin.join("gvx-shim")).unwrap(), FAKE_SHIM);
-    assert_eq!(calls(&home), "reshim\nsetup\n");
-
-    // The sidecar, in sha256sum's format.
-    let sidecar = format!("{}  gvx-x86_64-linux.tar.gz\n", sha256_hex(&archive));
-    server.put_file("gvx-x86_64-linux.tar.gz.sha256", sidecar);
-    let home = TestHome::new();
-    install_from_url(&home, &url).assert().success();
-    assert_eq!(calls(&home), "reshim\nsetup\n");
-}
-
-#[test]
-fn a_bad_download_installs_nothing() {
-    let server = TestServer::start();
-    let archive = release_archive();
-    server.put_file("good.tar.gz", archive.clone());
-    server.put_file("good.tar.gz.sha256", format!("{}\n", "0".repeat(64)));
-    server.put_file("junk.tar.gz", b"not an archive".to_vec());
-    let cases = [
-        (
-            "good.tar.gz",
-            Some(sha256_hex(b"other")),
-            "the download does not match its sha256",
-        ),
-        (
-            "good.tar.gz",
-            None,
-            "the download does not match its sha256",
-        ),
-        (
-            "good.tar.gz",
-            Some("abc".to_owned()),
-            "'abc' is not a sha256",
-        ),
-        (
-            "junk.tar.gz",
-            Some(sha256_hex(b"not an archive")),
-            "is not a gvx release archive",
-        ),
-        ("missing.tar.gz", None, "could not download"),
-    ];
-    for (name, sha, message) in cases {
-        let home = TestHome::new();
-        let mut cmd = install_from_url(&home, &server.file_url(name));
-        if let Some(sha) = sha {
-            cmd.env("GVX_INSTALL_SHA256", sha);
-        }
-        cmd.assert()
-            .failure()
-            .stderr(predicate::str::contains(message));
-        assert!(tree(&home.gvx_home()).is_empty(), "{name}: {message}");
-        assert!(tree(&home.home()).is_empty(), "{name}: {message}");
-    }
-}
 
 /// A checkout is built with `cargo build --release --workspace --bins`; the binaries are taken
 /// from CARGO_TARGET_DIR (relative to the checkout) or from `cargo metadata`.

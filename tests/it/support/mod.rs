@@ -15,6 +15,7 @@ mod http;
 pub mod index;
 pub mod inspect;
 pub mod lanes;
+pub mod release;
 pub mod server;
 
 use std::path::{Path, PathBuf};
