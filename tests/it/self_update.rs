@@ -6,16 +6,14 @@
 
 use crate::support::archive::{RawEntry, tar_gz_bytes};
 use crate::support::lanes;
+use crate::support::release::{Release, host_asset, sign_with, test_pubkey};
 use crate::support::server::Fault;
-use crate::support::{TestHome, TestServer, sha256_hex, shim_bin};
+use crate::support::{TestHome, TestServer, shim_bin};
 use predicates::prelude::*;
 use semver::Version;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
-
-const TEST_KEY: &str = include_str!("../fixtures/release-test.pub");
-const TEST_SECRET: &str = include_str!("../fixtures/release-test.key");
-const ASSET: &str = "gvx-x86_64-linux.tar.gz";
 
 fn current() -> Version {
     Version::parse(env!("CARGO_PKG_VERSION")).unwrap()
@@ -27,8 +25,7 @@ fn newer() -> Version {
 
 /// Whether gvx was built to trust the test key; skips the lane (once) if not.
 fn trusts_test_key() -> bool {
-    let test_key = TEST_KEY.lines().nth(1).unwrap().trim();
-    if option_env!("GVX_RELEASE_PUBKEY").map(str::trim) == Some(test_key) {
+    if option_env!("GVX_RELEASE_PUBKEY").map(str::trim) == Some(test_pubkey().trim()) {
         return true;
     }
     lanes::skip(
@@ -47,7 +44,7 @@ struct Installed {
 impl Installed {
     fn new() -> Installed {
         let server = TestServer::start();
-        let home = TestHome::new().env("GVX_RELEASE_URL", &format!("{}/releases", server.url()));
+        let home = TestHome::new().env("GVX_RELEASE_URL", &server.file_url("release"));
         let bin = home.gvx_home().join("bin");
         fs::create_dir_all(&bin).unwrap();
         fs::copy(assert_cmd::cargo::cargo_bin("gvx"), bin.join("gvx")).unwrap();
@@ -82,34 +79,14 @@ impl Installed {
         files
     }
 
-    /// Serves `release` under `download/v<version>/`, and under `latest/download/` too.
-    fn publish(&self, release: &Release, latest: bool) {
-        let mut folders = vec![format!("/releases/download/v{}", release.version)];
-        if latest {
-            folders.push("/releases/latest/download".to_owned());
-        }
-        for folder in folders {
-            for (name, bytes) in &release.files {
-                self.server.set_route(
-                    &format!("{folder}/{name}"),
-                    200,
-                    "application/octet-stream",
-                    bytes.clone(),
-                );
-            }
-        }
+    /// Serves `release` under `download/v<version>/`, and as the newest.
+    fn publish(&self, release: &Release) {
+        release.serve(&self.server);
     }
 
     fn archive_path(&self, version: &Version) -> String {
-        format!("/releases/download/v{version}/{ASSET}")
+        format!("/go/release/download/v{version}/{}", host_asset())
     }
-}
-
-/// A release: the archive (gvx and gvx-shim as built, each with a marker appended so the
-/// swap can be seen), SHA256SUMS and its signature.
-struct Release {
-    version: Version,
-    files: Vec<(String, Vec<u8>)>,
 }
 
 fn marked(path: PathBuf, version: &Version) -> Vec<u8> {
@@ -118,55 +95,21 @@ fn marked(path: PathBuf, version: &Version) -> Vec<u8> {
     bytes
 }
 
-impl Release {
-    fn new(version: &Version) -> Release {
-        let archive = tar_gz_bytes(&[
-            RawEntry::file(
-                "gvx",
-                0o755,
-                marked(assert_cmd::cargo::cargo_bin("gvx"), version),
-            ),
-            RawEntry::file("gvx-shim", 0o755, marked(shim_bin(), version)),
-        ]);
-        let mut release = Release {
-            version: version.clone(),
-            files: vec![(ASSET.to_owned(), archive)],
-        };
-        release.sign(&format!("gvx-release {version}"));
-        release
-    }
-
-    fn get(&self, name: &str) -> &[u8] {
-        &self.files.iter().find(|(n, _)| n == name).unwrap().1
-    }
-
-    fn set(&mut self, name: &str, bytes: Vec<u8>) {
-        self.files.retain(|(n, _)| n != name);
-        self.files.push((name.to_owned(), bytes));
-    }
-
-    /// Writes SHA256SUMS for the archive and signs it with the test key.
-    fn sign(&mut self, comment: &str) {
-        let sums = format!("{}  {ASSET}\n", sha256_hex(self.get(ASSET)));
-        self.set("SHA256SUMS", sums.into_bytes());
-        self.resign(comment, &test_secret());
-    }
-
-    /// Signs SHA256SUMS as it is now.
-    fn resign(&mut self, comment: &str, key: &minisign::SecretKey) {
-        let sums = self.get("SHA256SUMS").to_vec();
-        let signature = minisign::sign(None, key, &sums[..], Some(comment), None)
-            .unwrap()
-            .into_string();
-        self.set("SHA256SUMS.minisig", signature.into_bytes());
-    }
-}
-
-fn test_secret() -> minisign::SecretKey {
-    minisign::SecretKeyBox::from_string(TEST_SECRET)
-        .unwrap()
-        .into_unencrypted_secret_key()
-        .unwrap()
+/// A signed release of `version`: the archive holds gvx and gvx-shim as built, each with a
+/// marker appended so the swap can be seen.
+fn release(version: &Version) -> Release {
+    let archive = tar_gz_bytes(&[
+        RawEntry::file(
+            "gvx",
+            0o755,
+            marked(assert_cmd::cargo::cargo_bin("gvx"), version),
+        ),
+        RawEntry::file("gvx-shim", 0o755, marked(shim_bin(), version)),
+    ]);
+    Release::signed(
+        &version.to_string(),
+        BTreeMap::from([(host_asset(), archive)]),
+    )
 }
 
 #[test]
@@ -175,8 +118,8 @@ fn an_update_is_verified_then_swapped_in_and_the_shims_follow() {
         return;
     }
     let gvx = Installed::new();
-    let release = Release::new(&newer());
-    gvx.publish(&release, true);
+    let release = release(&newer());
+    gvx.publish(&release);
     gvx.gvx()
         .args(["self", "update"])
         .assert()
@@ -210,13 +153,13 @@ fn the_same_release_is_up_to_date_and_check_only_tells() {
         return;
     }
     let gvx = Installed::new();
-    gvx.publish(&Release::new(&current()), true);
+    gvx.publish(&release(&current()));
     gvx.gvx()
         .args(["self", "update"])
         .assert()
         .success()
         .stdout(format!("gvx {} is up to date\n", current()));
-    gvx.publish(&Release::new(&newer()), true);
+    gvx.publish(&release(&newer()));
     let before = gvx.snapshot();
     gvx.gvx()
         .args(["self", "update", "--check"])
@@ -237,15 +180,15 @@ fn an_older_release_served_as_the_newest_is_refused() {
     }
     let gvx = Installed::new();
     let older = Version::new(0, 0, 1);
-    gvx.publish(&Release::new(&older), true);
+    gvx.publish(&release(&older));
     let before = gvx.snapshot();
     gvx.gvx()
         .args(["self", "update"])
         .assert()
         .code(5)
         .stderr(predicate::str::contains(format!(
-            "the newest release at {}/releases is gvx {older}, older than this gvx {}: refusing to downgrade",
-            gvx.server.url(),
+            "the newest release at {} is gvx {older}, older than this gvx {}: refusing to downgrade",
+            gvx.server.file_url("release"),
             current()
         )))
         .stderr(predicate::str::contains(format!(
@@ -269,16 +212,16 @@ fn a_release_replayed_under_another_version_is_refused() {
     let gvx = Installed::new();
     let asked = Version::new(current().major, current().minor + 2, 0);
     // The genuine, signed files of `newer()` served where `asked` should be.
-    let mut replayed = Release::new(&newer());
-    replayed.version = asked.clone();
-    gvx.publish(&replayed, false);
+    let mut replayed = release(&newer());
+    replayed.version = asked.to_string();
+    gvx.publish(&replayed);
     let before = gvx.snapshot();
     gvx.gvx()
         .args(["self", "update", "--version", &asked.to_string()])
         .assert()
         .code(5)
         .stderr(predicate::str::contains(format!(
-            "/releases/download/v{asked}/SHA256SUMS is signed as the list of gvx {}, not of gvx {asked}",
+            "/release/download/v{asked}/SHA256SUMS is signed as the list of gvx {}, not of gvx {asked}",
             newer()
         )));
     assert!(gvx.snapshot() == before);
@@ -292,34 +235,35 @@ fn tampered_truncated_or_foreign_releases_change_nothing() {
     let gvx = Installed::new();
     let before = gvx.snapshot();
     let comment = format!("gvx-release {}", newer());
-    let good = Release::new(&newer());
+    let asset = host_asset();
+    let good = release(&newer());
     let tampered_archive = || {
-        let mut bytes = good.get(ASSET).to_vec();
+        let mut bytes = good.get(&asset).to_vec();
         let middle = bytes.len() / 2;
         bytes[middle] ^= 1;
         bytes
     };
 
     // One byte of the archive changed.
-    let mut release = Release::new(&newer());
-    release.set(ASSET, tampered_archive());
+    let mut changed = release(&newer());
+    changed.set(&asset, tampered_archive());
     // And SHA256SUMS changed to match it, under the old signature.
-    let mut sums_too = Release::new(&newer());
-    sums_too.set(ASSET, tampered_archive());
-    let sums = format!("{}  {ASSET}\n", sha256_hex(sums_too.get(ASSET)));
-    sums_too.set("SHA256SUMS", sums.into_bytes());
+    let mut sums_too = release(&newer());
+    sums_too.set(&asset, tampered_archive());
+    sums_too.resum();
     // Properly signed, by a key that is not gvx's.
-    let mut foreign = Release::new(&newer());
+    let mut foreign = release(&newer());
     let other = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
-    foreign.resign(&comment, &other.sk);
+    let signature = sign_with(&other.sk, foreign.get("SHA256SUMS"), &comment);
+    foreign.set("SHA256SUMS.minisig", signature);
     // The archive cut short (served whole: its sha256 is wrong).
-    let mut short = Release::new(&newer());
-    let cut = good.get(ASSET)[..good.get(ASSET).len() / 3].to_vec();
-    short.set(ASSET, cut);
+    let mut short = release(&newer());
+    let cut = good.get(&asset)[..good.get(&asset).len() / 3].to_vec();
+    short.set(&asset, cut);
 
     let cases = [
         (
-            release,
+            changed,
             "does not match its sha256 in the signed SHA256SUMS",
         ),
         (
@@ -333,7 +277,7 @@ fn tampered_truncated_or_foreign_releases_change_nothing() {
         (short, "does not match its sha256 in the signed SHA256SUMS"),
     ];
     for (release, expected) in cases {
-        gvx.publish(&release, true);
+        gvx.publish(&release);
         gvx.gvx()
             .args(["self", "update"])
             .assert()
@@ -344,7 +288,7 @@ fn tampered_truncated_or_foreign_releases_change_nothing() {
     }
 
     // The connection dropped part-way on every attempt.
-    gvx.publish(&good, true);
+    gvx.publish(&good);
     let archive = gvx.archive_path(&newer());
     gvx.server.set_fault(&archive, Fault::Truncate { at: 1000 });
     gvx.gvx()
@@ -362,21 +306,20 @@ fn a_release_without_this_platform_says_what_it_has() {
         return;
     }
     let gvx = Installed::new();
-    let mut release = Release::new(&newer());
-    let archive = release.get(ASSET).to_vec();
-    release.files.retain(|(n, _)| n != ASSET);
-    release.set("gvx-riscv64-plan9.tar.gz", archive.clone());
-    let sums = format!("{}  gvx-riscv64-plan9.tar.gz\n", sha256_hex(&archive));
-    release.set("SHA256SUMS", sums.into_bytes());
-    release.resign(&format!("gvx-release {}", newer()), &test_secret());
-    gvx.publish(&release, true);
+    let mut other = release(&newer());
+    let archive = other.files.remove(&host_asset()).unwrap();
+    other.set("gvx-riscv64-plan9.tar.gz", archive);
+    other.resum();
+    other.resign(&format!("gvx-release {}", newer()));
+    gvx.publish(&other);
     gvx.gvx()
         .args(["self", "update"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains(format!(
-            "gvx {} has no archive {ASSET} for this platform",
-            newer()
+            "gvx {} has no archive {} for this platform",
+            newer(),
+            host_asset()
         )))
         .stderr(predicate::str::contains(
             "the release has: gvx-riscv64-plan9.tar.gz",
@@ -387,7 +330,7 @@ fn a_release_without_this_platform_says_what_it_has() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
-            "/releases/download/v42.0.0/SHA256SUMS answered 404 Not Found: there is no such gvx release file",
+            "/release/download/v42.0.0/SHA256SUMS answered 404 Not Found: there is no such gvx release file",
         ))
         .stderr(predicate::str::contains("and GVX_RELEASE_URL"));
 }

@@ -10,8 +10,8 @@ mod gvx;
 #[path = "../it/support/lanes.rs"]
 mod lanes;
 mod release;
+mod self_update;
 #[path = "../common/serve.rs"]
 mod serve;
-mod self_update;
 mod shim;
 mod support;

@@ -29,16 +29,14 @@ pub fn key_line(pub_file: &Path) -> String {
         .to_owned()
 }
 
-/// The test secret key. Read field by field (`SecretKey::from_bytes`): `minisign -G -W` (0.11)
-/// leaves the checksum of an unencrypted key zero, which the crate's box readers reject.
+/// The test secret key (unencrypted; made with the `minisign` crate, which `minisign -S` reads
+/// too).
 pub fn test_secret_key() -> minisign::SecretKey {
-    use base64::Engine as _;
     let text = fs::read_to_string(repo().join("tests/fixtures/release-test.key")).unwrap();
-    let line = text.lines().nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(line.trim())
-        .unwrap();
-    minisign::SecretKey::from_bytes(&bytes).unwrap()
+    minisign::SecretKeyBox::from_string(&text)
+        .unwrap()
+        .into_unencrypted_secret_key()
+        .unwrap()
 }
 
 /// A minisign signature (prehashed, as `minisign -S` makes) of `data` with `trusted_comment`.
