@@ -68,7 +68,8 @@ def build():
 
 
 def build_shim(target):
-    """gvx-shim as install.sh ships it (scripts/build-shim.sh: static on Linux with glibc)."""
+    """gvx-shim as install.sh ships it (scripts/build-shim.sh: static on Linux, musl when rustup
+    has the target)."""
     out = subprocess.run(["sh", os.path.join(ROOT, "scripts", "build-shim.sh"), target], cwd=ROOT,
                          check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
     return out.strip().splitlines()[-1]
@@ -433,17 +434,23 @@ def shim_cells(med):
 
 def build_shim_variants(target):
     """gvx-shim three ways for `shimlibc` (only the shim crate is built for each): static glibc
-    (scripts/build-shim.sh), musl (x86_64-unknown-linux-musl, static, as scripts/release.sh
-    builds gvx), dynamic glibc (the plain host build). Also a musl gvx to install the SDK with."""
+    (what scripts/build-shim.sh builds without the musl target), musl
+    (x86_64-unknown-linux-musl, static, as scripts/release.sh and, with the target installed,
+    scripts/build-shim.sh build it), dynamic glibc (the plain host build). Also a musl gvx to
+    install the SDK with."""
     musl = "x86_64-unknown-linux-musl"
+    host = "x86_64-unknown-linux-gnu"
     env = dict(os.environ, CARGO_TARGET_DIR=target, CC_x86_64_unknown_linux_musl="musl-gcc")
     subprocess.run(["cargo", "build", "--release", "--quiet", "--target", musl, "-p", "gvx", "-p", "gvx-shims", "--bins"],
                    cwd=ROOT, check=True, env=env)
     subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "gvx-shims", "--bin", "gvx-shim"],
                    cwd=ROOT, check=True, env=env)
+    static = dict(env, RUSTFLAGS=(env.get("RUSTFLAGS", "") + " -C target-feature=+crt-static").strip())
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--target", host, "-p", "gvx-shims", "--bin", "gvx-shim"],
+                   cwd=ROOT, check=True, env=static)
     return {
         "gvx": os.path.join(target, musl, "release", "gvx"),
-        "static glibc": build_shim(target),
+        "static glibc": os.path.join(target, host, "release", "gvx-shim"),
         "musl (static)": os.path.join(target, musl, "release", "gvx-shim"),
         "dynamic glibc": os.path.join(target, "release", "gvx-shim"),
     }
