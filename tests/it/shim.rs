@@ -741,8 +741,9 @@ fn gvx_exec_runs_any_command_with_an_sdk() {
         .code(7);
 }
 
-/// On Linux with glibc the shim is shipped statically linked (scripts/build-shim.sh): an ELF
-/// without a PT_INTERP program header, so no dynamic loader runs before it on every `go` call.
+/// On Linux the shim is shipped statically linked (scripts/build-shim.sh: musl, or glibc when
+/// rustup lacks the musl target): an ELF without a PT_INTERP program header, so no dynamic
+/// loader runs before it on every `go` call.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
 fn the_shipped_shim_is_statically_linked() {
