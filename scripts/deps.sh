@@ -4,7 +4,7 @@
 #
 #   Debian packages: wine wine64 gcc-mingw-w64-x86-64 shellcheck bash dash zsh
 #                    fish busybox hyperfine openssl util-linux (runuser) npm
-#                    gcc-aarch64-linux-gnu qemu-user (the arm64 lane)
+#                    gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user (the arm64 lane)
 #                    musl-tools minisign (release assets, install.sh's signature check)
 #                    (+ python3 / python3-pip if missing)
 #   rustup targets:  x86_64-pc-windows-gnu aarch64-unknown-linux-gnu
@@ -58,6 +58,9 @@ need hyperfine hyperfine
 need openssl openssl
 need util-linux runuser /usr/sbin/runuser /sbin/runuser
 need gcc-aarch64-linux-gnu aarch64-linux-gnu-gcc
+# The cross C library (headers, crt files): only recommended by the compiler, and the build of
+# aws-lc-sys for aarch64 needs it.
+need libc6-dev-arm64-cross /usr/aarch64-linux-gnu/include/stdio.h
 need qemu-user qemu-aarch64 /usr/bin/qemu-aarch64
 need musl-tools musl-gcc # scripts/release.sh: the static x86_64 Linux build
 need minisign minisign # scripts/release.sh signs; install.sh checks signatures
