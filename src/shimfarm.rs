@@ -134,8 +134,8 @@ fn replaced_name(bin: &Path, name: &str) -> PathBuf {
     bin.join(format!(".replaced-{nanos}-{name}"))
 }
 
-/// Deletes shims renamed aside earlier (those still running stay until next time) and shims
-/// half-written by a killed refresh.
+/// Deletes programs renamed aside earlier (those still running stay until next time) and
+/// files half-written by a killed refresh or self update.
 pub fn sweep_replaced(bin: &Path) {
     let Ok(entries) = fs_err::read_dir(bin) else {
         return;
@@ -143,8 +143,12 @@ pub fn sweep_replaced(bin: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        // `.new-*`: a shim half-written by a killed refresh (every refresh holds the lock).
-        if name.starts_with(".replaced-") || name.starts_with(".new-") {
+        // `.new-*`: a shim half-written by a killed refresh; `.update-*`: a binary staged by a
+        // killed `gvx self update` (both hold the lock while their files exist).
+        if [".replaced-", ".new-", ".update-"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+        {
             let _ = fs_err::remove_file(entry.path());
         }
     }

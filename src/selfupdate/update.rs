@@ -110,6 +110,8 @@ pub fn update(cx: &Context, request: &Request) -> Result<Outcome> {
             .hint("the release archive is not what gvx expects; nothing was changed")
     })?;
     let dir = install_dir()?;
+    // Held while staged files exist: reshim sweeps the leftovers of a killed update.
+    let lock = crate::lock::lock(&cx.store)?;
     let staged = stage(&dir, &names, &binaries)?;
     check_runs(&staged[0], &to)?;
     // The shim first: a gvx stopped half-way is left with the new shim and the old gvx, both
@@ -121,6 +123,7 @@ pub fn update(cx: &Context, request: &Request) -> Result<Outcome> {
         let _ = temp.keep();
     }
     log::info!("replaced {} in {}", names.join(" and "), dir.display());
+    drop(lock);
     let reshim_failed = reshim(cx, &dir.join(&names[0])).err();
     Ok(Outcome::Updated {
         from,

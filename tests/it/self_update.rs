@@ -381,3 +381,16 @@ fn uninstall_lists_asks_then_undoes_setup_and_deletes_the_store() {
     assert!(!gvx.home.gvx_home().exists(), "GVX_HOME left behind");
     assert!(shared.join("sdk").is_dir(), "the shared store was touched");
 }
+
+#[test]
+fn reshim_sweeps_what_a_killed_update_staged() {
+    let gvx = Installed::new();
+    let staged = gvx.bin(".update-gvx-Ab12Cd");
+    fs::write(&staged, "half a binary").unwrap();
+    gvx.gvx().arg("reshim").assert().success();
+    assert!(
+        !staged.exists(),
+        "the staged file of a killed update is still there"
+    );
+    assert!(gvx.bin("gvx").is_file() && gvx.bin("go").is_file());
+}
