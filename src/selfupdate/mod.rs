@@ -35,12 +35,17 @@ pub fn release_url() -> String {
 
 /// This platform's release archive: `gvx-x86_64-linux.tar.gz`, `gvx-x86_64-windows.zip`, ….
 pub fn asset_name() -> String {
-    let ext = if cfg!(windows) { "zip" } else { "tar.gz" };
     format!(
-        "gvx-{}-{}.{ext}",
+        "gvx-{}-{}{}",
         std::env::consts::ARCH,
-        std::env::consts::OS
+        std::env::consts::OS,
+        crate::platform::Host::current().archive_ext
     )
+}
+
+/// The running gvx, symlinks resolved: what `self update` replaces and `self uninstall` finds.
+fn running_exe() -> std::io::Result<std::path::PathBuf> {
+    std::env::current_exe().and_then(std::fs::canonicalize)
 }
 
 /// The two binaries a release archive holds, as named on this platform.

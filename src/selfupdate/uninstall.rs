@@ -35,7 +35,7 @@ pub fn plan_removal(cx: &Context) -> Result<Removal> {
             .collect(),
         None => Vec::new(),
     };
-    let outside = running_exe().filter(|exe| {
+    let outside = super::running_exe().ok().filter(|exe| {
         home.as_ref()
             .is_none_or(|home| !exe.starts_with(canonical(home)))
     });
@@ -140,7 +140,10 @@ fn move_running_exe_out(home: &Path) -> Result<()> {
     if !cfg!(windows) {
         return Ok(());
     }
-    let Some(exe) = running_exe().filter(|exe| exe.starts_with(canonical(home))) else {
+    let Some(exe) = super::running_exe()
+        .ok()
+        .filter(|exe| exe.starts_with(canonical(home)))
+    else {
         return Ok(());
     };
     let aside = std::env::temp_dir().join(format!("gvx-uninstalled-{}.exe", std::process::id()));
@@ -154,10 +157,6 @@ fn move_running_exe_out(home: &Path) -> Result<()> {
     })?;
     log::info!("moved the running {} to {}", exe.display(), aside.display());
     Ok(())
-}
-
-fn running_exe() -> Option<PathBuf> {
-    std::env::current_exe().ok().map(|p| canonical(&p))
 }
 
 fn canonical(path: &Path) -> PathBuf {

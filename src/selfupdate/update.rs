@@ -179,14 +179,12 @@ fn refused(e: Refused, url: &str) -> Error {
 
 /// The directory of the running gvx, where it and gvx-shim are replaced.
 fn install_dir() -> Result<PathBuf> {
-    let exe = std::env::current_exe()
-        .and_then(std::fs::canonicalize)
-        .map_err(|e| {
-            Error::new(
-                Exit::Environment,
-                format!("cannot tell where gvx itself is: {e}"),
-            )
-        })?;
+    let exe = super::running_exe().map_err(|e| {
+        Error::new(
+            Exit::Environment,
+            format!("cannot tell where gvx itself is: {e}"),
+        )
+    })?;
     Ok(exe.parent().unwrap_or(Path::new("/")).to_owned())
 }
 
